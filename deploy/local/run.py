@@ -1,0 +1,109 @@
+"""`make run`: prepare the embedded defaults and start every process of deploy/Procfile.
+
+Migrates the three SQLite databases, loads the demo network once, starts Redis unless one answers
+(installing Debian's redis-server when it is missing), then runs the Procfile's processes with
+prefixed output until Ctrl-C, which stops them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import redis
+from honcho.manager import Manager
+
+from shared.config import REPO_ROOT, VAR_DIR, load_settings
+from shared.migrations import upgrade
+
+SERVICES = ("recruitment", "appreciation", "notifications")
+PROCFILE = REPO_ROOT / "deploy" / "Procfile"
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def ensure_redis_server_installed() -> None:
+    if shutil.which("redis-server"):
+        return
+    print("redis-server is missing: installing Debian's package", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-q"], check=True)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "redis-server"], check=True)
+
+
+def migrate_all() -> None:
+    for service in SERVICES:
+        upgrade(REPO_ROOT / "services" / service / "migrations", load_settings(service).database_url)
+
+
+def load_demo(env: dict) -> None:
+    flask = str(Path(sys.executable).with_name("flask"))
+    for service in ("recruitment", "appreciation"):
+        subprocess.run([flask, "--app", f"services.{service}", "demo"], check=True, env=env, cwd=REPO_ROOT)
+
+
+def procfile_entries() -> list[tuple[str, str]]:
+    entries = []
+    for line in PROCFILE.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, command = line.partition(":")
+            entries.append((name.strip(), command.strip()))
+    return entries
+
+
+def print_urls(port: str) -> None:
+    demo = VAR_DIR / "demo.json"
+    token = json.loads(demo.read_text())["coordinator_token"] if demo.exists() else "?"
+    print(
+        f"""
+  Knoop is starting. Open:
+    vacancy bank        http://localhost:{port}/
+    API docs            http://localhost:{port}/api/recruitment/docs
+                        http://localhost:{port}/api/appreciation/docs
+                        http://localhost:{port}/api/notifications/docs
+    health              http://localhost:{port}/api/recruitment/healthz
+    mail inbox (sink)   http://localhost:8025/
+  Demo coordinator token: {token}   (all demo tokens: var/demo.json)
+  Ctrl-C stops everything.
+""",
+        flush=True,
+    )
+
+
+def main() -> None:
+    os.chdir(REPO_ROOT)
+    (VAR_DIR / "redis").mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    port = env.setdefault("KNOOP_PORT", "8000")
+    settings = load_settings("recruitment")
+    entries = procfile_entries()
+    if redis_answers(settings.redis_url):
+        entries = [e for e in entries if e[0] != "redis"]
+        print(f"using the Redis server at {settings.redis_url}", flush=True)
+    else:
+        ensure_redis_server_installed()
+    migrate_all()
+    load_demo(env)
+    manager = Manager()
+    for name, command in entries:
+        manager.add_process(name, command, env=env, cwd=str(REPO_ROOT))
+    print_urls(port)
+    manager.loop()
+    sys.exit(manager.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Knoop's three services. None imports another: they talk through events only."""

@@ -1,0 +1,35 @@
+"""What appreciation does with the events it receives: keep its replicas of the registry current."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
+from shared.auth import token_replica_handlers
+from shared.messaging.inbox import Event, Handler
+
+
+def replicate_network(session: Session, event: Event) -> None:
+    data = event.data
+    replica = session.get(NetworkReplica, data["network_id"]) or NetworkReplica(id=data["network_id"])
+    replica.name, replica.slug = data["name"], data["slug"]
+    session.add(replica)
+
+
+def replicate_organisation(session: Session, event: Event) -> None:
+    data = event.data
+    replica = session.get(OrganisationReplica, data["organisation_id"]) or OrganisationReplica(
+        id=data["organisation_id"], network_id=event.network_id
+    )
+    replica.name, replica.identity = data["name"], data["identity"]
+    session.add(replica)
+
+
+_tokens = token_replica_handlers(ApiToken)
+
+EVENT_HANDLERS: dict[str, list[Handler]] = {
+    "recruitment.network_created.v1": [replicate_network],
+    "recruitment.organisation_admitted.v1": [replicate_organisation],
+    "recruitment.api_token_issued.v1": [_tokens["issued"]],
+    "recruitment.api_token_revoked.v1": [_tokens["revoked"]],
+}

@@ -1,0 +1,46 @@
+"""Notifications: turns events into e-mails (Dutch and English), exactly once, with a delivery log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The notifications app: API under /api/notifications; the worker sends the e-mails."""
+    from services.notifications.api import register_api
+    from services.notifications.deliveries import DeliveryService
+    from services.notifications.mailer import SmtpMailer
+    from services.notifications.models import TABLES
+    from services.notifications.rendering import EmailRenderer
+    from services.notifications.tasks import register_tasks
+    from shared.i18n import Catalogue
+    from shared.service import build_service
+
+    app = Flask(__name__, static_folder=None)
+    kit = build_service(
+        app,
+        "notifications",
+        title="Knoop notifications",
+        description="Messages to people, and the log of their delivery.",
+        tables=TABLES,
+        package_dir=PACKAGE_DIR,
+        test_config=test_config,
+    )
+    settings = kit.settings
+    renderer = EmailRenderer(Catalogue(PACKAGE_DIR / "translations"))
+    deliveries = DeliveryService(
+        kit.db,
+        SmtpMailer(settings),
+        renderer,
+        settings.mail_from,
+        timedelta(seconds=settings.delivery_lease_seconds),
+    )
+    app.extensions["knoop_deliveries"] = deliveries
+    register_api(app, kit.api)
+    register_tasks(kit.celery, kit, deliveries)
+    return app

@@ -1,0 +1,114 @@
+"""Sending recorded deliveries: claim, send over SMTP, mark. Safe to run twice for the same rows."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
+from services.notifications.models import Delivery, DeliveryStatus
+from services.notifications.rendering import EmailRenderer, message_id, sender_domain
+from shared.db import Database, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class DeliveriesPostponed(Exception):
+    """Some deliveries met a temporary failure; the task retries them later."""
+
+
+def _claimable():
+    now = utcnow()
+    return or_(
+        Delivery.status == DeliveryStatus.PENDING,
+        (Delivery.status == DeliveryStatus.SENDING) & (Delivery.claimed_until < now),
+    )
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        db: Database,
+        mailer: SmtpMailer,
+        renderer: EmailRenderer,
+        sender: str,
+        lease: timedelta,
+    ):
+        self.db = db
+        self.mailer = mailer
+        self.renderer = renderer
+        self.sender = sender
+        self.lease = lease
+
+    def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
+        """Send every claimable delivery (of one event, or all); returns how many were sent."""
+        query = select(Delivery.id).where(_claimable()).order_by(Delivery.id).limit(limit)
+        if event_id is not None:
+            query = query.where(Delivery.event_id == event_id)
+        with self.db.reader() as session:
+            ids = list(session.scalars(query))
+        sent, postponed = 0, 0
+        for delivery_id in ids:
+            try:
+                sent += self.deliver_one(delivery_id)
+            except TemporaryFailure as exc:
+                postponed += 1
+                log.warning("delivery %s postponed: %s", delivery_id, exc)
+        if postponed:
+            raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
+        return sent
+
+    def _claim(self, delivery_id: int) -> Delivery | None:
+        """Take the delivery for this process for one lease; None if someone else has it."""
+        with self.db.transaction() as session:
+            claimed = session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id, _claimable())
+                .values(
+                    status=DeliveryStatus.SENDING,
+                    claimed_until=utcnow() + self.lease,
+                    attempts=Delivery.attempts + 1,
+                )
+            ).rowcount
+            return session.get(Delivery, delivery_id) if claimed else None
+
+    def _set(self, delivery_id: int, **values) -> None:
+        with self.db.transaction() as session:
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+    def deliver_one(self, delivery_id: int) -> int:
+        delivery = self._claim(delivery_id)
+        if delivery is None:
+            return 0
+        message = self.renderer.build(
+            template=delivery.template,
+            lang=delivery.language,
+            context=delivery.context,
+            sender=self.sender,
+            recipient=delivery.recipient,
+            recipient_name=delivery.recipient_name,
+            msg_id=message_id(
+                delivery.event_id, delivery.recipient, delivery.template, sender_domain(self.sender)
+            ),
+        )
+        try:
+            self.mailer.send(
+                message,
+                lambda: self._set(delivery_id, status=DeliveryStatus.SENT, sent_at=utcnow(), error=""),
+            )
+        except PermanentRejection as exc:
+            self._set(delivery_id, status=DeliveryStatus.FAILED, error=str(exc), sent_at=None)
+            log.warning("delivery %s rejected for good: %s", delivery_id, exc)
+            return 0
+        except TemporaryFailure as exc:
+            self._set(
+                delivery_id,
+                status=DeliveryStatus.PENDING,
+                claimed_until=None,
+                error=str(exc),
+                sent_at=None,
+            )
+            raise
+        return 1

@@ -1,0 +1,132 @@
+"""SMTP delivery over one reused connection, with the commit point placed before the final dot.
+
+SMTP has no two-phase commit, so some window always remains between "the server accepted" and "we
+recorded it". We record the delivery as sent *after* the message body is transmitted but *before*
+the terminating "<CRLF>.<CRLF>": until that dot arrives a server discards the message (RFC 5321
+§4.1.1.4), so a crash before our commit can only lead to a clean resend. The one remaining window is
+a crash between that commit and writing the five bytes of the dot: the message is then recorded as
+sent but never accepted. That window is microseconds long; the alternative orders leave a window as
+long as a database commit in which a message is sent twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import getaddresses
+
+from shared.config import Settings
+
+
+class TemporaryFailure(Exception):
+    """The mail server is unreachable or answered 4xx: retry later."""
+
+
+class PermanentRejection(Exception):
+    """The mail server answered 5xx: retrying will not help."""
+
+    def __init__(self, code: int, reply: str):
+        super().__init__(f"{code} {reply}")
+        self.code = code
+
+
+IDLE_CHECK_SECONDS = 5.0
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _classify(code: int, reply: bytes | str) -> Exception:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+    return PermanentRejection(code, text) if code >= 500 else TemporaryFailure(f"{code} {text}")
+
+
+class SmtpMailer:
+    """Sends messages over a connection kept open between messages (one per worker process)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._conn: smtplib.SMTP | None = None
+        self._last_used = 0.0
+
+    def _open(self) -> smtplib.SMTP:
+        s = self.settings
+        cls = smtplib.SMTP_SSL if s.smtp_ssl else smtplib.SMTP
+        conn = cls(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
+        conn.ehlo()
+        if s.smtp_starttls:
+            conn.starttls(context=ssl.create_default_context())
+            conn.ehlo()
+        if s.smtp_user:
+            conn.login(s.smtp_user, s.smtp_password)
+        return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self._conn.quit()
+            self._conn = None
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._conn is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            # Servers close idle connections; find out now rather than fail mid-message.
+            try:
+                self._conn.noop()
+            except (smtplib.SMTPException, OSError):
+                self._conn = None
+        if self._conn is None:
+            try:
+                self._conn = self._open()
+            except (smtplib.SMTPException, OSError) as exc:
+                raise TemporaryFailure(f"cannot reach the mail server: {exc}") from exc
+        return self._conn
+
+    def send(self, message: EmailMessage, record_sent: Callable[[], None]) -> None:
+        """Transmit `message`; `record_sent` runs just before the terminating dot (see above)."""
+        conn = self._connection()
+        try:
+            self._transmit(conn, message, record_sent)
+            self._last_used = time.monotonic()
+        except smtplib.SMTPResponseException as exc:
+            self._reset_or_drop()
+            raise _classify(exc.smtp_code, exc.smtp_error) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self._conn = None  # the connection is in an unknown state: never reuse it
+            raise TemporaryFailure(f"connection to the mail server failed: {exc}") from exc
+        except BaseException:
+            self._conn = None  # e.g. record_sent failed mid-DATA: dropping it discards the message
+            raise
+
+    def _reset_or_drop(self) -> None:
+        try:
+            self._conn.rset()
+        except (smtplib.SMTPException, OSError):
+            self._conn = None
+
+    def _transmit(self, conn: smtplib.SMTP, message: EmailMessage, record_sent: Callable[[], None]) -> None:
+        sender = getaddresses([message["From"]])[0][1]
+        recipients = [addr for _, addr in getaddresses(message.get_all("To", []))]
+        code, reply = conn.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPResponseException(code, reply)
+        for rcpt in recipients:
+            code, reply = conn.rcpt(rcpt)
+            if code not in (250, 251):
+                raise smtplib.SMTPResponseException(code, reply)
+        code, reply = conn.docmd("DATA")
+        if code != 354:
+            raise smtplib.SMTPResponseException(code, reply)
+        body = _LEADING_DOT.sub(b"..", message.as_bytes(policy=SMTP_POLICY))
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        conn.send(body)
+        record_sent()
+        conn.send(b".\r\n")
+        code, reply = conn.getreply()
+        if code != 250:
+            # Nothing was accepted after all: the caller's error handling undoes record_sent.
+            raise smtplib.SMTPResponseException(code, reply)

@@ -1,0 +1,80 @@
+"""Notifications' tables: replicas it needs for messages, the delivery log, and its plumbing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.auth import ApiTokenMixin
+from shared.db import UTCDateTime, make_base, utcnow
+from shared.messaging.deadletters import DeadLetterMixin
+from shared.messaging.inbox import InboxMixin
+from shared.messaging.outbox import OutboxMixin
+from shared.service import Tables
+from shared.tenancy import NetworkScoped
+
+Base = make_base()
+
+
+class NetworkReplica(Base):
+    """Read-only copy of a network's name (from recruitment's events), for branding messages."""
+
+    __tablename__ = "network_replicas"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(60))
+
+
+class DeliveryStatus:
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Delivery(NetworkScoped, Base):
+    """One message to one person for one event: claimed before sending, marked after.
+
+    The key (event id, recipient, template) makes a redelivered event find its existing rows instead
+    of creating new ones; the Message-ID derives from the same key (rendering.message_id).
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "recipient", "template", name="uq_delivery_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    template: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    context: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ApiToken(ApiTokenMixin, Base):
+    pass
+
+
+class OutboxMessage(OutboxMixin, Base):
+    pass
+
+
+class InboxEntry(InboxMixin, Base):
+    pass
+
+
+class DeadLetter(DeadLetterMixin, Base):
+    pass
+
+
+TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

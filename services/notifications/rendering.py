@@ -1,0 +1,74 @@
+"""E-mail rendering: Jinja2 templates per message (subject, plain text, HTML) in the reader's language."""
+
+from __future__ import annotations
+
+import hashlib
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from shared.db import utcnow
+from shared.i18n import Catalogue, language
+
+TEMPLATES = Path(__file__).parent / "templates" / "email"
+
+
+def message_id(event_id: str, recipient: str, template: str, domain: str) -> str:
+    """Derived from the delivery key, so a resent message carries the same Message-ID."""
+    digest = hashlib.sha256(f"{event_id}|{recipient.lower()}|{template}".encode()).hexdigest()
+    return f"<{digest[:40]}@{domain}>"
+
+
+class EmailRenderer:
+    """Renders `email/<template>/{subject.txt, body.txt, body.html}`; HTML is autoescaped."""
+
+    def __init__(self, catalogue: Catalogue, templates: Path = TEMPLATES):
+        self.env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+        )
+        self.env.install_gettext_callables(catalogue.gettext, catalogue.ngettext, newstyle=True)
+
+    def templates(self) -> list[str]:
+        return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir())
+
+    def render(self, template: str, lang: str, context: dict) -> tuple[str, str, str]:
+        """(subject, text, html) of one message in `lang`."""
+        with language(lang):
+            parts = [
+                self.env.get_template(f"{template}/{name}").render(lang=lang, **context)
+                for name in ("subject.txt", "body.txt", "body.html")
+            ]
+        return " ".join(parts[0].split()), parts[1], parts[2]
+
+    def build(
+        self,
+        *,
+        template: str,
+        lang: str,
+        context: dict,
+        sender: str,
+        recipient: str,
+        recipient_name: str,
+        msg_id: str,
+    ) -> EmailMessage:
+        subject, text, html = self.render(template, lang, context)
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = formataddr((recipient_name, recipient)) if recipient_name else recipient
+        message["Subject"] = subject
+        message["Message-ID"] = msg_id
+        message["Date"] = format_datetime(utcnow())
+        message["Content-Language"] = lang
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        return message
+
+
+def sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "knoop.local"

@@ -1,0 +1,31 @@
+"""Notifications' Celery tasks: receive an event, record its deliveries once, then send them."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from services.notifications.deliveries import DeliveryService
+from services.notifications.handlers import EVENT_HANDLERS
+from shared.messaging.consumer import consume, register_housekeeping
+
+RESUME_EVERY_SECONDS = 60
+
+
+def register_tasks(celery: Celery, kit, deliveries: DeliveryService) -> None:
+    @celery.task(name="notifications.handle_event")
+    def handle_event(message: dict) -> None:
+        event = consume(kit, EVENT_HANDLERS, message)
+        # Also on a redelivery: the first attempt may have died between recording and sending.
+        deliveries.deliver_pending(event_id=event.id)
+
+    @celery.task(name="notifications.resume_deliveries")
+    def resume_deliveries() -> int:
+        """Sweep: send what a dead worker or a mail outage left pending."""
+        return deliveries.deliver_pending()
+
+    register_housekeeping(celery, kit)
+    celery.conf.beat_schedule["notifications-resume-deliveries"] = {
+        "task": "notifications.resume_deliveries",
+        "schedule": RESUME_EVERY_SECONDS,
+        "options": {"queue": "notifications"},
+    }

@@ -1,0 +1,182 @@
+"""Who is calling: API tokens (stored hashed, scoped, revocable) and the role check used by every
+mutating endpoint. Authorization is decided here and in each service's `access` rules, not in views."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, g, request
+from flask_smorest import abort
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from shared.db import UTCDateTime, new_id, utcnow
+
+TOKEN_PREFIX = "knp_"
+
+
+class Role:
+    PLATFORM = "platform_admin"  # opens networks; the operator of a Knoop installation
+    COORDINATOR = "coordinator"
+    ORGANISATION = "organisation"
+    EDUCATION_PARTNER = "education_partner"
+    DISCOUNT_PARTNER = "discount_partner"
+    STUDENT = "student"
+    VOLUNTEER = "volunteer"
+
+    ALL = (
+        PLATFORM,
+        COORDINATOR,
+        ORGANISATION,
+        EDUCATION_PARTNER,
+        DISCOUNT_PARTNER,
+        STUDENT,
+        VOLUNTEER,
+    )
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller and the network, organisation or partner it acts for."""
+
+    role: str
+    network_id: str | None
+    organisation_id: str | None = None
+    partner_id: str | None = None
+    token_id: str | None = None
+
+
+def generate_api_token() -> str:
+    """256 random bits; shown once, stored only as a hash."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    # A fast hash is right here: the token is random and long, so there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenMixin:
+    """Columns of a service's `api_tokens` table."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    network_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    organisation_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    partner_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+def issue_token(
+    session: Session,
+    model: type[ApiTokenMixin],
+    *,
+    name: str,
+    role: str,
+    network_id: str | None,
+    organisation_id: str | None = None,
+    partner_id: str | None = None,
+) -> tuple[ApiTokenMixin, str]:
+    """Create a token row; returns it with the plain token (the only time the token exists)."""
+    if role not in Role.ALL:
+        raise ValueError(f"unknown role {role!r}")
+    token = generate_api_token()
+    row = model(
+        id=new_id(),
+        token_hash=hash_token(token),
+        name=name,
+        role=role,
+        network_id=network_id,
+        organisation_id=organisation_id,
+        partner_id=partner_id,
+    )
+    session.add(row)
+    return row, token
+
+
+def token_replica_handlers(model: type[ApiTokenMixin]) -> dict:
+    """Event handlers that keep a service's copy of tokens issued elsewhere (hashes only)."""
+
+    def replicate_issued_token(session: Session, event) -> None:
+        data = event.data
+        if session.get(model, data["token_id"]) is None:
+            session.add(
+                model(
+                    id=data["token_id"],
+                    token_hash=data["token_hash"],
+                    name=data["name"],
+                    role=data["role"],
+                    network_id=event.network_id,
+                    organisation_id=data["organisation_id"],
+                    partner_id=data["partner_id"],
+                )
+            )
+
+    def replicate_revoked_token(session: Session, event) -> None:
+        row = session.get(model, event.data["token_id"])
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+
+    return {"issued": replicate_issued_token, "revoked": replicate_revoked_token}
+
+
+def principal_for(session: Session, model: type[ApiTokenMixin], token: str) -> Principal | None:
+    """The principal behind a presented token, or None if unknown or revoked."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.scalar(select(model).where(model.token_hash == hash_token(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    return Principal(
+        role=row.role,
+        network_id=row.network_id,
+        organisation_id=row.organisation_id,
+        partner_id=row.partner_id,
+        token_id=row.id,
+    )
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+Authenticator = Callable[[str], Principal | None]
+
+
+def current_principal() -> Principal | None:
+    """The caller of this request, authenticated once and remembered."""
+    if "principal" not in g:
+        token = bearer_token()
+        authenticate: Authenticator = current_app.extensions["knoop_authenticator"]
+        g.principal = authenticate(token) if token else None
+    return g.principal
+
+
+def require_role(*roles: str):
+    """Decorator for API views: 401 without a valid token, 403 for a role not in `roles`."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if principal is None:
+                abort(401, message="A valid API token is required (Authorization: Bearer ...).")
+            if principal.role not in roles:
+                abort(403, message="Your role may not do this.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,109 @@
+"""Settings read from the environment, with development, test and production profiles."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROFILES = ("development", "test", "production")
+DEFAULT_SECRET = "dev-only-secret-change-me"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KNOOP_VAR_DIR", REPO_ROOT / "var"))
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a service needs from its environment; built once by the app factory."""
+
+    service: str
+    profile: str
+    secret_keys: tuple[str, ...]
+    database_url: str
+    redis_url: str
+    broker_url: str
+    public_base_url: str
+    smtp_host: str = "localhost"
+    smtp_port: int = 1025
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout: float = 10.0
+    mail_from: str = "Knoop <noreply@knoop.local>"
+    visibility_timeout: int = 3600
+    delivery_lease_seconds: int = 120
+    outbox_sweep_seconds: float = 5.0
+    outbox_retention_days: int = 30
+    default_network: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def secret_key(self) -> str:
+        """The newest key signs; all of them verify (see shared.tokens)."""
+        return self.secret_keys[-1]
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
+def default_database_url(service: str) -> str:
+    """One SQLite file per service: the embedded default."""
+    return f"sqlite:///{VAR_DIR / f'{service}.db'}"
+
+
+def load_settings(service: str, overrides: dict | None = None) -> Settings:
+    """Read the service's settings from the environment; `overrides` wins (tests)."""
+    overrides = dict(overrides or {})
+    profile = overrides.pop("profile", None) or _env("KNOOP_ENV", "development")
+    if profile not in PROFILES:
+        raise ConfigurationError(f"KNOOP_ENV must be one of {PROFILES}, not {profile!r}")
+    keys = tuple(k.strip() for k in (_env("KNOOP_SECRET_KEYS", "") or "").split(",") if k.strip())
+    redis_url = _env("KNOOP_REDIS_URL", "redis://127.0.0.1:6379/0")
+    values = dict(
+        service=service,
+        profile=profile,
+        secret_keys=keys or (DEFAULT_SECRET,),
+        database_url=_env(f"{service.upper()}_DATABASE_URL", default_database_url(service)),
+        redis_url=redis_url,
+        broker_url=_env("KNOOP_BROKER_URL", redis_url),
+        public_base_url=_env("KNOOP_PUBLIC_URL", "http://localhost:8000"),
+        smtp_host=_env("KNOOP_SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(_env("KNOOP_SMTP_PORT", "1025")),
+        smtp_user=_env("KNOOP_SMTP_USER", ""),
+        smtp_password=_env("KNOOP_SMTP_PASSWORD", ""),
+        smtp_starttls=_bool("KNOOP_SMTP_STARTTLS"),
+        smtp_ssl=_bool("KNOOP_SMTP_SSL"),
+        smtp_timeout=float(_env("KNOOP_SMTP_TIMEOUT", "10")),
+        mail_from=_env("KNOOP_MAIL_FROM", "Knoop <noreply@knoop.local>"),
+        visibility_timeout=int(_env("KNOOP_VISIBILITY_TIMEOUT", "3600")),
+        delivery_lease_seconds=int(_env("KNOOP_DELIVERY_LEASE_SECONDS", "120")),
+        outbox_sweep_seconds=float(_env("KNOOP_OUTBOX_SWEEP_SECONDS", "5")),
+        outbox_retention_days=int(_env("KNOOP_OUTBOX_RETENTION_DAYS", "30")),
+        default_network=_env("KNOOP_DEFAULT_NETWORK", ""),
+    )
+    values.update(overrides)
+    settings = Settings(**values)
+    check_production_safety(settings)
+    return settings
+
+
+def check_production_safety(settings: Settings) -> None:
+    """Production refuses to start with a missing or default secret, or on the embedded database."""
+    if settings.profile != "production":
+        return
+    if DEFAULT_SECRET in settings.secret_keys:
+        raise ConfigurationError("production needs KNOOP_SECRET_KEYS (a random secret of your own)")
+    if any(len(k) < 32 for k in settings.secret_keys):
+        raise ConfigurationError("every key in KNOOP_SECRET_KEYS must be at least 32 characters")

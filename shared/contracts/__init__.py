@@ -1,0 +1,52 @@
+"""The event contracts: one marshmallow schema per event type and version, owned by its producer."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from shared.contracts import recruitment
+from shared.contracts.envelope import EnvelopeSchema, envelope
+
+CONTRACTS = {**recruitment.CONTRACTS}
+SAMPLES = {**recruitment.SAMPLES}
+
+
+class ContractViolation(ValueError):
+    """An event does not match its contract; it will never become valid by retrying."""
+
+    def __init__(self, event_type: str, errors: dict):
+        super().__init__(f"{event_type}: {errors}")
+        self.errors = errors
+
+
+def schema_for(event_type: str):
+    """The contract schema instance for `event_type`."""
+    try:
+        return CONTRACTS[event_type]()
+    except KeyError:
+        raise ContractViolation(event_type, {"type": ["unknown event type"]}) from None
+
+
+def build(event_type: str, data: dict) -> dict:
+    """Validate `data` against its contract (producers do this before writing) and dump it."""
+    schema = schema_for(event_type)
+    errors = schema.validate(data)
+    if errors:
+        raise ContractViolation(event_type, errors)
+    return schema.dump(schema.load(data))
+
+
+def read(message: dict) -> tuple[dict, dict]:
+    """Validate a received envelope and its payload; returns (envelope, data). Tolerant of extras."""
+    try:
+        env = EnvelopeSchema().load(message)
+    except ValidationError as exc:
+        raise ContractViolation(str(message.get("type")), exc.messages) from exc
+    try:
+        data = schema_for(env["type"]).load(env["data"])
+    except ValidationError as exc:
+        raise ContractViolation(env["type"], exc.messages) from exc
+    return env, data
+
+
+__all__ = ["CONTRACTS", "SAMPLES", "ContractViolation", "build", "envelope", "read", "schema_for"]

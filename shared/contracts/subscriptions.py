@@ -1,0 +1,23 @@
+"""Who subscribes to what: the one table that shows every flow between the services.
+
+Publishing an event sends one durable task per subscriber, by name, to that service's own queue:
+``<service>.handle_event``. An event type nobody subscribes to is still recorded in the outbox.
+"""
+
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "recruitment.network_created.v1": ("appreciation", "notifications"),
+    "recruitment.organisation_admitted.v1": ("appreciation",),
+    "recruitment.vacancy_published.v1": ("notifications",),
+    "recruitment.api_token_issued.v1": ("appreciation", "notifications"),
+    "recruitment.api_token_revoked.v1": ("appreciation", "notifications"),
+}
+
+
+def subscribers(event_type: str) -> tuple[str, ...]:
+    """The services that receive `event_type`."""
+    return SUBSCRIPTIONS.get(event_type, ())
+
+
+def handler_task(service: str) -> str:
+    """The name of the task through which `service` receives events."""
+    return f"{service}.handle_event"

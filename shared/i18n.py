@@ -1,0 +1,84 @@
+"""Languages: Dutch by default, English on request. Source strings are English; each service keeps
+a gettext catalogue (`translations/<lang>.po`) with what people read in other languages."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from flask import Flask, request
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+SOURCE_LANGUAGE = "en"
+SHARED_TRANSLATIONS = Path(__file__).parent / "web" / "translations"
+_current = contextvars.ContextVar("knoop_language", default=DEFAULT_LANGUAGE)
+
+
+class Catalogue:
+    """The translations of one service, read once from its .po files."""
+
+    def __init__(self, *directories: Path):
+        self.messages: dict[str, dict[str, str]] = {}
+        for directory in (SHARED_TRANSLATIONS, *directories):
+            for path in directory.glob("*.po"):
+                with path.open("rb") as fh:
+                    catalog = read_po(fh)
+                self.messages.setdefault(path.stem, {}).update(
+                    {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+                )
+
+    def gettext(self, message: str, **variables) -> str:
+        """`message` in the current language, with %(name)s placeholders filled in."""
+        lang = _current.get()
+        text = message if lang == SOURCE_LANGUAGE else self.messages.get(lang, {}).get(message, message)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables) -> str:
+        variables.setdefault("num", n)
+        return self.gettext(singular if n == 1 else plural, **variables)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Render something (an e-mail) in `lang`, whatever the surrounding request speaks."""
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def requested_language() -> str:
+    """`?lang=en` switches (and is remembered in a cookie); otherwise Dutch."""
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def init_i18n(app: Flask, catalogue: Catalogue) -> None:
+    """Every page speaks the requested language; templates get `_`, `ngettext` and `lang`."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(catalogue.gettext, catalogue.ngettext, newstyle=True)
+
+    @app.before_request
+    def _choose_language():
+        _current.set(requested_language())
+
+    @app.after_request
+    def _remember_language(response):
+        if request.args.get("lang") in LANGUAGES:
+            response.set_cookie(
+                "lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
+        return response
+
+    @app.context_processor
+    def _language_context():
+        return {"lang": current_language()}

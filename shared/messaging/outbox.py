@@ -1,0 +1,71 @@
+"""The transactional outbox: an event is written in the same transaction as the change it reports.
+
+After such a transaction commits, the database's `after_outbox_commit` hook wakes the relay (a hint
+for low latency; the relay's periodic sweep is what guarantees delivery).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, Integer, String, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
+from shared import contracts
+from shared.db import UTCDateTime, new_id, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMixin:
+    """Columns of a service's `outbox` table. Sent rows are kept for replay until retention ends."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    network_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    message: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (Index("ix_outbox_sent_at_id", "sent_at", "id"),)
+
+
+class Outbox:
+    """Records events of one producing service into its outbox table."""
+
+    def __init__(self, model: type[OutboxMixin], source: str):
+        self.model = model
+        self.source = source
+
+    def add(self, session: Session, event_type: str, network_id: str | None, data: dict) -> str:
+        """Validate `data` against its contract and stage the event in `session`; returns its id."""
+        payload = contracts.build(event_type, data)
+        event_id = new_id()
+        message = contracts.envelope(event_id, event_type, self.source, network_id, payload)
+        session.add(self.model(event_id=event_id, type=event_type, network_id=network_id, message=message))
+        session.info["outbox_pending"] = True
+        return event_id
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relay(session: Session) -> None:
+    if not session.info.pop("outbox_pending", False):
+        return
+    wake = session.info.get("after_outbox_commit")
+    if wake is None:
+        return
+    try:
+        wake()
+    except Exception as exc:  # the wake-up is only a hint: the relay's sweep still sends the event
+        log.warning("could not wake the outbox relay (%s); its sweep will send the event", exc)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop("outbox_pending", None)

@@ -1,0 +1,41 @@
+"""Alembic per service: each service keeps its own migrations next to its models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+
+def alembic_config(script_location: Path, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(script_location: Path, database_url: str) -> None:
+    """Bring the service's database to the newest schema."""
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(script_location, database_url), "head")
+
+
+def run_env(context, metadata: MetaData) -> None:
+    """The body of every service's migrations/env.py (online mode; SQLite in batch mode)."""
+    from shared.db import make_engine
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = make_engine(url, immediate=False)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=url.startswith("sqlite"),
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,103 @@
+"""What every Knoop service is made of, assembled the same way in each app factory.
+
+A service supplies its name, its tables and its catalogue; this module wires settings, database,
+outbox relay, inbox, dead letters, Celery, the API, health checks, languages and operator commands.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from celery import Celery
+from flask import Blueprint, Flask
+from flask_smorest import Api
+from sqlalchemy import MetaData
+
+from shared.auth import ApiTokenMixin, principal_for
+from shared.config import Settings, load_settings
+from shared.db import Database
+from shared.i18n import Catalogue, init_i18n
+from shared.messaging.celery_factory import make_celery
+from shared.messaging.deadletters import DeadLetterBox, DeadLetterMixin
+from shared.messaging.inbox import InboxMixin
+from shared.messaging.outbox import OutboxMixin
+from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
+from shared.operator_cli import register_operator_commands
+from shared.web.api import make_api
+from shared.web.health import health_blueprint
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The infrastructure tables a service declares on its own metadata."""
+
+    metadata: MetaData
+    outbox: type[OutboxMixin]
+    inbox: type[InboxMixin]
+    dead_letters: type[DeadLetterMixin]
+    api_tokens: type[ApiTokenMixin]
+
+
+@dataclass
+class ServiceKit:
+    """The assembled infrastructure of one service, kept in ``app.extensions["knoop"]``."""
+
+    settings: Settings
+    db: Database
+    tables: Tables
+    celery: Celery
+    api: Api
+    dead_letters: DeadLetterBox
+    migrations: Path
+
+    def relay(self) -> OutboxRelay:
+        return OutboxRelay(self.db, self.tables.outbox, celery_publisher(self.celery))
+
+    def wakeup(self) -> RelayWakeup:
+        return RelayWakeup(self.settings.redis_url, self.settings.service)
+
+
+def build_service(
+    app: Flask,
+    service: str,
+    *,
+    title: str,
+    description: str,
+    tables: Tables,
+    package_dir: Path,
+    test_config: dict | None,
+) -> ServiceKit:
+    """Wire the shared infrastructure into `app`; the caller then adds its blueprints and tasks."""
+    settings = load_settings(service, test_config)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        KNOOP_SETTINGS=settings,
+        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.profile == "production",
+    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    db = Database(settings.database_url)
+    db.after_outbox_commit = RelayWakeup(settings.redis_url, service).ring
+    dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)
+    celery = make_celery(app, settings, dead_letters)
+    api = make_api(app, service, title, description)
+    app.register_blueprint(health_blueprint(service, db, settings.redis_url))
+    app.register_blueprint(Blueprint("knoop_ui", __name__, template_folder="web/templates"))
+    init_i18n(app, Catalogue(package_dir / "translations"))
+    app.extensions["knoop_authenticator"] = _authenticator(db, tables.api_tokens)
+    kit = ServiceKit(settings, db, tables, celery, api, dead_letters, package_dir / "migrations")
+    app.extensions["knoop"] = kit
+    register_operator_commands(app, kit)
+    return kit
+
+
+def _authenticator(db: Database, model: type[ApiTokenMixin]):
+    def authenticate(token: str):
+        with db.reader() as session:
+            return principal_for(session, model, token)
+
+    return authenticate

@@ -1,0 +1,50 @@
+"""Every record belongs to a network: scoping happens here, in the data-access layer, not in views.
+
+A session opened for a network (``db.transaction(network_id=...)``) only sees that network's rows of
+every `NetworkScoped` model, and new rows are stamped with that network. A session opened without a
+network (operators, relays, event handlers that carry the id themselves) sees everything.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import String, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
+
+
+class CrossNetworkWrite(RuntimeError):
+    """A session scoped to one network tried to write a row of another."""
+
+
+class NetworkScoped:
+    """Mixin for every table whose rows belong to one network (tenant)."""
+
+    network_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_reads(state: ORMExecuteState) -> None:
+    network_id = state.session.info.get("network_id")
+    if network_id is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            NetworkScoped,
+            lambda cls: cls.network_id == network_id,
+            include_aliases=True,
+            track_closure_variables=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_writes(session: Session, _context, _instances) -> None:
+    network_id = session.info.get("network_id")
+    if network_id is None:
+        return
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, NetworkScoped):
+            continue
+        if obj.network_id is None:
+            obj.network_id = network_id
+        elif obj.network_id != network_id:
+            raise CrossNetworkWrite(f"{type(obj).__name__} of another network")

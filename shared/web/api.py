@@ -1,0 +1,43 @@
+"""flask-smorest set-up for a service: its OpenAPI document at /api/<service>/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from shared.web.errors import install_error_handlers
+
+SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+
+
+def api_prefix(service: str) -> str:
+    return f"/api/{service}"
+
+
+def make_api(app: Flask, service: str, title: str, description: str) -> Api:
+    """An Api whose document, docs page and error format are the same in every service."""
+    prefix = api_prefix(service)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=prefix,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_CDN,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {
+                "securitySchemes": {
+                    "apiToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "A Knoop API token (knp_…)",
+                    }
+                }
+            },
+        },
+    )
+    api = Api(app)
+    install_error_handlers(app, prefix)
+    return api

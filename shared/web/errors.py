@@ -1,0 +1,37 @@
+"""One JSON error format for every API: {"code", "message", "errors": {field: [messages]}}."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+
+def _field_errors(exc: HTTPException) -> dict:
+    """flask-smorest nests webargs errors by location ({"json": {...}}); people want fields."""
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or data.get("errors") or {}
+    flat: dict = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict) and location in ("json", "query", "form", "headers", "files"):
+            flat.update(errors)
+        else:
+            flat[location] = errors
+    return flat
+
+
+def error_body(code: int, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+def install_error_handlers(app: Flask, api_prefix: str) -> None:
+    """API paths answer errors as JSON; other paths keep HTML error pages."""
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        if not request.path.startswith(api_prefix):
+            return exc
+        message = (getattr(exc, "data", None) or {}).get("message") or exc.description
+        if exc.code == 422 and not (getattr(exc, "data", None) or {}).get("message"):
+            message = "The input is not valid."
+        body = error_body(exc.code or 500, message, _field_errors(exc))
+        return jsonify(body), exc.code
