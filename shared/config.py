@@ -36,6 +36,7 @@ class Settings:
     smtp_timeout: float = 10.0
     mail_from: str = "Knoop <noreply@knoop.local>"
     visibility_timeout: int = 3600
+    unacked_restore_seconds: int = 10
     delivery_lease_seconds: int = 120
     outbox_sweep_seconds: float = 5.0
     outbox_retention_days: int = 30
@@ -88,6 +89,7 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         smtp_timeout=float(_env("KNOOP_SMTP_TIMEOUT", "10")),
         mail_from=_env("KNOOP_MAIL_FROM", "Knoop <noreply@knoop.local>"),
         visibility_timeout=int(_env("KNOOP_VISIBILITY_TIMEOUT", "3600")),
+        unacked_restore_seconds=int(_env("KNOOP_UNACKED_RESTORE_SECONDS", "10")),
         delivery_lease_seconds=int(_env("KNOOP_DELIVERY_LEASE_SECONDS", "120")),
         outbox_sweep_seconds=float(_env("KNOOP_OUTBOX_SWEEP_SECONDS", "5")),
         outbox_retention_days=int(_env("KNOOP_OUTBOX_RETENTION_DAYS", "30")),

@@ -26,6 +26,8 @@ def _scope_reads(state: ORMExecuteState) -> None:
     network_id = state.session.info.get("network_id")
     if network_id is None or not (state.is_select or state.is_update or state.is_delete):
         return
+    if state.is_column_load or state.is_relationship_load:
+        return  # refreshes and lazy loads of rows already in scope (SQLAlchemy's documented recipe)
     state.statement = state.statement.options(
         with_loader_criteria(
             NetworkScoped,

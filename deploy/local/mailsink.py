@@ -98,7 +98,7 @@ class SmtpSink:
 
 
 INBOX_PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Knoop – mail inbox</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Knoop - mail inbox</title>
 <style>body{font:15px system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}
 td,th{padding:.3rem .6rem;text-align:left;border-bottom:1px solid #ddd}</style></head><body>
 <h1>Mail inbox (SMTP sink)</h1><p>{{ mails|length }} message(s). Newest first.</p>

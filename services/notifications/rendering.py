@@ -63,10 +63,10 @@ class EmailRenderer:
         message["Subject"] = subject
         message["Message-ID"] = msg_id
         message["Date"] = format_datetime(utcnow())
-        message["Content-Language"] = lang
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        message["Content-Language"] = lang  # after set_content, which drops Content-* headers
         return message
 
 

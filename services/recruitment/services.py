@@ -127,6 +127,7 @@ def draft_vacancy(session: Session, principal: Principal, fields: dict) -> Vacan
     vacancy = Vacancy(network_id=principal.network_id, organisation_id=principal.organisation_id, **fields)
     session.add(vacancy)
     session.flush()
+    session.refresh(vacancy)  # load database defaults and the organisation for the response
     return vacancy
 
 

@@ -25,6 +25,15 @@ class PermanentFailure(Exception):
 def celery_settings(settings: Settings) -> dict:
     """The Celery configuration for one service."""
     vt = settings.visibility_timeout
+    transport = {
+        "visibility_timeout": vt,
+        # How often a worker looks for messages whose worker died (kombu's default is ~100 s).
+        "unacked_restore_interval": settings.unacked_restore_seconds,
+        "unacked_restore_throttle": 1,
+        # A publish to a broker that vanished without closing the connection must not hang forever.
+        "socket_timeout": 10,
+        "socket_connect_timeout": 5,
+    }
     return {
         "broker_url": settings.broker_url,
         "task_default_queue": settings.service,
@@ -32,7 +41,7 @@ def celery_settings(settings: Settings) -> dict:
         "task_reject_on_worker_lost": True,
         "task_acks_on_failure_or_timeout": True,  # after the dead letter is written
         "worker_prefetch_multiplier": 1,
-        "broker_transport_options": {"visibility_timeout": vt},
+        "broker_transport_options": transport,
         "result_backend_transport_options": {"visibility_timeout": vt},
         "visibility_timeout": vt,
         "task_ignore_result": True,

@@ -1,0 +1,45 @@
+"""Each service: OpenAPI document, docs page, and a health check that really checks."""
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+SERVICES = ("recruitment", "appreciation", "notifications")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_openapi_document_is_served_under_the_service_prefix(stack, service):
+    client = stack.app(service).test_client()
+    document = client.get(f"/api/{service}/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert all(path.startswith(f"/api/{service}/") for path in document["paths"])
+    assert client.get(f"/api/{service}/docs").status_code == 200
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_healthz_reports_database_and_redis(stack, service):
+    response = stack.app(service).test_client().get(f"/api/{service}/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def test_healthz_fails_when_redis_is_unreachable(databases, tmp_path):
+    from services.notifications import create_app
+
+    app = create_app(
+        {
+            "profile": "test",
+            "database_url": databases["notifications"],
+            "redis_url": "redis://127.0.0.1:1/0",
+            "broker_url": "redis://127.0.0.1:1/0",
+        }
+    )
+    response = app.test_client().get("/api/notifications/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["redis"].startswith("error")
+
+
+def test_unknown_api_path_answers_json_404(stack):
+    response = stack.app("recruitment").test_client().get("/api/recruitment/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["code"] == 404

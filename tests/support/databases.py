@@ -1,0 +1,88 @@
+"""Fresh, migrated databases per test: SQLite files copied from a migrated template, and PostgreSQL
+databases created from a migrated template database (fast: no migrations per test)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import psycopg
+
+from shared.migrations import upgrade
+from tests.support.infra import REPO_ROOT
+
+SERVICES = ("recruitment", "appreciation", "notifications")
+
+
+def migrations(service: str) -> Path:
+    return REPO_ROOT / "services" / service / "migrations"
+
+
+class SqliteProvider:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.templates: dict[str, Path] = {}
+
+    def _template(self, service: str) -> Path:
+        if service not in self.templates:
+            path = self.directory / f"template-{service}.db"
+            upgrade(migrations(service), f"sqlite:///{path}")
+            self.templates[service] = path
+        return self.templates[service]
+
+    def fresh(self, service: str) -> str:
+        path = self.directory / f"{service}-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(self._template(service), path)
+        return f"sqlite:///{path}"
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresProvider:
+    """Needs KNOOP_TEST_POSTGRES_URL: a role that may create databases (CI creates one)."""
+
+    def __init__(self, admin_url: str):
+        self.admin_url = admin_url
+        self.run = uuid.uuid4().hex[:6]
+        self.created: list[str] = []
+        self.templates: dict[str, str] = {}
+
+    def _conninfo(self, database: str) -> str:
+        return self.admin_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + (
+            f"/{database}"
+        )
+
+    def _url(self, database: str) -> str:
+        return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
+
+    def _execute(self, sql: str) -> None:
+        with psycopg.connect(self._conninfo("postgres"), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def _create(self, name: str, template: str | None = None) -> str:
+        suffix = f" TEMPLATE {template}" if template else ""
+        self._execute(f'CREATE DATABASE "{name}"{suffix}')
+        self.created.append(name)
+        return self._url(name)
+
+    def _template(self, service: str) -> str:
+        if service not in self.templates:
+            name = f"knoop_tpl_{self.run}_{service}"
+            upgrade(migrations(service), self._create(name))
+            self.templates[service] = name
+        return self.templates[service]
+
+    def fresh(self, service: str) -> str:
+        template = self._template(service)
+        return self._create(f"knoop_{self.run}_{service}_{uuid.uuid4().hex[:8]}", template)
+
+    def close(self) -> None:
+        for name in reversed(self.created):
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("KNOOP_TEST_POSTGRES_URL")
