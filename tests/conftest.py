@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from deploy.local.harness import MailSink, RedisServer, relay, worker
 from tests.support.databases import SERVICES, PostgresProvider, SqliteProvider, postgres_url
-from tests.support.infra import MailSink, RedisServer, relay, worker
 
 BACKENDS = ["sqlite", "postgresql"]
 

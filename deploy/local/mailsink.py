@@ -8,6 +8,7 @@ It speaks real SMTP, so the services send to it exactly as they would to a mail 
 from __future__ import annotations
 
 import argparse
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -76,6 +77,9 @@ class _Handler:
         # Called only once the final "." has arrived: a dropped connection stores nothing.
         self.store.add(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
         return "250 Message accepted for delivery"
+
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
 
 
 class SmtpSink:

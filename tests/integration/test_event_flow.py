@@ -5,9 +5,9 @@ import time
 import pytest
 from sqlalchemy import select
 
+from deploy.local.harness import wait_until
 from services.notifications.models import Delivery
 from tests.support.flows import admit, bearer, draft, organisation_with_token, publish
-from tests.support.infra import wait_until
 
 pytestmark = pytest.mark.integration
 

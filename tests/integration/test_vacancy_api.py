@@ -189,7 +189,7 @@ def test_duplicate_network_slug_is_a_conflict(app):
 
 
 def test_public_vacancy_list_api_needs_a_known_network(app):
-    client, _, token = organisation_with_token(app)
+    client, _, _token = organisation_with_token(app)
     assert client.get("/api/recruitment/vacancies").status_code == 422
     assert client.get("/api/recruitment/vacancies?network=nowhere").status_code == 404
     assert client.get("/api/recruitment/vacancies?network=enkhuizen").get_json() == []

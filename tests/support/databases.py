@@ -10,8 +10,8 @@ from pathlib import Path
 
 import psycopg
 
+from deploy.local.harness import REPO_ROOT
 from shared.migrations import upgrade
-from tests.support.infra import REPO_ROOT
 
 SERVICES = ("recruitment", "appreciation", "notifications")
 

@@ -1,4 +1,5 @@
-"""Real infrastructure for tests: a private redis-server, the SMTP sink, service processes."""
+"""Real infrastructure on loopback for tests and benchmarks: a private redis-server, the SMTP sink, and
+service processes (Celery workers, outbox relays) in their own process groups."""
 
 from __future__ import annotations
 

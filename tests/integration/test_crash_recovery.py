@@ -1,0 +1,105 @@
+"""Nothing lost, nothing twice: workers, producers and relays killed at the worst moments."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from deploy.local.harness import REPO_ROOT, wait_until
+from services.notifications.models import Delivery
+from services.recruitment.models import OutboxMessage
+from tests.support.flows import bearer, draft, organisation_with_token
+
+pytestmark = pytest.mark.integration
+
+VACANCIES = 200
+
+
+def delivery_statuses(stack) -> dict:
+    with stack.kit("notifications").db.reader() as session:
+        return dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
+
+
+def test_notifications_worker_killed_mid_stream_loses_and_doubles_nothing(stack):
+    stack.start_relay("recruitment")
+    worker = stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    drafts = [draft(client, token, f"Vacature {n:03d}")["id"] for n in range(VACANCIES)]
+    for vacancy_id in drafts:
+        client.post(f"/api/recruitment/vacancies/{vacancy_id}/publish", headers=bearer(token))
+
+    wait_until(lambda: len(stack.sink.mails) >= 40, 60, message="the first 40 e-mails")
+    worker.kill()  # SIGKILL, mid-stream: no acknowledgement, no clean-up
+    accepted_at_kill = len(stack.sink.mails)
+    assert accepted_at_kill < VACANCIES, "the kill came too late to test anything"
+    stack.start_worker("notifications")
+
+    wait_until(lambda: len(stack.sink.mails) >= VACANCIES, 120, message="all e-mails after restart")
+    time.sleep(8)  # longer than the visibility timeout: a duplicate would show up now
+    subjects = [mail.message["Subject"] for mail in stack.sink.mails]
+    message_ids = {mail.message["Message-ID"] for mail in stack.sink.mails}
+    assert len(subjects) == VACANCIES, f"{len(subjects)} accepted (killed at {accepted_at_kill})"
+    assert len(set(subjects)) == VACANCIES and len(message_ids) == VACANCIES
+    assert delivery_statuses(stack) == {"sent": VACANCIES}
+
+
+def test_producer_killed_between_commit_and_wakeup_is_delivered_by_the_sweep(stack):
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    _, _, token = organisation_with_token(stack.app("recruitment"))
+    time.sleep(1)  # let the relay's start-up sweep pass: only its periodic sweep may save us
+    producer = subprocess.run(
+        [sys.executable, "-m", "tests.support.die_after_commit", token, "Gered door de sweep"],
+        env=stack.env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=60,
+    )
+    assert producer.returncode == -signal.SIGKILL, producer.stdout + producer.stderr
+
+    [mail] = wait_until(lambda: stack.sink.summaries(), 30, message="the swept event's e-mail")
+    assert mail["subject"].endswith("Gered door de sweep")
+
+
+def test_events_committed_while_the_relay_was_down_are_sent_when_it_returns(stack):
+    stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    for n in range(3):
+        vacancy = draft(client, token, f"Tijdens storing {n}")
+        client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+    time.sleep(1)
+    assert stack.sink.mails == []
+    stack.start_relay("recruitment")
+    wait_until(lambda: len(stack.sink.mails) == 3, 30, message="three e-mails")
+    with stack.kit("recruitment").db.reader() as session:
+        unsent = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        )
+    assert unsent == 0
+
+
+def test_replaying_the_outbox_after_redis_lost_its_data_resends_nothing_twice(stack, redis_server):
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    vacancy = draft(client, token, "Na herstel")
+    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+    wait_until(lambda: stack.sink.mails, 30, message="the e-mail")
+
+    from datetime import UTC, datetime, timedelta
+
+    replayed = stack.kit("recruitment").relay().replay_since(datetime.now(UTC) - timedelta(hours=1))
+    assert replayed >= 1
+    wait_until(lambda: delivery_statuses(stack) and _all_sent(stack), 30, message="replay")
+    time.sleep(2)
+    assert len(stack.sink.mails) == 1
+
+
+def _all_sent(stack) -> bool:
+    with stack.kit("recruitment").db.reader() as session:
+        return not session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        )
