@@ -37,9 +37,10 @@ def machine() -> dict:
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
 
 
-def write_result(scenario: str, body: dict) -> Path:
+def write_result(scenario: str, body: dict, variant: str = "") -> Path:
+    """bench/results/<scenario>.json, or <scenario>-<variant>.json (e.g. the PostgreSQL run)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{scenario}.json"
+    path = RESULTS / (f"{scenario}-{variant}.json" if variant else f"{scenario}.json")
     document = {
         "scenario": scenario,
         **body,

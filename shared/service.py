@@ -27,6 +27,7 @@ from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
 from shared.web.health import health_blueprint
+from shared.web.security import install_security_headers
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def build_service(
     dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)
+    install_security_headers(app, production=settings.profile == "production")
     app.register_blueprint(health_blueprint(service, db, settings.redis_url))
     app.register_blueprint(Blueprint("knoop_ui", __name__, template_folder="web/templates"))
     init_i18n(app, Catalogue(package_dir / "translations"))

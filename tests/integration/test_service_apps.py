@@ -43,3 +43,10 @@ def test_unknown_api_path_answers_json_404(stack):
     response = stack.app("recruitment").test_client().get("/api/recruitment/nothing-here")
     assert response.status_code == 404
     assert response.get_json()["code"] == 404
+
+
+def test_responses_carry_security_headers(stack):
+    response = stack.app("recruitment").test_client().get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # only in production

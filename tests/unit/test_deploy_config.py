@@ -1,0 +1,44 @@
+"""The deployment files say the same thing: every service has web, worker, beat and relay; Redis
+keeps its data."""
+
+from pathlib import Path
+
+import yaml
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+SERVICES = ("recruitment", "appreciation", "notifications")
+
+
+def test_redis_config_keeps_queued_tasks_across_a_restart():
+    config = (DEPLOY / "redis.conf").read_text().splitlines()
+    assert "appendonly yes" in config and "appendfsync everysec" in config
+    assert "maxmemory-policy noeviction" in config
+
+
+def test_procfile_runs_a_worker_and_a_relay_per_service_plus_web_mail_and_redis():
+    names = [
+        line.split(":")[0]
+        for line in (DEPLOY / "Procfile").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    expected = {"redis", "mail", "web"} | {f"{s}-{kind}" for s in SERVICES for kind in ("worker", "relay")}
+    assert set(names) == expected
+
+
+def test_compose_and_kubernetes_run_every_process_of_every_service():
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]
+    manifests = list(yaml.safe_load_all((DEPLOY / "kubernetes" / "knoop.yaml").read_text()))
+    deployments = {m["metadata"]["name"] for m in manifests if m["kind"] == "Deployment"}
+    for service in SERVICES:
+        for kind in ("web", "worker", "beat", "relay"):
+            assert f"{service}-{kind}" in compose and f"{service}-{kind}" in deployments
+    beats = [m for m in manifests if m["kind"] == "Deployment" and m["metadata"]["name"].endswith("-beat")]
+    assert all(m["spec"]["replicas"] == 1 for m in beats)
+
+
+def test_proxy_routes_match_the_development_gateway():
+    from deploy.local.gateway import ROUTES
+
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    for prefix, service in ROUTES:
+        assert f"location {prefix}/" in nginx and f"proxy_pass http://{service};" in nginx
