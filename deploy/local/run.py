@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import redis
@@ -38,6 +39,20 @@ def ensure_redis_server_installed() -> None:
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     subprocess.run([*sudo, "apt-get", "update", "-q"], check=True)
     subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "redis-server"], check=True)
+
+
+def start_redis(url: str) -> subprocess.Popen:
+    """Redis with the Procfile's command line (AOF on, data in var/redis), until we stop."""
+    ensure_redis_server_installed()
+    command = dict(procfile_entries())["redis"]
+    process = subprocess.Popen(command.split(), cwd=REPO_ROOT)
+    for _ in range(100):
+        if redis_answers(url):
+            print(f"started redis-server for {url}", flush=True)
+            return process
+        time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"redis-server did not answer on {url}")
 
 
 def migrate_all() -> None:
@@ -89,19 +104,21 @@ def main() -> None:
     }
     port = env.setdefault("KNOOP_PORT", "8000")
     settings = load_settings("recruitment")
-    entries = procfile_entries()
-    if redis_answers(settings.redis_url):
-        entries = [e for e in entries if e[0] != "redis"]
-        print(f"using the Redis server at {settings.redis_url}", flush=True)
-    else:
-        ensure_redis_server_installed()
-    migrate_all()
-    load_demo(env)
-    manager = Manager()
-    for name, command in entries:
-        manager.add_process(name, command, env=env, cwd=str(REPO_ROOT))
-    print_urls(port)
-    manager.loop()
+    # Redis is started first (not by the process manager), so the demo's events wake the relays.
+    entries = [e for e in procfile_entries() if e[0] != "redis"]
+    redis_process = None if redis_answers(settings.redis_url) else start_redis(settings.redis_url)
+    try:
+        migrate_all()
+        load_demo(env)
+        manager = Manager()
+        for name, command in entries:
+            manager.add_process(name, command, env=env, cwd=str(REPO_ROOT))
+        print_urls(port)
+        manager.loop()
+    finally:
+        if redis_process is not None:
+            redis_process.terminate()
+            redis_process.wait(30)
     sys.exit(manager.returncode)
 
 
