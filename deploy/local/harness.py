@@ -99,7 +99,8 @@ class MailSink:
     def __init__(self):
         self.port = free_port()
         self.store = MailStore()
-        self._sink = SmtpSink(self.store, "127.0.0.1", self.port)
+        self.reject: set[str] = set()  # recipients answered with 550
+        self._sink = SmtpSink(self.store, "127.0.0.1", self.port, self.reject)
 
     def start(self) -> None:
         self._sink.start()

@@ -70,8 +70,16 @@ class MailStore:
 
 
 class _Handler:
-    def __init__(self, store: MailStore):
+    def __init__(self, store: MailStore, reject: set[str]):
         self.store = store
+        self.reject = reject
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Lets tests (and people trying the delivery log) see a permanent rejection.
+        if address.lower() in self.reject:
+            return "550 5.1.1 Mailbox does not exist"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         # Called only once the final "." has arrived: a dropped connection stores nothing.
@@ -85,13 +93,19 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every c
 class SmtpSink:
     """The SMTP side; start() and stop() may be called repeatedly (tests stop it mid-run)."""
 
-    def __init__(self, store: MailStore, host: str = "127.0.0.1", port: int = 1025):
+    def __init__(
+        self, store: MailStore, host: str = "127.0.0.1", port: int = 1025, reject: set[str] | None = None
+    ):
         self.store, self.host, self.port = store, host, port
+        self.reject = reject if reject is not None else set()
         self._controller: Controller | None = None
 
     def start(self) -> None:
         self._controller = Controller(
-            _Handler(self.store), hostname=self.host, port=self.port, data_size_limit=10 * 1024 * 1024
+            _Handler(self.store, self.reject),
+            hostname=self.host,
+            port=self.port,
+            data_size_limit=10 * 1024 * 1024,
         )
         self._controller.start()
 

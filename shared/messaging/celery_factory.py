@@ -74,7 +74,9 @@ def make_celery(app: Flask, settings: Settings, dead_letters: DeadLetterBox) -> 
                 return self.run(*args, **kwargs)
 
         def on_failure(self, exc, task_id, args, kwargs, einfo):
-            dead_letters.record(task_id, self.name, args, kwargs, exc, self.request.retries)
+            # einfo keeps the original exception type; `exc` may be a serialisable stand-in.
+            error = f"{getattr(einfo, 'type', type(exc)).__name__}: {exc}"
+            dead_letters.record(task_id, self.name, args, kwargs, error, self.request.retries)
 
     celery = Celery(settings.service, task_cls=ServiceTask)
     celery.conf.update(celery_settings(settings))

@@ -34,7 +34,7 @@ class DeadLetterBox:
         self.model = model
         self.queue = queue
 
-    def record(self, task_id: str, task_name: str, args, kwargs, error: BaseException, retries: int) -> None:
+    def record(self, task_id: str, task_name: str, args, kwargs, error: str, retries: int) -> None:
         with self.db.transaction() as session:
             session.add(
                 self.model(
@@ -42,7 +42,7 @@ class DeadLetterBox:
                     task_name=task_name,
                     args=list(args or []),
                     kwargs=dict(kwargs or {}),
-                    error=f"{type(error).__name__}: {error}",
+                    error=error,
                     retries=retries,
                 )
             )

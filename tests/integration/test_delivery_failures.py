@@ -1,0 +1,77 @@
+"""Mail server trouble and broken messages: retried when temporary, recorded when permanent."""
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from deploy.local.harness import wait_until
+from services.notifications.models import DeadLetter, Delivery
+from shared import contracts
+from tests.support.flows import draft, organisation_with_token, publish
+
+pytestmark = pytest.mark.integration
+
+
+def deliveries(stack) -> list[Delivery]:
+    with stack.kit("notifications").db.reader() as session:
+        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+def test_mail_server_down_delays_the_message_and_it_arrives_once(stack):
+    stack.sink.stop()
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    publish(client, token, draft(client, token, "Tijdens de storing")["id"])
+    wait_until(lambda: any(d.error for d in deliveries(stack)), 30, message="a failed attempt")
+    [pending] = deliveries(stack)
+    assert pending.status == "pending" and "mail server" in pending.error
+
+    stack.sink.start()
+    wait_until(lambda: stack.sink.mails, 60, message="the e-mail after the outage")
+    time.sleep(3)
+    assert len(stack.sink.mails) == 1
+    [sent] = deliveries(stack)
+    assert sent.status == "sent" and sent.attempts >= 2 and sent.error == ""
+
+
+def test_permanent_rejection_is_not_retried_and_shows_its_reason(stack):
+    stack.sink.reject.add("humanitas@example.org")
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    publish(client, token, draft(client, token)["id"])
+    wait_until(
+        lambda: deliveries(stack) and deliveries(stack)[0].status == "failed",
+        30,
+        message="the delivery to fail",
+    )
+    time.sleep(4)  # a retry would have happened by now
+    [failed] = deliveries(stack)
+    assert failed.attempts == 1 and failed.error.startswith("550")
+    assert stack.sink.mails == []
+
+
+def test_an_event_that_breaks_its_contract_becomes_a_dead_letter_and_can_be_replayed(stack):
+    stack.start_worker("notifications")
+    broken = contracts.envelope(
+        str(uuid.uuid4()), "recruitment.vacancy_published.v1", "recruitment", None, {"vacancy_id": "v1"}
+    )
+    celery = stack.app("recruitment").extensions["celery"]
+    celery.send_task("notifications.handle_event", args=[broken], queue="notifications")
+
+    def letters():
+        with stack.kit("notifications").db.reader() as session:
+            return list(session.scalars(select(DeadLetter)))
+
+    [letter] = wait_until(letters, 30, message="the dead letter")
+    assert letter.task_name == "notifications.handle_event" and letter.retries == 0
+    assert letter.error.startswith("ContractViolation") and "title" in letter.error
+
+    runner = stack.app("notifications").test_cli_runner()
+    listing = runner.invoke(args=["dead-letters"])
+    assert "notifications.handle_event" in listing.output
+    assert "replayed" in runner.invoke(args=["dead-letters", "--replay", str(letter.id)]).output
+    wait_until(lambda: len(letters()) == 2, 30, message="the replayed task to fail again")

@@ -1,0 +1,78 @@
+"""The outbox relay: several at once, retention, and the operator's CLI."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from deploy.local.harness import wait_until
+from services.recruitment.models import Network, OutboxMessage
+from tests.support.flows import bearer, draft, organisation_with_token
+
+pytestmark = pytest.mark.integration
+
+
+def test_two_relays_at_once_still_give_one_email_per_event(stack):
+    stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    drafts = [draft(client, token, f"Twee relays {n:02d}")["id"] for n in range(40)]
+    stack.start_relay("recruitment")
+    stack.start_relay("recruitment")
+    for vacancy_id in drafts:
+        client.post(f"/api/recruitment/vacancies/{vacancy_id}/publish", headers=bearer(token))
+    wait_until(lambda: len(stack.sink.mails) >= 40, 60, message="40 e-mails")
+    import time
+
+    time.sleep(2)
+    subjects = [m.message["Subject"] for m in stack.sink.mails]
+    assert len(subjects) == 40 == len(set(subjects))
+
+
+def test_prune_forgets_only_sent_rows_older_than_the_retention(stack):
+    app = stack.app("recruitment")
+    organisation_with_token(app)
+    kit = stack.kit("recruitment")
+    relay = kit.relay()
+    with kit.db.transaction() as session:
+        first = session.scalar(select(func.min(OutboxMessage.id)))
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == first)
+            .values(sent_at=datetime.now(UTC) - timedelta(days=40))
+        )
+    assert relay.prune(timedelta(days=30)) == 1
+    with kit.db.reader() as session:
+        assert (
+            session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+            )
+            >= 1
+        )  # unsent rows are never pruned
+
+
+def test_coordinator_and_organisation_can_be_created_from_the_cli(stack):
+    app = stack.app("recruitment")
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["create-network", "Netwerk Haarlem", "--slug", "haarlem"])
+    assert created.exit_code == 0 and "coordinator token: knp_" in created.output
+    admitted = runner.invoke(
+        args=[
+            "admit-organisation",
+            "--network",
+            "haarlem",
+            "--name",
+            "Humanitas",
+            "--contact-name",
+            "Anne",
+            "--contact-email",
+            "a@example.org",
+        ]
+    )
+    assert admitted.exit_code == 0 and "token: knp_" in admitted.output
+    token = admitted.output.strip().rsplit(" ", 1)[-1]
+    response = app.test_client().post(
+        "/api/recruitment/vacancies", headers=bearer(token), json={"title": "Via de CLI"}
+    )
+    assert response.status_code == 201
+    with stack.kit("recruitment").db.reader() as session:
+        assert session.scalar(select(Network.name)) == "Netwerk Haarlem"
