@@ -126,7 +126,7 @@ def main() -> None:
         latencies, drafts = [], [draft(client, token, f"Bench {n:05d}")["id"] for n in range(count + warmup)]
         for n, vacancy_id in enumerate(drafts):
             clock.arrived.clear()
-            client.post(f"/api/recruitment/vacancies/{vacancy_id}/publish", headers=bearer(token))
+            client.post(f"/api/recruitment/vacancies/{vacancy_id}/submit", headers=bearer(token))
             committed = commits[-1]
             subject = f"Uw vacature staat online: Bench {n:05d}"
             wait_until(lambda s=subject: s in clock.times, 30, interval=0.0005, message=subject)

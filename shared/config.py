@@ -41,6 +41,9 @@ class Settings:
     outbox_sweep_seconds: float = 5.0
     outbox_retention_days: int = 30
     default_network: str = ""
+    reminder_days: int = 3
+    match_question_days: int = 14
+    public_post_limit: str = "30 per hour"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -94,6 +97,9 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         outbox_sweep_seconds=float(_env("KNOOP_OUTBOX_SWEEP_SECONDS", "5")),
         outbox_retention_days=int(_env("KNOOP_OUTBOX_RETENTION_DAYS", "30")),
         default_network=_env("KNOOP_DEFAULT_NETWORK", ""),
+        reminder_days=int(_env("KNOOP_RESPONSE_REMINDER_DAYS", "3")),
+        match_question_days=int(_env("KNOOP_MATCH_QUESTION_DAYS", "14")),
+        public_post_limit=_env("KNOOP_PUBLIC_POST_LIMIT", "30 per hour"),
     )
     values.update(overrides)
     settings = Settings(**values)

@@ -7,9 +7,11 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.messages.pofile import read_po
-from flask import Flask, request
+from flask import Flask, current_app, request
+from markupsafe import escape
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -37,9 +39,27 @@ class Catalogue:
         text = message if lang == SOURCE_LANGUAGE else self.messages.get(lang, {}).get(message, message)
         return text % variables if variables else text
 
-    def ngettext(self, singular: str, plural: str, n: int, **variables) -> str:
-        variables.setdefault("num", n)
-        return self.gettext(singular if n == 1 else plural, **variables)
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The translated form for `n` (Dutch and English both: one, or more). Jinja fills in
+        %(num)s and the other placeholders itself (newstyle gettext)."""
+        return self.gettext(singular if n == 1 else plural)
+
+
+class LazyText:
+    """A message translated when it is shown (form labels are defined once, shown per request)."""
+
+    def __init__(self, message: str, **variables):
+        self.message, self.variables = message, variables
+
+    def __str__(self) -> str:
+        return current_app.extensions["knoop_catalogue"].gettext(self.message, **self.variables)
+
+    def __html__(self) -> str:
+        return escape(str(self))
+
+
+def lazy_gettext(message: str, **variables) -> LazyText:
+    return LazyText(message, **variables)
 
 
 def current_language() -> str:
@@ -64,6 +84,7 @@ def requested_language() -> str:
 
 def init_i18n(app: Flask, catalogue: Catalogue) -> None:
     """Every page speaks the requested language; templates get `_`, `ngettext` and `lang`."""
+    app.extensions["knoop_catalogue"] = catalogue
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(catalogue.gettext, catalogue.ngettext, newstyle=True)
 
@@ -78,6 +99,11 @@ def init_i18n(app: Flask, catalogue: Catalogue) -> None:
                 "lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
             )
         return response
+
+    @app.template_filter("combine_lang")
+    def _combine_lang(args: dict, lang: str) -> str:
+        """The current query string with another language: switching keeps the search."""
+        return urlencode({**args, "lang": lang})
 
     @app.context_processor
     def _language_context():

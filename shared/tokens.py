@@ -11,7 +11,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = ("login", "unsubscribe", "signup", "pass-qr", "registration")
+PURPOSES = ("login", "unsubscribe", "signup", "pass-qr", "registration", "alert-confirm", "match-answer")
 
 
 class InvalidToken(ValueError):

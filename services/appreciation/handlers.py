@@ -25,11 +25,19 @@ def replicate_organisation(session: Session, event: Event) -> None:
     session.add(replica)
 
 
+def remove_organisation(session: Session, event: Event) -> None:
+    replica = session.get(OrganisationReplica, event.data["organisation_id"])
+    if replica is not None:
+        session.delete(replica)
+
+
 _tokens = token_replica_handlers(ApiToken)
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.network_created.v1": [replicate_network],
     "recruitment.organisation_admitted.v1": [replicate_organisation],
+    "recruitment.organisation_updated.v1": [replicate_organisation],
+    "recruitment.organisation_removed.v1": [remove_organisation],
     "recruitment.api_token_issued.v1": [_tokens["issued"]],
     "recruitment.api_token_revoked.v1": [_tokens["revoked"]],
 }

@@ -1,10 +1,13 @@
 """What notifications does with each event it receives: record who must be told what.
 
 Handlers only write delivery rows (in the same transaction as the inbox record); sending happens
-afterwards, outside the transaction, in `deliveries.deliver_pending`.
+afterwards, outside the transaction, in `deliveries.deliver_pending`. Each message type is one line
+of `MESSAGES`: which template, to whom, with which context.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -18,19 +21,6 @@ def replicate_network(session: Session, event: Event) -> None:
     replica = session.get(NetworkReplica, data["network_id"]) or NetworkReplica(id=data["network_id"])
     replica.name, replica.slug = data["name"], data["slug"]
     session.add(replica)
-
-
-def tell_publisher_vacancy_is_live(session: Session, event: Event) -> None:
-    data = event.data
-    schedule_delivery(
-        session,
-        event,
-        template="vacancy_published",
-        recipient=data["contact_email"],
-        recipient_name=data["contact_name"],
-        lang=data["language"],
-        context=data,
-    )
 
 
 def schedule_delivery(
@@ -57,11 +47,77 @@ def schedule_delivery(
     )
 
 
+Recipients = Callable[[dict], list[tuple[dict, dict]]]  # data -> [(recipient, extra context)]
+
+
+def to(key: str) -> Recipients:
+    """One recipient, found under `key` in the payload."""
+    return lambda data: [(data[key], {})]
+
+
+def to_each(key: str) -> Recipients:
+    """Every recipient in the list under `key`."""
+    return lambda data: [(r, {}) for r in data[key]]
+
+
+def notify(template: str, recipients: Recipients) -> Handler:
+    """A handler that records one delivery of `template` per recipient."""
+
+    def handle(session: Session, event: Event) -> None:
+        for person, extra in recipients(event.data):
+            schedule_delivery(
+                session,
+                event,
+                template=template,
+                recipient=person["email"],
+                recipient_name=person["name"],
+                lang=person["language"],
+                context={**event.data, **extra, "recipient_name": person["name"]},
+            )
+
+    handle.__qualname__ = f"notify_{template}"
+    return handle
+
+
+def _publisher_of_vacancy(data: dict) -> list[tuple[dict, dict]]:
+    return [
+        ({"name": data["contact_name"], "email": data["contact_email"], "language": data["language"]}, {})
+    ]
+
+
+def _match_question(data: dict) -> list[tuple[dict, dict]]:
+    return [
+        (
+            data["volunteer"],
+            {"yes_url": data["volunteer_yes_url"], "no_url": data["volunteer_no_url"], "as_volunteer": True},
+        ),
+        (
+            data["organisation"],
+            {
+                "yes_url": data["organisation_yes_url"],
+                "no_url": data["organisation_no_url"],
+                "as_volunteer": False,
+            },
+        ),
+    ]
+
+
 _tokens = token_replica_handlers(ApiToken)
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.api_token_issued.v1": [_tokens["issued"]],
     "recruitment.api_token_revoked.v1": [_tokens["revoked"]],
     "recruitment.network_created.v1": [replicate_network],
-    "recruitment.vacancy_published.v1": [tell_publisher_vacancy_is_live],
+    "recruitment.vacancy_published.v1": [notify("vacancy_published", _publisher_of_vacancy)],
+    "recruitment.vacancy_submitted.v1": [notify("vacancy_submitted", to("moderator"))],
+    "recruitment.vacancy_rejected.v1": [notify("vacancy_rejected", to("contact"))],
+    "recruitment.co_publishing_invited.v1": [notify("co_publishing_invited", to("invitee"))],
+    "recruitment.response_received.v1": [
+        notify("response_confirmation", to("volunteer")),
+        notify("response_received", to_each("publishers")),
+    ],
+    "recruitment.response_reminder_due.v1": [notify("response_reminder", to_each("publishers"))],
+    "recruitment.match_question_due.v1": [notify("match_question", _match_question)],
+    "recruitment.alert_requested.v1": [notify("alert_confirmation", to("subscriber"))],
+    "recruitment.alert_due.v1": [notify("alert", to("subscriber"))],
 }

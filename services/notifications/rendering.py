@@ -67,6 +67,10 @@ class EmailRenderer:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         message["Content-Language"] = lang  # after set_content, which drops Content-* headers
+        if context.get("unsubscribe_post_url"):
+            # One-click unsubscribe (RFC 8058): mail clients POST to the first URL.
+            message["List-Unsubscribe"] = f"<{context['unsubscribe_post_url']}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return message
 
 

@@ -1,4 +1,4 @@
-"""Recruitment: the network registry, joint vacancies and the public vacancy bank."""
+"""Recruitment: the network registry, joint vacancies, the public vacancy bank, responses, alerts."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ PACKAGE_DIR = Path(__file__).parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """The recruitment app: API under /api/recruitment, public pages at / and /vacatures."""
+    """The recruitment app: API under /api/recruitment, the public vacancy bank at / and /vacatures."""
     from services.recruitment.api import register_api
     from services.recruitment.cli import register_cli
+    from services.recruitment.links import Links
     from services.recruitment.models import TABLES
     from services.recruitment.tasks import register_tasks
-    from services.recruitment.views import pages
+    from services.recruitment.views import register_views
     from shared.service import build_service
 
     app = Flask(__name__, static_folder=None)
@@ -23,13 +24,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         "recruitment",
         title="Knoop recruitment",
-        description="Networks, member organisations and joint vacancies.",
+        description="Networks, member organisations, joint vacancies, responses and alerts.",
         tables=TABLES,
         package_dir=PACKAGE_DIR,
         test_config=test_config,
     )
+    links = Links(kit.settings.secret_keys, kit.settings.public_base_url)
+    app.extensions["recruitment_links"] = links
     register_api(app, kit.api)
-    app.register_blueprint(pages)
-    register_tasks(kit.celery, kit)
+    register_views(app)
+    register_tasks(kit.celery, kit, links)
     register_cli(app, kit)
     return app

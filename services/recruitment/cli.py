@@ -7,8 +7,8 @@ import json
 import click
 from flask import Flask
 
-from services.recruitment import services
 from services.recruitment.demo import load_demo
+from services.recruitment.usecases import registry
 from shared.config import VAR_DIR
 
 
@@ -20,16 +20,17 @@ def register_cli(app: Flask, kit) -> None:
     def platform_token(name: str):
         """Issue a platform operator token (may open networks). Printed once."""
         with db.transaction() as session:
-            click.echo(services.issue_platform_token(session, name))
+            click.echo(registry.issue_platform_token(session, name))
 
     @app.cli.command("create-network")
     @click.argument("name")
     @click.option("--slug", required=True)
     @click.option("--region", default="")
-    def create_network(name: str, slug: str, region: str):
+    @click.option("--contact-email", default="", help="Where moderation requests go")
+    def create_network(name: str, slug: str, region: str, contact_email: str):
         """Open a network; prints its coordinator's API token."""
         with db.transaction() as session:
-            created = services.create_network(session, name, slug, region)
+            created = registry.create_network(session, name, slug, region, contact_email)
         click.echo(f"network {created.record.id}\ncoordinator token: {created.token}")
 
     @app.cli.command("admit-organisation")
@@ -41,7 +42,7 @@ def register_cli(app: Flask, kit) -> None:
     def admit_organisation(slug, name, contact_name, contact_email, identity):
         """Admit a member organisation; prints its API token."""
         with db.reader() as session:
-            network = services.network_by_slug(session, slug)
+            network = registry.network_by_slug(session, slug)
         fields = {
             "name": name,
             "contact_name": contact_name,
@@ -49,13 +50,13 @@ def register_cli(app: Flask, kit) -> None:
             "identity": identity,
         }
         with db.transaction(network_id=network.id) as session:
-            created = services.admit_organisation(session, network.id, fields)
+            created = registry.admit_organisation(session, network.id, fields)
         click.echo(f"organisation {created.record.id}\ntoken: {created.token}")
 
     @app.cli.command("demo")
     def demo():
         """Load the demo network once (skipped when it exists); writes var/demo.json."""
-        summary = load_demo(db, kit.settings.public_base_url)
+        summary = load_demo(db, app.extensions["recruitment_links"])
         if summary is None:
             click.echo("demo network exists already")
             return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.recruitment import services
+from services.recruitment.links import Links
 from services.recruitment.models import Network
+from services.recruitment.usecases import registry, vacancies
 from shared.auth import Principal, Role
 from shared.db import Database
 
@@ -13,6 +14,7 @@ NETWORK = {
     "name": "Netwerk Vrijwilligerszorg Enkhuizen",
     "slug": "enkhuizen",
     "region": "Enkhuizen",
+    "contact_email": "coordinator@example.org",
 }
 
 ORGANISATIONS = [
@@ -21,24 +23,33 @@ ORGANISATIONS = [
         "identity": "humanistisch",
         "contact_name": "Anne de Vries",
         "contact_email": "humanitas@example.org",
+        "areas": ["Binnenstad", "Noord"],
+        "activities": ["home-visits", "buddy-care", "home-administration"],
+        "website": "https://example.org/humanitas",
     },
     {
         "name": "De Zonnebloem afdeling Enkhuizen",
         "identity": "",
         "contact_name": "Piet Bakker",
         "contact_email": "zonnebloem@example.org",
+        "areas": ["Binnenstad", "Oost", "West"],
+        "activities": ["outings", "home-visits", "social-isolation"],
     },
     {
         "name": "VPTZ West-Friesland",
         "identity": "palliatieve terminale zorg",
         "contact_name": "Els Visser",
         "contact_email": "vptz@example.org",
+        "areas": ["Oost"],
+        "activities": ["palliative-care", "informal-carers"],
     },
     {
         "name": "Present Enkhuizen",
         "identity": "christelijk",
         "contact_name": "Johan Smit",
         "contact_email": "present@example.org",
+        "areas": ["West"],
+        "activities": ["odd-jobs", "shopping"],
     },
     {
         "name": "Rode Kruis West-Friesland",
@@ -46,60 +57,79 @@ ORGANISATIONS = [
         "contact_name": "Fatima El Amrani",
         "contact_email": "rodekruis@example.org",
         "language": "en",
+        "areas": ["Binnenstad"],
+        "activities": ["hospital-visits", "outings"],
     },
 ]
 
+# (drafting member, co-publishers, fields)
 VACANCIES = [
     (
         0,
+        [1],
         {
             "title": "Maatje voor een oudere buurtbewoner",
             "place": "Enkhuizen",
-            "area": "Binnenstad",
+            "areas": ["Binnenstad"],
+            "category": "buddy-care",
             "hours_per_week": 2,
-            "description": "Wekelijks op bezoek bij iemand die eenzaam is.\n\n"
-            "Je bouwt een band op met één persoon, voor langere tijd.",
+            "long_term": True,
+            "frequency": "weekly",
+            "description": "<p>Wekelijks op bezoek bij iemand die eenzaam is.</p>"
+            "<p>Je bouwt een band op met één persoon, voor langere tijd.</p>",
         },
     ),
     (
         1,
+        [4],
         {
             "title": "Begeleider dagjes uit",
             "place": "Enkhuizen",
-            "area": "Noord",
+            "areas": ["Noord"],
+            "category": "outings",
             "hours_per_week": 4,
-            "description": "Ga mee op uitstapjes met mensen met een beperking.",
+            "suitable_for_students": True,
+            "description": "<p>Ga mee op uitstapjes met mensen met een beperking.</p>",
         },
     ),
     (
         2,
+        [],
         {
             "title": "Vrijwilliger palliatieve thuiszorg",
             "place": "Enkhuizen",
-            "area": "Oost",
+            "areas": ["Oost"],
+            "category": "palliative-care",
             "hours_per_week": 6,
             "vog_required": True,
-            "description": "Waken en er zijn bij mensen in hun laatste levensfase, thuis.",
+            "minimum_age": 21,
+            "description": "<p>Waken en er zijn bij mensen in hun laatste levensfase, thuis.</p>",
         },
     ),
     (
         3,
+        [],
         {
             "title": "Klussendienst: handige handen gezocht",
             "place": "Enkhuizen",
-            "area": "West",
+            "areas": ["West"],
+            "category": "odd-jobs",
             "hours_per_week": 3,
-            "description": "Kleine klusjes in huis bij ouderen.",
+            "suitable_for_students": True,
+            "description": "<p>Kleine klusjes in huis bij ouderen: een lamp ophangen, een kraan.</p>",
         },
     ),
     (
         4,
+        [],
         {
             "title": "Begeleiding bij ziekenhuisbezoek",
             "place": "Enkhuizen",
-            "area": "Binnenstad",
+            "areas": ["Binnenstad"],
+            "category": "hospital-visits",
             "hours_per_week": 2,
-            "description": "Rijd mee naar het ziekenhuis en wacht samen.",
+            "languages": ["Nederlands", "Arabisch"],
+            "description": "<p>Rijd mee naar het ziekenhuis en wacht samen op de afspraak.</p>",
         },
     ),
 ]
@@ -111,29 +141,40 @@ EDUCATION_PARTNER = {
 }
 
 
-def load_demo(db: Database, public_base_url: str) -> dict | None:
+def load_demo(db: Database, links: Links) -> dict | None:
     """Create the demo network through the ordinary use cases (so its events flow too)."""
     with db.reader() as session:
         if session.scalar(select(Network).where(Network.slug == NETWORK["slug"])):
             return None
     with db.transaction() as session:
-        network = services.create_network(session, **NETWORK)
+        network = registry.create_network(session, **NETWORK)
     network_id = network.record.id
-    tokens, organisation_ids = {}, []
+    tokens, members = {}, []
     with db.transaction(network_id=network_id) as session:
         for fields in ORGANISATIONS:
-            created = services.admit_organisation(session, network_id, dict(fields))
+            created = registry.admit_organisation(session, network_id, dict(fields))
             tokens[fields["name"]] = created.token
-            organisation_ids.append(created.record.id)
-        services.add_education_partner(session, network_id, dict(EDUCATION_PARTNER))
-    for index, fields in VACANCIES:
-        actor = Principal(Role.ORGANISATION, network_id, organisation_ids[index])
-        with db.transaction(network_id=network_id) as session:
-            vacancy = services.draft_vacancy(session, actor, dict(fields))
-            services.publish_vacancy(session, actor, vacancy.id, public_base_url)
+            members.append(created.record.id)
+        registry.add_education_partner(session, network_id, dict(EDUCATION_PARTNER))
+    coordinator = Principal(Role.COORDINATOR, network_id)
+    for drafter, partners, fields in VACANCIES:
+        _publish_jointly(db, network_id, members, drafter, partners, fields, coordinator, links)
     return {
         "network_id": network_id,
         "network_slug": NETWORK["slug"],
         "coordinator_token": network.token,
         "organisation_tokens": tokens,
     }
+
+
+def _publish_jointly(db, network_id, members, drafter, partners, fields, coordinator, links) -> None:
+    actor = Principal(Role.ORGANISATION, network_id, members[drafter])
+    with db.transaction(network_id=network_id) as session:
+        vacancy = vacancies.draft_vacancy(session, actor, dict(fields))
+        for partner in partners:
+            vacancies.invite_co_publisher(session, actor, vacancy.id, members[partner])
+            vacancies.answer_invitation(
+                session, Principal(Role.ORGANISATION, network_id, members[partner]), vacancy.id, True
+            )
+        vacancies.submit(session, actor, vacancy.id, links)
+        vacancies.approve(session, coordinator, vacancy.id, links)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
+
+import nh3
 
 from shared.auth import Principal, Role
 
@@ -22,18 +24,102 @@ class InvalidTransition(DomainError):
 
 class VacancyStatus:
     DRAFT = "draft"
+    SUBMITTED = "submitted"
     PUBLISHED = "published"
+    FILLED = "filled"
     CLOSED = "closed"
+    EXPIRED = "expired"
+    ENDED = (FILLED, CLOSED, EXPIRED)
+    ALL = (DRAFT, SUBMITTED, PUBLISHED, FILLED, CLOSED, EXPIRED)
 
 
+# Which step may follow which: the whole workflow at a glance.
+TRANSITIONS = {
+    "submit": ({VacancyStatus.DRAFT}, VacancyStatus.SUBMITTED),
+    "approve": ({VacancyStatus.SUBMITTED}, VacancyStatus.PUBLISHED),
+    "reject": ({VacancyStatus.SUBMITTED}, VacancyStatus.DRAFT),
+    "fill": ({VacancyStatus.PUBLISHED}, VacancyStatus.FILLED),
+    "close": ({VacancyStatus.DRAFT, VacancyStatus.SUBMITTED, VacancyStatus.PUBLISHED}, VacancyStatus.CLOSED),
+    "expire": ({VacancyStatus.PUBLISHED}, VacancyStatus.EXPIRED),
+}
+
+PAST = {
+    "submit": "submitted",
+    "approve": "approved",
+    "reject": "rejected",
+    "fill": "marked as filled",
+    "close": "closed",
+    "expire": "expired",
+}
+
+FREQUENCIES = ("once", "weekly", "biweekly", "monthly", "flexible")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Seed of every new network's category list: the guide's flyer table.
+DEFAULT_ACTIVITIES = {
+    "home-visits": "Vriendschappelijk huisbezoek",
+    "odd-jobs": "Klussendienst",
+    "hospital-visits": "Begeleiding bij ziekenhuisbezoek",
+    "buddy-care": "Maatjes en buddyzorg",
+    "social-isolation": "Hulp bij eenzaamheid",
+    "shopping": "Boodschappendienst",
+    "palliative-care": "Palliatieve en terminale zorg",
+    "outings": "Uitstapjes en vakanties",
+    "informal-carers": "Ondersteuning mantelzorgers",
+    "home-administration": "Thuisadministratie",
+}
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3"}
+
+
+def transition(vacancy, step: str, now: datetime) -> None:
+    """Move the vacancy along the workflow, or refuse with a reason a member understands."""
+    allowed_from, target = TRANSITIONS[step]
+    if vacancy.status not in allowed_from:
+        raise InvalidTransition(f"a {vacancy.status} vacancy cannot be {PAST[step]}")
+    vacancy.status = target
+    stamp = {"submit": "submitted_at", "approve": "published_at"}.get(step, "closed_at")
+    if step != "reject":
+        setattr(vacancy, stamp, now)
+
+
+def is_expired(vacancy, today: date) -> bool:
+    return (
+        vacancy.status == VacancyStatus.PUBLISHED
+        and vacancy.end_date is not None
+        and (vacancy.end_date < today)
+    )
+
+
+def safe_description(html: str) -> str:
+    """Keep simple formatting (paragraphs, lists, emphasis, links); drop everything else."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
+
+
+def plain_text(html: str) -> str:
+    return " ".join(nh3.clean(html, tags=set()).split())
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def is_drafter(principal: Principal, vacancy) -> bool:
+    return principal.role == Role.ORGANISATION and principal.organisation_id == vacancy.organisation_id
+
+
+def is_coordinator_of(principal: Principal, network_id: str) -> bool:
+    return principal.role == Role.COORDINATOR and principal.network_id == network_id
 
 
 def may_edit_vacancy(principal: Principal, vacancy) -> bool:
-    """A member edits only its own vacancies; the coordinator of the network may edit any."""
-    if principal.role == Role.COORDINATOR:
-        return principal.network_id == vacancy.network_id
-    return principal.role == Role.ORGANISATION and principal.organisation_id == vacancy.organisation_id
+    """A member edits only its own vacancies; the network's coordinator may edit any."""
+    return is_drafter(principal, vacancy) or is_coordinator_of(principal, vacancy.network_id)
 
 
 def ensure_may_edit(principal: Principal, vacancy) -> None:
@@ -41,14 +127,80 @@ def ensure_may_edit(principal: Principal, vacancy) -> None:
         raise NotAllowed("only the organisation that drafted this vacancy may change it")
 
 
-def publish(vacancy, now: datetime) -> None:
-    """Only a draft can be published; publishing stamps the moment."""
-    if vacancy.status != VacancyStatus.DRAFT:
-        raise InvalidTransition(f"a {vacancy.status} vacancy cannot be published")
-    vacancy.status = VacancyStatus.PUBLISHED
-    vacancy.published_at = now
+def ensure_coordinator(principal: Principal, network_id: str) -> None:
+    if not is_coordinator_of(principal, network_id):
+        raise NotAllowed("only the network's coordinator may do this")
 
 
 def ensure_editable(vacancy) -> None:
     if vacancy.status != VacancyStatus.DRAFT:
         raise InvalidTransition("only a draft vacancy can be edited")
+
+
+def publishers(vacancy) -> list:
+    """The drafting member and every co-publisher that accepted, in that order."""
+    accepted = [c.organisation for c in vacancy.co_publishers if c.status == "accepted"]
+    return [vacancy.organisation, *sorted(accepted, key=lambda o: o.name)]
+
+
+def is_publisher(principal: Principal, vacancy) -> bool:
+    return principal.role == Role.ORGANISATION and any(
+        o.id == principal.organisation_id for o in publishers(vacancy)
+    )
+
+
+# --- responses -------------------------------------------------------------------------------
+
+RESPONSE_STATUSES = ("new", "contacted", "started", "declined")
+RESPONSE_NEXT = {
+    "new": {"contacted", "declined"},
+    "contacted": {"started", "declined"},
+    "started": set(),
+    "declined": set(),
+}
+
+
+def change_response_status(response, status: str, now: datetime) -> None:
+    if status not in RESPONSE_NEXT[response.status]:
+        raise InvalidTransition(f"a response that is {response.status} cannot become {status}")
+    response.status = status
+    response.first_action_at = response.first_action_at or now
+
+
+def needs_reminder(response, now: datetime, after: timedelta) -> bool:
+    return (
+        response.status == "new"
+        and response.reminder_sent_at is None
+        and (now - response.created_at >= after)
+    )
+
+
+def needs_match_question(response, now: datetime, after: timedelta) -> bool:
+    return response.match_asked_at is None and now - response.created_at >= after
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+ALERT_FREQUENCIES = ("immediately", "daily", "weekly")
+DIGEST_PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+
+
+def matches(
+    criteria: dict, vacancy, stems: set[str] | None = None, query_stems: set[str] | None = None
+) -> bool:
+    """Whether a published vacancy fits a saved search (the same filters as the vacancy bank)."""
+    if criteria.get("category") and (
+        vacancy.category is None or vacancy.category.key != criteria["category"]
+    ):
+        return False
+    if criteria.get("area") and criteria["area"] not in vacancy.areas:
+        return False
+    if criteria.get("organisation") and criteria["organisation"] not in {o.id for o in publishers(vacancy)}:
+        return False
+    if criteria.get("students") and not vacancy.suitable_for_students:
+        return False
+    if criteria.get("no_vog") and vacancy.vog_required:
+        return False
+    if criteria.get("long_term") is not None and vacancy.long_term != criteria["long_term"]:
+        return False
+    return not query_stems or query_stems <= (stems or set())

@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from celery import Celery
 
 from services.recruitment.handlers import EVENT_HANDLERS
+from services.recruitment.links import Links
+from services.recruitment.usecases import alerts, responses, vacancies
 from shared.messaging.consumer import consume, register_housekeeping
 
+HOURLY = 3600
 
-def register_tasks(celery: Celery, kit) -> None:
+
+def register_tasks(celery: Celery, kit, links: Links) -> None:
+    settings = kit.settings
+
     @celery.task(name="recruitment.handle_event")
     def handle_event(message: dict) -> None:
         consume(kit, EVENT_HANDLERS, message)
 
+    @celery.task(name="recruitment.expire_vacancies")
+    def expire_vacancies() -> int:
+        with kit.db.transaction() as session:
+            return vacancies.expire_due(session, datetime.now(UTC).date())
+
+    @celery.task(name="recruitment.follow_up_responses")
+    def follow_up_responses() -> int:
+        now = datetime.now(UTC)
+        with kit.db.transaction() as session:
+            reminded = responses.send_reminders(session, now, timedelta(days=settings.reminder_days))
+            asked = responses.ask_match_questions(
+                session, now, timedelta(days=settings.match_question_days), links
+            )
+        return reminded + asked
+
+    @celery.task(name="recruitment.send_alert_digests")
+    def send_alert_digests() -> int:
+        with kit.db.transaction() as session:
+            return alerts.send_digests(session, datetime.now(UTC), links)
+
     register_housekeeping(celery, kit)
+    for name in ("expire_vacancies", "follow_up_responses", "send_alert_digests"):
+        celery.conf.beat_schedule[f"recruitment-{name}"] = {
+            "task": f"recruitment.{name}",
+            "schedule": HOURLY,
+            "options": {"queue": "recruitment"},
+        }

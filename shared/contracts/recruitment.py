@@ -49,6 +49,136 @@ class VacancyPublishedV1(Contract):
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
 
 
+class OrganisationUpdatedV1(Contract):
+    """The coordinator changed a member's registry entry."""
+
+    organisation_id = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    identity = fields.String(load_default="", dump_default="")
+
+
+class OrganisationRemovedV1(Contract):
+    """The coordinator removed a member from the network."""
+
+    organisation_id = fields.String(required=True)
+
+
+class Recipient(Contract):
+    """Someone a message goes to: an address, a name and a language, no more."""
+
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+
+
+class VacancySubmittedV1(Contract):
+    """A member submitted a vacancy for the coordinator's moderation."""
+
+    vacancy_id = fields.String(required=True)
+    title = fields.String(required=True)
+    organisation_name = fields.String(required=True)
+    network_name = fields.String(required=True)
+    moderator = fields.Nested(Recipient, required=True)
+    url = fields.Url(required=True, require_tld=False)
+
+
+class VacancyRejectedV1(Contract):
+    """The coordinator sent a submitted vacancy back, with a reason the member sees."""
+
+    vacancy_id = fields.String(required=True)
+    title = fields.String(required=True)
+    reason = fields.String(required=True)
+    network_name = fields.String(required=True)
+    contact = fields.Nested(Recipient, required=True)
+
+
+class VacancyClosedV1(Contract):
+    """A vacancy left the bank: filled, closed by hand, or expired on its end date."""
+
+    vacancy_id = fields.String(required=True)
+    title = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["filled", "closed", "expired"]))
+
+
+class CoPublishingInvitedV1(Contract):
+    """A member invited another to publish a vacancy jointly."""
+
+    vacancy_id = fields.String(required=True)
+    title = fields.String(required=True)
+    inviting_organisation = fields.String(required=True)
+    network_name = fields.String(required=True)
+    invitee = fields.Nested(Recipient, required=True)
+
+
+class ResponseReceivedV1(Contract):
+    """A volunteer responded and consented to share these details with every co-publisher."""
+
+    response_id = fields.String(required=True)
+    vacancy_id = fields.String(required=True)
+    title = fields.String(required=True)
+    network_name = fields.String(required=True)
+    volunteer = fields.Nested(Recipient, required=True)
+    phone = fields.String(load_default="", dump_default="")
+    motivation = fields.String(load_default="", dump_default="")
+    availability = fields.String(load_default="", dump_default="")
+    publishers = fields.List(fields.Nested(Recipient), required=True, validate=validate.Length(min=1))
+    url = fields.Url(required=True, require_tld=False)
+
+
+class ResponseReminderDueV1(Contract):
+    """A co-publisher has not acted on a response for some days."""
+
+    response_id = fields.String(required=True)
+    title = fields.String(required=True)
+    volunteer_name = fields.String(required=True)
+    days = fields.Integer(required=True)
+    network_name = fields.String(required=True)
+    publishers = fields.List(fields.Nested(Recipient), required=True, validate=validate.Length(min=1))
+
+
+class MatchQuestionDueV1(Contract):
+    """Two weeks after a response: did it lead to a match? One click answers."""
+
+    response_id = fields.String(required=True)
+    title = fields.String(required=True)
+    network_name = fields.String(required=True)
+    volunteer = fields.Nested(Recipient, required=True)
+    volunteer_yes_url = fields.Url(required=True, require_tld=False)
+    volunteer_no_url = fields.Url(required=True, require_tld=False)
+    organisation = fields.Nested(Recipient, required=True)
+    organisation_yes_url = fields.Url(required=True, require_tld=False)
+    organisation_no_url = fields.Url(required=True, require_tld=False)
+
+
+class AlertRequestedV1(Contract):
+    """Someone asked to follow a saved search; the message asks them to confirm (double opt-in)."""
+
+    subscription_id = fields.String(required=True)
+    subscriber = fields.Nested(Recipient, required=True)
+    network_name = fields.String(required=True)
+    description = fields.String(required=True)
+    confirm_url = fields.Url(required=True, require_tld=False)
+
+
+class VacancyDigestItem(Contract):
+    title = fields.String(required=True)
+    url = fields.Url(required=True, require_tld=False)
+    organisations = fields.List(fields.String(), required=True)
+
+
+class AlertDueV1(Contract):
+    """New vacancies match a confirmed saved search: one message (immediately, or as a digest)."""
+
+    subscription_id = fields.String(required=True)
+    subscriber = fields.Nested(Recipient, required=True)
+    network_name = fields.String(required=True)
+    frequency = fields.String(required=True, validate=validate.OneOf(["immediately", "daily", "weekly"]))
+    description = fields.String(required=True)
+    vacancies = fields.List(fields.Nested(VacancyDigestItem), required=True, validate=validate.Length(min=1))
+    unsubscribe_url = fields.Url(required=True, require_tld=False)
+    unsubscribe_post_url = fields.Url(required=True, require_tld=False)
+
+
 class ApiTokenIssuedV1(Contract):
     """An API token was issued. Carries only the SHA-256 of a 256-bit secret, so other services can
     recognise the token without ever holding it."""
@@ -73,7 +203,22 @@ CONTRACTS = {
     "recruitment.vacancy_published.v1": VacancyPublishedV1,
     "recruitment.api_token_issued.v1": ApiTokenIssuedV1,
     "recruitment.api_token_revoked.v1": ApiTokenRevokedV1,
+    "recruitment.organisation_updated.v1": OrganisationUpdatedV1,
+    "recruitment.organisation_removed.v1": OrganisationRemovedV1,
+    "recruitment.vacancy_submitted.v1": VacancySubmittedV1,
+    "recruitment.vacancy_rejected.v1": VacancyRejectedV1,
+    "recruitment.vacancy_closed.v1": VacancyClosedV1,
+    "recruitment.co_publishing_invited.v1": CoPublishingInvitedV1,
+    "recruitment.response_received.v1": ResponseReceivedV1,
+    "recruitment.response_reminder_due.v1": ResponseReminderDueV1,
+    "recruitment.match_question_due.v1": MatchQuestionDueV1,
+    "recruitment.alert_requested.v1": AlertRequestedV1,
+    "recruitment.alert_due.v1": AlertDueV1,
 }
+
+_VACANCY = "5b7c1a52-0000-4000-8000-000000000003"
+_NETWORK = "Netwerk Vrijwilligerszorg Enkhuizen"
+_ANNE = {"name": "Anne de Vries", "email": "anne@example.org", "language": "nl"}
 
 SAMPLES = {
     "recruitment.network_created.v1": {
@@ -107,4 +252,87 @@ SAMPLES = {
         "partner_id": None,
     },
     "recruitment.api_token_revoked.v1": {"token_id": "5b7c1a52-0000-4000-8000-000000000004"},
+    "recruitment.organisation_updated.v1": {
+        "organisation_id": "5b7c1a52-0000-4000-8000-000000000002",
+        "name": "Humanitas Enkhuizen",
+        "identity": "humanistisch",
+    },
+    "recruitment.organisation_removed.v1": {"organisation_id": "5b7c1a52-0000-4000-8000-000000000002"},
+    "recruitment.vacancy_submitted.v1": {
+        "vacancy_id": _VACANCY,
+        "title": "Maatje voor een oudere buurtbewoner",
+        "organisation_name": "Humanitas Enkhuizen",
+        "network_name": _NETWORK,
+        "moderator": {"name": "Vrijwilligerscentrale", "email": "coordinator@example.org", "language": "nl"},
+        "url": "http://localhost:8000/api/recruitment/vacancies/" + _VACANCY,
+    },
+    "recruitment.vacancy_rejected.v1": {
+        "vacancy_id": _VACANCY,
+        "title": "Maatje voor een oudere buurtbewoner",
+        "reason": "Vermeld graag hoeveel uur per week het kost.",
+        "network_name": _NETWORK,
+        "contact": _ANNE,
+    },
+    "recruitment.vacancy_closed.v1": {"vacancy_id": _VACANCY, "title": "Maatje", "reason": "filled"},
+    "recruitment.co_publishing_invited.v1": {
+        "vacancy_id": _VACANCY,
+        "title": "Maatje voor een oudere buurtbewoner",
+        "inviting_organisation": "Humanitas Enkhuizen",
+        "network_name": _NETWORK,
+        "invitee": {"name": "Piet Bakker", "email": "zonnebloem@example.org", "language": "nl"},
+    },
+    "recruitment.response_received.v1": {
+        "response_id": "5b7c1a52-0000-4000-8000-000000000005",
+        "vacancy_id": _VACANCY,
+        "title": "Maatje voor een oudere buurtbewoner",
+        "network_name": _NETWORK,
+        "volunteer": {"name": "Sanne Jansen", "email": "sanne@example.org", "language": "nl"},
+        "phone": "06 12345678",
+        "motivation": "Ik wil graag iets betekenen voor iemand in mijn buurt.",
+        "availability": "dinsdagmiddag",
+        "publishers": [_ANNE, {"name": "Piet Bakker", "email": "zonnebloem@example.org", "language": "en"}],
+        "url": "http://localhost:8000/vacatures/" + _VACANCY,
+    },
+    "recruitment.response_reminder_due.v1": {
+        "response_id": "5b7c1a52-0000-4000-8000-000000000005",
+        "title": "Maatje voor een oudere buurtbewoner",
+        "volunteer_name": "Sanne Jansen",
+        "days": 3,
+        "network_name": _NETWORK,
+        "publishers": [_ANNE],
+    },
+    "recruitment.match_question_due.v1": {
+        "response_id": "5b7c1a52-0000-4000-8000-000000000005",
+        "title": "Maatje voor een oudere buurtbewoner",
+        "network_name": _NETWORK,
+        "volunteer": {"name": "Sanne Jansen", "email": "sanne@example.org", "language": "nl"},
+        "volunteer_yes_url": "http://localhost:8000/match/t1?antwoord=ja",
+        "volunteer_no_url": "http://localhost:8000/match/t1?antwoord=nee",
+        "organisation": _ANNE,
+        "organisation_yes_url": "http://localhost:8000/match/t2?antwoord=ja",
+        "organisation_no_url": "http://localhost:8000/match/t2?antwoord=nee",
+    },
+    "recruitment.alert_requested.v1": {
+        "subscription_id": "5b7c1a52-0000-4000-8000-000000000006",
+        "subscriber": {"name": "", "email": "sanne@example.org", "language": "nl"},
+        "network_name": _NETWORK,
+        "description": "maatje · Binnenstad",
+        "confirm_url": "http://localhost:8000/alerts/bevestigen/t3",
+    },
+    "recruitment.alert_due.v1": {
+        "subscription_id": "5b7c1a52-0000-4000-8000-000000000006",
+        "subscriber": {"name": "", "email": "sanne@example.org", "language": "en"},
+        "network_name": _NETWORK,
+        "frequency": "daily",
+        "description": "maatje · Binnenstad",
+        "vacancies": [
+            {
+                "title": "Maatje voor een oudere buurtbewoner",
+                "url": "http://localhost:8000/vacatures/" + _VACANCY,
+                "organisations": ["Humanitas Enkhuizen"],
+            }
+        ],
+        "unsubscribe_url": "http://localhost:8000/alerts/afmelden/t4",
+        "unsubscribe_post_url": "http://localhost:8000/api/recruitment/alerts/unsubscribe/t4",
+    },
 }

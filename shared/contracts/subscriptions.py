@@ -10,6 +10,16 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "recruitment.vacancy_published.v1": ("notifications",),
     "recruitment.api_token_issued.v1": ("appreciation", "notifications"),
     "recruitment.api_token_revoked.v1": ("appreciation", "notifications"),
+    "recruitment.organisation_updated.v1": ("appreciation",),
+    "recruitment.organisation_removed.v1": ("appreciation",),
+    "recruitment.vacancy_submitted.v1": ("notifications",),
+    "recruitment.vacancy_rejected.v1": ("notifications",),
+    "recruitment.co_publishing_invited.v1": ("notifications",),
+    "recruitment.response_received.v1": ("notifications",),
+    "recruitment.response_reminder_due.v1": ("notifications",),
+    "recruitment.match_question_due.v1": ("notifications",),
+    "recruitment.alert_requested.v1": ("notifications",),
+    "recruitment.alert_due.v1": ("notifications",),
 }
 
 

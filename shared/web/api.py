@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask
 from flask_smorest import Api
 
 from shared.web.errors import install_error_handlers
 
 SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+
+
+def schema_name(schema) -> str | None:
+    """Components are named after their class; a trimmed or partial variant is written inline."""
+    instance = schema() if isinstance(schema, type) else schema
+    if instance.only or instance.exclude or instance.partial:
+        return None
+    return resolver(type(instance))
 
 
 def api_prefix(service: str) -> str:
@@ -38,6 +47,6 @@ def make_api(app: Flask, service: str, title: str, description: str) -> Api:
             },
         },
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     install_error_handlers(app, prefix)
     return api

@@ -29,7 +29,7 @@ def test_notifications_worker_killed_mid_stream_loses_and_doubles_nothing(stack)
     client, _, token = organisation_with_token(stack.app("recruitment"))
     drafts = [draft(client, token, f"Vacature {n:03d}")["id"] for n in range(VACANCIES)]
     for vacancy_id in drafts:
-        client.post(f"/api/recruitment/vacancies/{vacancy_id}/publish", headers=bearer(token))
+        client.post(f"/api/recruitment/vacancies/{vacancy_id}/submit", headers=bearer(token))
 
     wait_until(lambda: len(stack.sink.mails) >= 40, 60, message="the first 40 e-mails")
     worker.kill()  # SIGKILL, mid-stream: no acknowledgement, no clean-up
@@ -69,7 +69,7 @@ def test_events_committed_while_the_relay_was_down_are_sent_when_it_returns(stac
     client, _, token = organisation_with_token(stack.app("recruitment"))
     for n in range(3):
         vacancy = draft(client, token, f"Tijdens storing {n}")
-        client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+        client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(token))
     time.sleep(1)
     assert stack.sink.mails == []
     stack.start_relay("recruitment")
@@ -86,7 +86,7 @@ def test_replaying_the_outbox_after_redis_lost_its_data_resends_nothing_twice(st
     stack.start_worker("notifications")
     client, _, token = organisation_with_token(stack.app("recruitment"))
     vacancy = draft(client, token, "Na herstel")
-    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(token))
     wait_until(lambda: stack.sink.mails, 30, message="the e-mail")
 
     from datetime import UTC, datetime, timedelta

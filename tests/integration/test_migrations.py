@@ -18,10 +18,16 @@ METADATA = {
 }
 
 
+def not_full_text(obj, name, type_, reflected, compare_to) -> bool:
+    """The full-text index lives only in the migrations (FTS5 table or a GIN expression index)."""
+    return not (name or "").startswith(("vacancy_fts", "ix_vacancies_fts"))
+
+
 @pytest.mark.parametrize("service", sorted(METADATA))
 def test_migrated_database_matches_the_models(databases, service):
     engine = create_engine(databases[service])
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), METADATA[service])
+        context = MigrationContext.configure(connection, opts={"include_object": not_full_text})
+        diff = compare_metadata(context, METADATA[service])
     engine.dispose()
     assert diff == []

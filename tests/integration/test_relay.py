@@ -19,7 +19,7 @@ def test_two_relays_at_once_still_give_one_email_per_event(stack):
     stack.start_relay("recruitment")
     stack.start_relay("recruitment")
     for vacancy_id in drafts:
-        client.post(f"/api/recruitment/vacancies/{vacancy_id}/publish", headers=bearer(token))
+        client.post(f"/api/recruitment/vacancies/{vacancy_id}/submit", headers=bearer(token))
     wait_until(lambda: len(stack.sink.mails) >= 40, 60, message="40 e-mails")
     import time
 

@@ -23,7 +23,7 @@ def test_organisation_drafts_and_publishes_and_the_event_is_in_the_outbox(app):
     client, _, token = organisation_with_token(app)
     vacancy = draft(client, token, "Maatje voor een oudere buurtbewoner")
     assert vacancy["status"] == "draft"
-    response = client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+    response = client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(token))
     assert response.status_code == 200 and response.get_json()["status"] == "published"
     with app.extensions["knoop"].db.reader() as session:
         row = session.scalar(
@@ -37,7 +37,7 @@ def test_organisation_drafts_and_publishes_and_the_event_is_in_the_outbox(app):
 def test_published_vacancy_appears_on_the_public_page_in_dutch(app):
     client, _, token = organisation_with_token(app)
     vacancy = draft(client, token, "Begeleider dagjes uit")
-    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(token))
     draft(client, token, "Nog niet gepubliceerd")
     page = client.get("/").get_data(as_text=True)
     assert "Vrijwilligersvacatures" in page and "Begeleider dagjes uit" in page
@@ -90,7 +90,7 @@ def test_without_a_valid_token_nothing_changes(app, headers):
         == 401
     )
     assert (
-        client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=headers).status_code == 401
+        client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=headers).status_code == 401
     )
     assert (
         client.patch(
@@ -105,7 +105,7 @@ def test_an_organisation_cannot_publish_or_edit_another_members_vacancy(app):
     client, coordinator, token = organisation_with_token(app)
     other = admit(client, coordinator, name="Zonnebloem", email="z@example.org")["token"]
     vacancy = draft(client, token)
-    publish = client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(other))
+    publish = client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(other))
     edit = client.patch(
         f"/api/recruitment/vacancies/{vacancy['id']}", headers=bearer(other), json={"title": "Overgenomen"}
     )
@@ -121,7 +121,7 @@ def test_another_networks_vacancy_does_not_exist_for_you(app):
     vacancy = draft(client, token)
     other_network = open_network(client, platform_token(app), slug="haarlem")
     stranger = admit(client, other_network["coordinator_token"], email="s@example.org")["token"]
-    response = client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(stranger))
+    response = client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(stranger))
     assert response.status_code == 404
 
 
@@ -146,7 +146,7 @@ def test_a_coordinator_may_not_draft_and_an_organisation_may_not_open_networks(a
 def test_publishing_twice_is_a_conflict_and_emits_one_event(app):
     client, _, token = organisation_with_token(app)
     vacancy = draft(client, token)
-    url = f"/api/recruitment/vacancies/{vacancy['id']}/publish"
+    url = f"/api/recruitment/vacancies/{vacancy['id']}/submit"
     assert client.post(url, headers=bearer(token)).status_code == 200
     second = client.post(url, headers=bearer(token))
     assert second.status_code == 409 and second.get_json()["message"]
@@ -192,4 +192,4 @@ def test_public_vacancy_list_api_needs_a_known_network(app):
     client, _, _token = organisation_with_token(app)
     assert client.get("/api/recruitment/vacancies").status_code == 422
     assert client.get("/api/recruitment/vacancies?network=nowhere").status_code == 404
-    assert client.get("/api/recruitment/vacancies?network=enkhuizen").get_json() == []
+    assert client.get("/api/recruitment/vacancies?network=enkhuizen").get_json()["items"] == []

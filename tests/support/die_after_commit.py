@@ -27,7 +27,7 @@ def main() -> None:
         if session.info.get("outbox_pending"):
             os.kill(os.getpid(), signal.SIGKILL)
 
-    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/publish", headers=bearer(token))
+    client.post(f"/api/recruitment/vacancies/{vacancy['id']}/submit", headers=bearer(token))
     print("still alive: the kill did not happen", flush=True)
     sys.exit(3)
 

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from services.recruitment import services
+from services.recruitment.usecases import registry
 
 
 def platform_token(app) -> str:
     with app.extensions["knoop"].db.transaction() as session:
-        return services.issue_platform_token(session, "test operator")
+        return registry.issue_platform_token(session, "test operator")
 
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def open_network(client, platform: str, slug: str = "enkhuizen") -> dict:
-    response = client.post(
-        "/api/recruitment/networks",
-        headers=bearer(platform),
-        json={"name": f"Netwerk {slug}", "slug": slug, "region": slug},
-    )
+def open_network(client, platform: str, slug: str = "enkhuizen", moderated: bool = False) -> dict:
+    """A network; unmoderated unless asked, so a member's submit publishes at once."""
+    body = {
+        "name": f"Netwerk {slug}",
+        "slug": slug,
+        "region": slug,
+        "moderated": moderated,
+        "contact_email": "coordinator@example.org",
+    }
+    response = client.post("/api/recruitment/networks", headers=bearer(platform), json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -57,14 +61,15 @@ def draft(client, token: str, title: str = "Maatje gezocht") -> dict:
 
 
 def publish(client, token: str, vacancy_id: str) -> dict:
-    response = client.post(f"/api/recruitment/vacancies/{vacancy_id}/publish", headers=bearer(token))
+    """Submit in an unmoderated network: published at once."""
+    response = client.post(f"/api/recruitment/vacancies/{vacancy_id}/submit", headers=bearer(token))
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
 
-def organisation_with_token(app, language: str = "nl"):
+def organisation_with_token(app, language: str = "nl", moderated: bool = False):
     """A network and one member organisation; returns (client, coordinator token, org token)."""
     client = app.test_client()
-    network = open_network(client, platform_token(app))
+    network = open_network(client, platform_token(app), moderated=moderated)
     organisation = admit(client, network["coordinator_token"], language=language)
     return client, network["coordinator_token"], organisation["token"]

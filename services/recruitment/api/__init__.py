@@ -1,0 +1,29 @@
+"""Recruitment's JSON API, one blueprint per topic. Domain errors become status codes here, in one
+place; views only translate HTTP to a use case and back."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from flask_smorest import Api, abort
+
+from services.recruitment.api import alerts, registry, responses, vacancies
+from services.recruitment.api.common import PREFIX
+from services.recruitment.domain import DomainError, InvalidTransition, NotAllowed
+from services.recruitment.usecases.common import Conflict, NotFound
+from services.recruitment.usecases.responses import VacancyNotOpen
+from shared.web.errors import error_body
+
+STATUS_FOR = {NotFound: 404, NotAllowed: 403, InvalidTransition: 409, Conflict: 409, VacancyNotOpen: 409}
+
+
+def register_api(app: Flask, api: Api) -> None:
+    for module in (registry, vacancies, responses, alerts):
+        for blueprint in module.BLUEPRINTS:
+            api.register_blueprint(blueprint)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        code = STATUS_FOR.get(type(exc), 422)
+        if not request.path.startswith(PREFIX):
+            abort(code)
+        return jsonify(error_body(code, str(exc))), code

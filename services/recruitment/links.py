@@ -1,0 +1,35 @@
+"""Links that go out in e-mails: absolute, and signed where they act without a login."""
+
+from __future__ import annotations
+
+from shared.tokens import LinkSigner
+
+DAY = 24 * 3600
+
+
+class Links:
+    """Builds and verifies the links recruitment puts in its messages."""
+
+    def __init__(self, secret_keys: tuple[str, ...], base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.confirm = LinkSigner(secret_keys, "alert-confirm", max_age=7 * DAY)
+        self.unsubscribe = LinkSigner(secret_keys, "unsubscribe", max_age=5 * 365 * DAY)
+        self.match = LinkSigner(secret_keys, "match-answer", max_age=90 * DAY)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def alert_confirmation(self, subscription_id: str) -> str:
+        return self.url(f"/alerts/bevestigen/{self.confirm.sign(subscription_id)}")
+
+    def alert_unsubscribe(self, subscription_id: str) -> tuple[str, str]:
+        """(page a person opens, URL a mail client POSTs to for one-click unsubscribe, RFC 8058)."""
+        token = self.unsubscribe.sign(subscription_id)
+        return (
+            self.url(f"/alerts/afmelden/{token}"),
+            self.url(f"/api/recruitment/alerts/unsubscribe/{token}"),
+        )
+
+    def match_answer(self, response_id: str, who: str, answer: bool) -> str:
+        token = self.match.sign([response_id, who])
+        return self.url(f"/match/{token}?antwoord={'ja' if answer else 'nee'}")

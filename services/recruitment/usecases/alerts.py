@@ -1,0 +1,147 @@
+"""Alerts: anyone may follow a saved search (double opt-in), immediately or as a daily/weekly digest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.recruitment import domain, search
+from services.recruitment.links import Links
+from services.recruitment.models import ActivityCategory, AlertSubscription, Network, Vacancy
+from services.recruitment.usecases.common import get, network_of, outbox
+from shared.db import utcnow
+
+
+def subscribe(
+    session: Session, network_id: str, email: str, language: str, criteria: dict, frequency: str, links: Links
+) -> AlertSubscription:
+    """Record the wish and ask for confirmation; nothing is sent until it is confirmed."""
+    subscription = AlertSubscription(
+        network_id=network_id, email=email.lower(), language=language, criteria=criteria, frequency=frequency
+    )
+    session.add(subscription)
+    session.flush()
+    outbox.add(
+        session,
+        "recruitment.alert_requested.v1",
+        network_id,
+        {
+            "subscription_id": subscription.id,
+            "subscriber": {"name": "", "email": subscription.email, "language": language},
+            "network_name": network_of(session, network_id).name,
+            "description": describe(session, criteria),
+            "confirm_url": links.alert_confirmation(subscription.id),
+        },
+    )
+    return subscription
+
+
+def confirm(session: Session, subscription_id: str) -> AlertSubscription:
+    subscription = get(session, AlertSubscription, subscription_id, "alert")
+    if subscription.unsubscribed_at is None:
+        subscription.confirmed_at = subscription.confirmed_at or utcnow()
+    return subscription
+
+
+def unsubscribe(session: Session, subscription_id: str) -> AlertSubscription:
+    subscription = get(session, AlertSubscription, subscription_id, "alert")
+    subscription.unsubscribed_at = subscription.unsubscribed_at or utcnow()
+    return subscription
+
+
+def describe(session: Session, criteria: dict) -> str:
+    """A short, language-neutral summary of a saved search, for its messages."""
+    parts = [criteria.get("q", "")]
+    if criteria.get("category"):
+        category = session.scalar(
+            select(ActivityCategory.name).where(ActivityCategory.key == criteria["category"])
+        )
+        parts.append(category or criteria["category"])
+    parts.append(criteria.get("area", ""))
+    return " · ".join(p for p in parts if p) or "*"
+
+
+def _active(frequency: str):
+    return select(AlertSubscription).where(
+        AlertSubscription.frequency == frequency,
+        AlertSubscription.confirmed_at.is_not(None),
+        AlertSubscription.unsubscribed_at.is_(None),
+    )
+
+
+def _item(vacancy: Vacancy, links: Links) -> dict:
+    return {
+        "title": vacancy.title,
+        "url": links.url(f"/vacatures/{vacancy.id}"),
+        "organisations": [o.name for o in domain.publishers(vacancy)],
+    }
+
+
+def _fits(subscription: AlertSubscription, vacancy: Vacancy) -> bool:
+    query = set(search.stems(subscription.criteria.get("q", "")))
+    document = set(search.stems(search.document(vacancy))) if query else set()
+    return domain.matches(subscription.criteria, vacancy, document, query)
+
+
+def _send(
+    session: Session, subscription: AlertSubscription, network: Network, items: list[dict], links: Links
+) -> None:
+    page, post = links.alert_unsubscribe(subscription.id)
+    outbox.add(
+        session,
+        "recruitment.alert_due.v1",
+        subscription.network_id,
+        {
+            "subscription_id": subscription.id,
+            "subscriber": {"name": "", "email": subscription.email, "language": subscription.language},
+            "network_name": network.name,
+            "frequency": subscription.frequency,
+            "description": describe(session, subscription.criteria),
+            "vacancies": items,
+            "unsubscribe_url": page,
+            "unsubscribe_post_url": post,
+        },
+    )
+
+
+def announce(session: Session, vacancy: Vacancy, network: Network, links: Links) -> int:
+    """On publication: one alert per confirmed 'immediately' subscription that matches."""
+    sent = 0
+    for subscription in session.scalars(
+        _active("immediately").where(AlertSubscription.network_id == vacancy.network_id)
+    ):
+        if _fits(subscription, vacancy):
+            _send(session, subscription, network, [_item(vacancy, links)], links)
+            sent += 1
+    return sent
+
+
+def send_digests(session: Session, now: datetime, links: Links) -> int:
+    """Beat: daily and weekly subscribers get one message listing the new matching vacancies."""
+    sent = 0
+    for frequency, period in domain.DIGEST_PERIOD.items():
+        for subscription in session.scalars(_active(frequency)).all():
+            since = subscription.last_digest_at or subscription.confirmed_at
+            if now - since < period:
+                continue
+            fresh = (
+                session.scalars(
+                    select(Vacancy)
+                    .where(
+                        Vacancy.network_id == subscription.network_id,
+                        Vacancy.status == domain.VacancyStatus.PUBLISHED,
+                        Vacancy.published_at > since,
+                    )
+                    .order_by(Vacancy.published_at)
+                )
+                .unique()
+                .all()
+            )
+            items = [_item(v, links) for v in fresh if _fits(subscription, v)]
+            subscription.last_digest_at = now
+            if items:
+                _send(session, subscription, network_of(session, subscription.network_id), items, links)
+                sent += 1
+    return sent

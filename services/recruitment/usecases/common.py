@@ -1,0 +1,40 @@
+"""What every recruitment use case shares: the outbox, lookup errors, links and recipients."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from services.recruitment import domain
+from services.recruitment.models import Network, Organisation, OutboxMessage
+from shared.messaging.outbox import Outbox
+
+outbox = Outbox(OutboxMessage, source="recruitment")
+
+
+class NotFound(domain.DomainError):
+    """No such record in the caller's network."""
+
+
+class Conflict(domain.DomainError):
+    """The record would clash with an existing one."""
+
+
+def get(session: Session, model, record_id: str, what: str):
+    """A record of the session's network, or NotFound."""
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"no such {what}")
+    return record
+
+
+def network_of(session: Session, network_id: str) -> Network:
+    return get(session, Network, network_id, "network")
+
+
+def recipient(organisation: Organisation) -> dict:
+    """An organisation's contact as a message recipient."""
+    return {
+        "name": organisation.contact_name,
+        "email": organisation.contact_email,
+        "language": organisation.language,
+    }

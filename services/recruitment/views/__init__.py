@@ -1,0 +1,13 @@
+"""Recruitment's pages for people: the vacancy bank, vacancy pages with the response form, the
+"who offers what" flyer, feeds, the embeddable snippet, and the alert and match-answer pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.recruitment.views import alerts, bank, feeds, registry
+
+
+def register_views(app: Flask) -> None:
+    for module in (bank, registry, feeds, alerts):
+        app.register_blueprint(module.pages)

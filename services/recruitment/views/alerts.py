@@ -1,0 +1,83 @@
+"""Pages for alerts (subscribe, confirm, unsubscribe) and for the one-click match answers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from services.recruitment.search import Criteria
+from services.recruitment.usecases import alerts, responses
+from services.recruitment.usecases.common import NotFound
+from services.recruitment.views.common import db, links, network_session
+from services.recruitment.views.forms import AlertForm
+from shared.i18n import current_language
+from shared.tokens import InvalidToken
+
+pages = Blueprint("alert_pages", __name__)
+
+
+@pages.post("/n/<slug>/alerts")
+def subscribe(slug: str):
+    """Follow the current search by e-mail (a confirmation mail is sent first). Anyone."""
+    form = AlertForm()
+    if not form.validate_on_submit():
+        return render_template("recruitment/alert_result.html", outcome="invalid", form=form), 422
+    data = form.data
+    criteria = Criteria(
+        q=data["q"] or "",
+        category=data["category"] or "",
+        area=data["area"] or "",
+        organisation=data["organisation"] or "",
+        students=data["students"] == "True",
+        no_vog=data["no_vog"] == "True",
+    ).saved()
+    with network_session(slug, write=True) as (session, network):
+        alerts.subscribe(
+            session, network.id, data["email"], current_language(), criteria, data["frequency"], links()
+        )
+    return render_template("recruitment/alert_result.html", outcome="check_mail"), 202
+
+
+def _verified(signer, token: str) -> str:
+    try:
+        return signer.verify(token)
+    except InvalidToken:
+        abort(404)
+
+
+@pages.get("/alerts/bevestigen/<token>")
+def confirm(token: str):
+    """The double opt-in link from the confirmation mail. Whoever holds the link."""
+    subscription_id = _verified(links().confirm, token)
+    with db().transaction() as session:
+        try:
+            alerts.confirm(session, subscription_id)
+        except NotFound:
+            abort(404)
+    return render_template("recruitment/alert_result.html", outcome="confirmed")
+
+
+@pages.route("/alerts/afmelden/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """Unsubscribe page: GET asks (mail scanners follow links), POST unsubscribes. Link holder."""
+    subscription_id = _verified(links().unsubscribe, token)
+    if request.method == "GET":
+        return render_template("recruitment/alert_result.html", outcome="confirm_unsubscribe")
+    with db().transaction() as session:
+        try:
+            alerts.unsubscribe(session, subscription_id)
+        except NotFound:
+            abort(404)
+    return render_template("recruitment/alert_result.html", outcome="unsubscribed")
+
+
+@pages.get("/match/<token>")
+def match_answer(token: str):
+    """One click from the two-week follow-up mail: did the response lead to a match? Link holder."""
+    response_id, who = _verified(links().match, token)
+    answer = request.args.get("antwoord") == "ja"
+    with db().transaction() as session:
+        try:
+            responses.record_match_answer(session, response_id, who, answer)
+        except NotFound:
+            abort(404)
+    return render_template("recruitment/alert_result.html", outcome="match_yes" if answer else "match_no")
