@@ -7,6 +7,8 @@ from pathlib import Path
 from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
+# Endpoints anyone may POST to without a token: rate limited per client address.
+PUBLIC_POSTS = ["responses.RespondToVacancy", "alerts.Subscribe", "bank.respond", "alert_pages.subscribe"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.recruitment.tasks import register_tasks
     from services.recruitment.views import register_views
     from shared.service import build_service
+    from shared.web.limits import limit_public_posts
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(
@@ -33,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["recruitment_links"] = links
     register_api(app, kit.api)
     register_views(app)
+    limit_public_posts(app, kit.settings.redis_url, kit.settings.public_post_limit, PUBLIC_POSTS)
     register_tasks(kit.celery, kit, links)
     register_cli(app, kit)
     return app

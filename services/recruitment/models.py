@@ -71,7 +71,7 @@ class Organisation(NetworkScoped, Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     activities: Mapped[list[ActivityCategory]] = relationship(
-        secondary="organisation_activities", lazy="selectin", order_by="ActivityCategory.name"
+        secondary="organisation_activities", order_by="ActivityCategory.name"
     )
 
 

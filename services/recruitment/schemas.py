@@ -188,11 +188,38 @@ class SearchArgsSchema(BaseSchema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class VacancySummarySchema(VacancySchema):
+    """A search result (a search.Listing): what a list shows; the vacancy itself has the rest."""
+
+    publishers = fields.List(fields.String(), attribute="publisher_names", dump_only=True)
+
+    class Meta:
+        fields = (
+            "id",
+            "title",
+            "publishers",
+            "category",
+            "areas",
+            "place",
+            "hours_per_week",
+            "long_term",
+            "suitable_for_students",
+            "vog_required",
+            "start_date",
+            "published_at",
+        )
+
+
 class SearchResultSchema(BaseSchema):
-    items = fields.List(fields.Nested(VacancySchema), dump_only=True)
-    total = fields.Integer(dump_only=True)
+    items = fields.List(fields.Nested(VacancySummarySchema), dump_only=True)
     page = fields.Integer(dump_only=True)
     per_page = fields.Integer(dump_only=True)
+    has_more = fields.Boolean(dump_only=True, metadata={"description": "Another page follows"})
+    total = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "All matches, when this is the last page; otherwise null (see has_more)"},
+    )
 
 
 class NetworkArgsSchema(BaseSchema):

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 import snowballstemmer
-from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session, lazyload
 
 from services.recruitment.domain import VacancyStatus, plain_text
-from services.recruitment.models import ActivityCategory, CoPublisher, Vacancy, VacancyArea
+from services.recruitment.models import ActivityCategory, CoPublisher, Organisation, Vacancy, VacancyArea
 
 RANK_WINDOW = 500
 SORTS = ("relevance", "newest", "start", "hours")
@@ -140,42 +140,42 @@ def _filters(criteria: Criteria) -> list:
     return conditions
 
 
+def _fts_match(q: str) -> str:
+    """An FTS5 query: every stem of `q` must occur (quoted, so no FTS operators slip in)."""
+    return " AND ".join(f'"{t}"' for t in stems(q))
+
+
 def _text_match(session: Session, q: str):
-    """(condition, rank expression) for the full-text part, or (None, None) without text."""
+    """(condition, rank expression) for the full-text part; (None, None) when `q` has no words."""
     if _is_sqlite(session):
-        terms = stems(q)
-        if not terms:
+        match = _fts_match(q)
+        if not match:
             return None, None
-        match = " AND ".join(f'"{t}"' for t in terms)
-        ranked = (
-            select(literal_column("rowid").label("rid"), literal_column("rank").label("rank"))
+        rowids = (
+            select(literal_column("rowid"))
             .select_from(text("vacancy_fts"))
             .where(text("vacancy_fts MATCH :match").bindparams(match=match))
-            .order_by(literal_column("rowid").desc())
-            .limit(RANK_WINDOW)
-            .subquery()
         )
-        return literal_column("vacancies.rowid").in_(select(ranked.c.rid)), None
-    query = func.websearch_to_tsquery("dutch", q)
-    vector = func.to_tsvector(literal_column("'dutch'::regconfig"), Vacancy.search_text)
-    return vector.op("@@")(query), func.ts_rank_cd(vector, query)
-
-
-def _order(criteria: Criteria, rank, session: Session) -> list:
-    if criteria.sort == "relevance" and criteria.q:
-        if _is_sqlite(session):
-            bm25 = (
-                select(literal_column("rank"))
-                .select_from(text("vacancy_fts"))
-                .where(
-                    text("vacancy_fts MATCH :match2 AND vacancy_fts.rowid = vacancies.rowid").bindparams(
-                        match2=" AND ".join(f'"{t}"' for t in stems(criteria.q))
-                    )
+        bm25 = (
+            select(literal_column("rank"))
+            .select_from(text("vacancy_fts"))
+            .where(
+                text("vacancy_fts MATCH :match_rank AND vacancy_fts.rowid = vacancies.rowid").bindparams(
+                    match_rank=match
                 )
-                .scalar_subquery()
             )
-            return [bm25, Vacancy.published_at.desc()]
-        return [rank.desc(), Vacancy.published_at.desc()]
+            .scalar_subquery()
+        )
+        return literal_column("vacancies.rowid").in_(rowids), bm25
+    query = func.websearch_to_tsquery("dutch", q)
+    # search_vector is a stored tsvector column generated from search_text (PostgreSQL only).
+    vector = literal_column("vacancies.search_vector")
+    return vector.op("@@")(query), func.ts_rank_cd(vector, query).desc()
+
+
+def _order(criteria: Criteria, rank) -> list:
+    if criteria.sort == "relevance" and rank is not None:
+        return [rank, Vacancy.published_at.desc()]  # bm25 (smaller is better) or ts_rank desc
     if criteria.sort == "start":
         return [Vacancy.start_date.is_(None), Vacancy.start_date, Vacancy.published_at.desc()]
     if criteria.sort == "hours":
@@ -183,34 +183,82 @@ def _order(criteria: Criteria, rank, session: Session) -> list:
     return [Vacancy.published_at.desc(), Vacancy.id]
 
 
-def _bounded(session: Session, conditions: list, match) -> list:
-    """On PostgreSQL, rank only the newest RANK_WINDOW text matches (ranking is the slow part)."""
-    if match is None or _is_sqlite(session):
-        return conditions + ([match] if match is not None else [])
-    window = (
-        select(Vacancy.id)
-        .where(and_(*conditions), match)
-        .order_by(Vacancy.published_at.desc())
-        .limit(RANK_WINDOW)
-    )
-    return [Vacancy.id.in_(window)]
-
-
-def search_query(session: Session, criteria: Criteria) -> tuple[Select, Select]:
-    """(page query, count query) for the session's network."""
+def _conditions(session: Session, criteria: Criteria) -> tuple[list, object]:
+    """(WHERE conditions, rank). Ranking by relevance only looks at the newest RANK_WINDOW matches:
+    ranking every match of a common word is what makes a text search slow."""
+    conditions = _filters(criteria)
     match, rank = _text_match(session, criteria.q) if criteria.q else (None, None)
-    conditions = _bounded(session, _filters(criteria), match)
-    base = select(Vacancy).where(*conditions)
-    page = (
-        base.order_by(*_order(criteria, rank, session))
-        .limit(criteria.per_page)
+    if match is None:
+        return conditions, None
+    if criteria.sort != "relevance" or _is_sqlite(session):
+        return [*conditions, match], rank
+    window = (
+        select(Vacancy.id).where(*conditions, match).order_by(Vacancy.published_at.desc()).limit(RANK_WINDOW)
+    )
+    return [Vacancy.id.in_(window)], rank
+
+
+SEPARATOR = "\x1f"  # unit separator: never typed into a name or an area
+
+
+@dataclass
+class Listing:
+    """A vacancy as a result list shows it: the vacancy plus its areas and publishers' names, read
+    in the same query (no extra round trip per page)."""
+
+    vacancy: Vacancy
+    areas: list[str]
+    publisher_names: list[str]
+
+    def __getattr__(self, name: str):
+        return getattr(self.vacancy, name)
+
+
+@dataclass
+class Page:
+    """One page of results. `total` is exact when this page is the last one, else None: counting
+    every match of a common word costs more than the page itself, so the page says `has_more`."""
+
+    items: list[Listing]
+    has_more: bool
+    page: int
+    per_page: int
+
+    @property
+    def total(self) -> int | None:
+        return None if self.has_more else (self.page - 1) * self.per_page + len(self.items)
+
+    @property
+    def at_least(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.items)
+
+
+def _aggregated(column, *where):
+    return select(func.aggregate_strings(column, SEPARATOR)).where(*where).scalar_subquery()
+
+
+def _split(value: str | None) -> list[str]:
+    return sorted(value.split(SEPARATOR)) if value else []
+
+
+def search(session: Session, criteria: Criteria) -> Page:
+    """One page of published vacancies matching `criteria` (one query, one row more than shown)."""
+    conditions, rank = _conditions(session, criteria)
+    areas = _aggregated(VacancyArea.area, VacancyArea.vacancy_id == Vacancy.id)
+    partners = _aggregated(
+        Organisation.name,
+        CoPublisher.organisation_id == Organisation.id,
+        CoPublisher.vacancy_id == Vacancy.id,
+        CoPublisher.status == "accepted",
+    )
+    query = (
+        select(Vacancy, areas, partners)
+        .where(*conditions)
+        .options(lazyload(Vacancy.co_publishers), lazyload(Vacancy.area_links))
+        .order_by(*_order(criteria, rank))
+        .limit(criteria.per_page + 1)
         .offset((criteria.page - 1) * criteria.per_page)
     )
-    count = select(func.count()).select_from(select(Vacancy.id).where(*conditions).subquery())
-    return page, count
-
-
-def search(session: Session, criteria: Criteria) -> tuple[list[Vacancy], int]:
-    """One page of published vacancies matching `criteria`, and how many match in all."""
-    page, count = search_query(session, criteria)
-    return list(session.scalars(page).unique()), session.scalar(count)
+    rows = session.execute(query).all()
+    items = [Listing(v, _split(a), [v.organisation.name, *_split(p)]) for v, a, p in rows]
+    return Page(items[: criteria.per_page], len(items) > criteria.per_page, criteria.page, criteria.per_page)

@@ -137,3 +137,25 @@ def test_unanswered_responses_get_one_reminder_and_a_match_question_after_two_we
         "/api/recruitment/figures/response-times", headers=bearer(net.coordinator)
     ).get_json()
     assert next(r for r in times if r["organisation"] == "Humanitas")["matches"] == 1
+
+
+def test_too_many_responses_from_one_address_get_429(databases, redis_url, mail_sink):
+    from services.recruitment import create_app
+    from tests.support.recruitment import network_with_members
+
+    app = create_app(
+        {
+            "profile": "test",
+            "database_url": databases["recruitment"],
+            "redis_url": redis_url,
+            "broker_url": redis_url,
+            "public_post_limit": "3 per minute",
+        }
+    )
+    net = network_with_members(app)
+    vacancy = net.publish("Humanitas")
+    codes = [respond(net, vacancy["id"]).status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    refused = respond(net, vacancy["id"])
+    assert refused.get_json()["code"] == 429
+    app.extensions["knoop"].db.dispose()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from services.recruitment.models import OutboxMessage
-from tests.support.flows import admit, bearer, open_network, platform_token
+from tests.support.flows import bearer, open_network, platform_token
 
 
 @dataclass
@@ -90,6 +90,3 @@ def events(app, event_type: str) -> list[dict]:
             select(OutboxMessage.message).where(OutboxMessage.type == event_type).order_by(OutboxMessage.id)
         )
         return [row["data"] for row in rows]
-
-
-__all__ = ["Network", "admit", "events", "network_with_members"]

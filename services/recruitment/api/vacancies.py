@@ -42,8 +42,7 @@ class Vacancies(MethodView):
         """Search a network's vacancy bank: Dutch full text, filters, sort, pages. Anyone may call this."""
         criteria = criteria_from(args)
         with network_reader(args["network"]) as session:
-            items, total = search.search(session, criteria)
-            return {"items": items, "total": total, "page": criteria.page, "per_page": criteria.per_page}
+            return search.search(session, criteria)
 
     @require_role(Role.ORGANISATION)
     @vacancies.doc(security=SECURED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from services.recruitment import domain
 from services.recruitment.models import (
@@ -15,7 +15,7 @@ from services.recruitment.models import (
     Network,
     Organisation,
 )
-from services.recruitment.usecases.common import Conflict, NotFound, get, outbox
+from services.recruitment.usecases.common import Conflict, NotFound, outbox
 from shared.auth import Principal, Role, issue_token
 from shared.db import utcnow
 
@@ -149,8 +149,8 @@ def remove_organisation(session: Session, organisation_id: str) -> None:
 
 
 def get_member(session: Session, organisation_id: str) -> Organisation:
-    organisation = get(session, Organisation, organisation_id, "organisation")
-    if organisation.removed_at is not None:
+    organisation = session.get(Organisation, organisation_id, options=[selectinload(Organisation.activities)])
+    if organisation is None or organisation.removed_at is not None:
         raise NotFound("no such organisation")
     return organisation
 
@@ -186,9 +186,12 @@ def networks(session: Session) -> list[Network]:
 
 
 def organisations(session: Session) -> list[Organisation]:
-    """The network's current members, by name."""
+    """The network's current members, by name, with the activities they offer."""
     return list(
         session.scalars(
-            select(Organisation).where(Organisation.removed_at.is_(None)).order_by(Organisation.name)
+            select(Organisation)
+            .where(Organisation.removed_at.is_(None))
+            .options(selectinload(Organisation.activities))
+            .order_by(Organisation.name)
         )
     )

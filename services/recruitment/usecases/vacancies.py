@@ -11,7 +11,7 @@ from services.recruitment import domain, search
 from services.recruitment.domain import VacancyStatus
 from services.recruitment.links import Links
 from services.recruitment.models import ActivityCategory, CoPublisher, Organisation, Vacancy
-from services.recruitment.usecases import alerts
+from services.recruitment.usecases import alerts, registry
 from services.recruitment.usecases.common import NotFound, get, network_of, outbox, recipient
 from services.recruitment.usecases.registry import get_member
 from shared.auth import Principal, Role
@@ -295,11 +295,7 @@ def moderation_queue(session: Session) -> list[Vacancy]:
 
 def who_offers_what(session: Session) -> tuple[list[Organisation], list[ActivityCategory]]:
     """The flyer's table: members (rows) by the activities they offer (columns)."""
-    members = list(
-        session.scalars(
-            select(Organisation).where(Organisation.removed_at.is_(None)).order_by(Organisation.name)
-        )
-    )
+    members = registry.organisations(session)
     used = {c.id for m in members for c in m.activities}
     categories = [
         c for c in session.scalars(select(ActivityCategory).order_by(ActivityCategory.name)) if c.id in used

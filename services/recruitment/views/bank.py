@@ -33,22 +33,19 @@ def vacancy_bank(slug: str):
     """A network's vacancy bank with full-text search, filters and pages. Anyone."""
     criteria = criteria_from_request(slug)
     with network_session(slug) as (session, network):
-        items, total = search.search(session, criteria)
+        results = search.search(session, criteria)
         return render_template(
             "recruitment/vacancy_bank.html",
             network=network,
-            vacancies=items,
-            total=total,
+            results=results,
             criteria=criteria,
             categories=registry.categories(session),
             organisations=registry.organisations(session),
             areas=_areas(session),
             alert_form=AlertForm(data=criteria.saved()),
-            publishers=domain.publishers,
             page_link=lambda p: url_for(
                 "bank.vacancy_bank", slug=slug, **{**request.args.to_dict(), "page": p}
             ),
-            pages=max(1, -(-total // criteria.per_page)),
         )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from services.recruitment import domain, search
+from services.recruitment import search
 from services.recruitment.views.common import criteria_from_request, links, network_session
 
 pages = Blueprint("feeds", __name__)
@@ -15,38 +15,26 @@ def _items(slug: str, per_page: int):
     criteria = criteria_from_request(slug)
     criteria.per_page, criteria.page, criteria.sort = per_page, 1, "newest"
     with network_session(slug) as (session, network):
-        items, _ = search.search(session, criteria)
-        return network, items
+        return network, search.search(session, criteria).items
 
 
-@pages.get("/n/<slug>/feed.atom")
-def atom(slug: str):
-    """Atom feed of the network's vacancies, for the same filters as the search page. Anyone."""
+FEEDS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+
+
+@pages.get("/n/<slug>/feed.<kind>")
+def feed(slug: str, kind: str):
+    """Atom or RSS 2.0 feed of the network's vacancies, for the same filters as the search page. Anyone."""
+    if kind not in FEEDS:
+        abort(404)
     network, items = _items(slug, FEED_SIZE)
     body = render_template(
-        "recruitment/feed.atom.xml",
+        f"recruitment/feed.{kind}.xml",
         network=network,
         vacancies=items,
         links=links(),
-        publishers=domain.publishers,
         query=request.query_string.decode(),
     )
-    return Response(body, mimetype="application/atom+xml")
-
-
-@pages.get("/n/<slug>/feed.rss")
-def rss(slug: str):
-    """RSS 2.0 feed of the network's vacancies, for the same filters as the search page. Anyone."""
-    network, items = _items(slug, FEED_SIZE)
-    body = render_template(
-        "recruitment/feed.rss.xml",
-        network=network,
-        vacancies=items,
-        links=links(),
-        publishers=domain.publishers,
-        query=request.query_string.decode(),
-    )
-    return Response(body, mimetype="application/rss+xml")
+    return Response(body, mimetype=FEEDS[kind])
 
 
 @pages.get("/n/<slug>/embed")
@@ -60,7 +48,6 @@ def embed(slug: str):
             network=network,
             vacancies=items,
             links=links(),
-            publishers=domain.publishers,
         )
     )
     response.headers["Content-Security-Policy"] = (
