@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """The recruitment app: API under /api/recruitment, the public vacancy bank at / and /vacatures."""
     from services.recruitment.api import register_api
     from services.recruitment.cli import register_cli
+    from services.recruitment.directory import NetworkDirectory
     from services.recruitment.links import Links
     from services.recruitment.models import TABLES
     from services.recruitment.tasks import register_tasks
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     links = Links(kit.settings.secret_keys, kit.settings.public_base_url)
     app.extensions["recruitment_links"] = links
+    app.extensions["recruitment_networks"] = NetworkDirectory(kit.db)
     register_api(app, kit.api)
     register_views(app)
     limit_public_posts(app, kit.settings.redis_url, kit.settings.public_post_limit, PUBLIC_POSTS)

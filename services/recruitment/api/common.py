@@ -9,7 +9,6 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from services.recruitment.links import Links
-from services.recruitment.usecases.registry import network_by_slug
 from shared.auth import current_principal
 
 PREFIX = "/api/recruitment"
@@ -35,7 +34,6 @@ def unit_of_work() -> Iterator[Session]:
 @contextmanager
 def network_reader(slug: str) -> Iterator[Session]:
     """A read session scoped to the network with this slug (404 if unknown)."""
-    with kit().db.reader() as session:
-        network = network_by_slug(session, slug)
-        session.info["network_id"] = network.id  # from here on, the session sees only this network
+    network = current_app.extensions["recruitment_networks"].by_slug(slug)
+    with kit().db.reader(network_id=network.id) as session:
         yield session

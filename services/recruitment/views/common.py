@@ -13,7 +13,6 @@ from services.recruitment.links import Links
 from services.recruitment.schemas import SearchArgsSchema
 from services.recruitment.search import Criteria
 from services.recruitment.usecases.common import NotFound
-from services.recruitment.usecases.registry import network_by_slug
 
 
 def db():
@@ -27,11 +26,10 @@ def links() -> Links:
 @contextmanager
 def network_session(slug: str, write: bool = False) -> Iterator[tuple[Session, object]]:
     """(session scoped to the network, network); 404 for an unknown slug."""
-    with db().reader() as session:
-        try:
-            network = network_by_slug(session, slug)
-        except NotFound:
-            abort(404)
+    try:
+        network = current_app.extensions["recruitment_networks"].by_slug(slug)
+    except NotFound:
+        abort(404)
     opener = db().transaction if write else db().reader
     with opener(network_id=network.id) as session:
         yield session, network
