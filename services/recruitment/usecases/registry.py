@@ -72,13 +72,13 @@ def create_network(
     session.flush()
     for key, label in domain.DEFAULT_ACTIVITIES.items():
         session.add(ActivityCategory(network_id=network.id, key=key, name=label))
-    token = _issue_token(session, name=f"coordinator of {name}", role=Role.COORDINATOR, network_id=network.id)
     outbox.add(
         session,
         "recruitment.network_created.v1",
         network.id,
         {"network_id": network.id, "name": name, "slug": slug, "region": region},
     )
+    token = _issue_token(session, name=f"coordinator of {name}", role=Role.COORDINATOR, network_id=network.id)
     return Created(network, token)
 
 
