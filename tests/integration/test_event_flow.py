@@ -63,11 +63,12 @@ def test_a_token_issued_by_recruitment_works_in_appreciation_until_revoked(stack
         ).status_code
 
     assert wait_until(lambda: admit_partner() == 201, 30, message="the token to replicate")
-    listed = wait_until(
-        lambda: appreciation.get("/api/appreciation/partners?network=enkhuizen").get_json(),
-        30,
-        message="the network's replica in appreciation",
-    )
+
+    def partners():
+        response = appreciation.get("/api/appreciation/partners?network=enkhuizen")
+        return response.get_json() if response.status_code == 200 else None
+
+    listed = wait_until(partners, 30, message="the network's replica in appreciation")
     assert [p["name"] for p in listed] == ["Theater De Drommedaris"]
 
     from services.recruitment.models import ApiToken
