@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_smorest import abort
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -156,12 +156,40 @@ Authenticator = Callable[[str], Principal | None]
 
 
 def current_principal() -> Principal | None:
-    """The caller of this request, authenticated once and remembered."""
+    """The caller of this request, authenticated once and remembered: an API token on API paths,
+    the signed session cookie (set by a magic-link login) on pages."""
     if "principal" not in g:
-        token = bearer_token()
-        authenticate: Authenticator = current_app.extensions["knoop_authenticator"]
-        g.principal = authenticate(token) if token else None
+        if request.path.startswith("/api/"):
+            token = bearer_token()
+            authenticate: Authenticator = current_app.extensions["knoop_authenticator"]
+            g.principal = authenticate(token) if token else None
+        else:
+            g.principal = session_principal()
     return g.principal
+
+
+SESSION_KEY = "principal"
+
+
+def session_principal() -> Principal | None:
+    stored = session.get(SESSION_KEY)
+    return Principal(**stored) if stored else None
+
+
+def log_in(principal: Principal) -> None:
+    """Start a signed session for `principal` (after a verified, single-use login link)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = {
+        "role": principal.role,
+        "network_id": principal.network_id,
+        "organisation_id": principal.organisation_id,
+        "partner_id": principal.partner_id,
+    }
+
+
+def log_out() -> None:
+    session.clear()
 
 
 def require_role(*roles: str):

@@ -23,8 +23,10 @@ def upgrade(script_location: Path, database_url: str) -> None:
     command.upgrade(alembic_config(script_location, database_url), "head")
 
 
-def run_env(context, metadata: MetaData) -> None:
-    """The body of every service's migrations/env.py (online mode; SQLite in batch mode)."""
+def run_env(context, metadata: MetaData, unmanaged: tuple[str, ...] = ()) -> None:
+    """The body of every service's migrations/env.py (online mode; SQLite in batch mode).
+    Objects whose names start with one of `unmanaged` (e.g. a full-text index only some databases
+    have) are left out of autogenerate: their migrations are written by hand."""
     from shared.db import make_engine
 
     url = context.config.get_main_option("sqlalchemy.url")
@@ -35,6 +37,7 @@ def run_env(context, metadata: MetaData) -> None:
             target_metadata=metadata,
             render_as_batch=url.startswith("sqlite"),
             compare_type=True,
+            include_object=lambda obj, name, *_: not (name or "").startswith(unmanaged or ("\0",)),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -28,6 +28,7 @@ from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
 from shared.web.health import health_blueprint
 from shared.web.security import install_security_headers
+from shared.web.sessions import install_sessions
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,11 @@ def build_service(
 ) -> ServiceKit:
     """Wire the shared infrastructure into `app`; the caller then adds its blueprints and tasks."""
     settings = load_settings(service, test_config)
+    # The newest key signs; older ones still verify (rotation), for sessions as for links.
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SECRET_KEY_FALLBACKS=list(settings.secret_keys[:-1]),
         KNOOP_SETTINGS=settings,
-        JSON_SORT_KEYS=False,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.profile == "production",
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     db = Database(settings.database_url)
@@ -87,6 +86,7 @@ def build_service(
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)
     install_security_headers(app, production=settings.profile == "production")
+    install_sessions(app, production=settings.profile == "production")
     app.register_blueprint(health_blueprint(service, db, settings.redis_url))
     app.register_blueprint(Blueprint("knoop_ui", __name__, template_folder="web/templates"))
     init_i18n(app, Catalogue(package_dir / "translations"))

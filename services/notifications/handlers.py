@@ -120,4 +120,5 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.match_question_due.v1": [notify("match_question", _match_question)],
     "recruitment.alert_requested.v1": [notify("alert_confirmation", to("subscriber"))],
     "recruitment.alert_due.v1": [notify("alert", to("subscriber"))],
+    "recruitment.login_link_requested.v1": [notify("login_link", to("recipient"))],
 }

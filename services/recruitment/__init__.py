@@ -8,7 +8,13 @@ from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
 # Endpoints anyone may POST to without a token: rate limited per client address.
-PUBLIC_POSTS = ["responses.RespondToVacancy", "alerts.Subscribe", "bank.respond", "alert_pages.subscribe"]
+PUBLIC_POSTS = [
+    "responses.RespondToVacancy",
+    "alerts.Subscribe",
+    "bank.respond",
+    "alert_pages.subscribe",
+    "portal.login",
+]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

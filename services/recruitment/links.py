@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from shared.tokens import LinkSigner
 
 DAY = 24 * 3600
+LOGIN_MINUTES = 15
 
 
 class Links:
@@ -15,6 +18,7 @@ class Links:
         self.confirm = LinkSigner(secret_keys, "alert-confirm", max_age=7 * DAY)
         self.unsubscribe = LinkSigner(secret_keys, "unsubscribe", max_age=5 * 365 * DAY)
         self.match = LinkSigner(secret_keys, "match-answer", max_age=90 * DAY)
+        self.login = LinkSigner(secret_keys, "login", max_age=LOGIN_MINUTES * 60)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -33,3 +37,7 @@ class Links:
     def match_answer(self, response_id: str, who: str, answer: bool) -> str:
         token = self.match.sign([response_id, who])
         return self.url(f"/match/{token}?antwoord={'ja' if answer else 'nee'}")
+
+    def login_link(self, identity: dict) -> str:
+        """A single-use link (the nonce is recorded on use) that logs `identity` in."""
+        return self.url(f"/inloggen/{self.login.sign({**identity, 'nonce': secrets.token_hex(16)})}")

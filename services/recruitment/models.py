@@ -204,6 +204,15 @@ class AlertSubscription(NetworkScoped, Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class UsedLoginLink(Base):
+    """Login links are single use: a link's nonce is recorded when it logs someone in."""
+
+    __tablename__ = "used_login_links"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ApiToken(ApiTokenMixin, Base):
     pass
 

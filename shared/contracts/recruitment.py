@@ -179,6 +179,20 @@ class AlertDueV1(Contract):
     unsubscribe_post_url = fields.Url(required=True, require_tld=False)
 
 
+class LoginLink(Contract):
+    label = fields.String(required=True)
+    url = fields.Url(required=True, require_tld=False)
+
+
+class LoginLinkRequestedV1(Contract):
+    """Someone asked to log in; the message holds one single-use link per role they may act in."""
+
+    recipient = fields.Nested(Recipient, required=True)
+    network_name = fields.String(required=True)
+    links = fields.List(fields.Nested(LoginLink), required=True, validate=validate.Length(min=1))
+    minutes_valid = fields.Integer(required=True)
+
+
 class ApiTokenIssuedV1(Contract):
     """An API token was issued. Carries only the SHA-256 of a 256-bit secret, so other services can
     recognise the token without ever holding it."""
@@ -214,6 +228,7 @@ CONTRACTS = {
     "recruitment.match_question_due.v1": MatchQuestionDueV1,
     "recruitment.alert_requested.v1": AlertRequestedV1,
     "recruitment.alert_due.v1": AlertDueV1,
+    "recruitment.login_link_requested.v1": LoginLinkRequestedV1,
 }
 
 _VACANCY = "5b7c1a52-0000-4000-8000-000000000003"
@@ -334,5 +349,11 @@ SAMPLES = {
         ],
         "unsubscribe_url": "http://localhost:8000/alerts/afmelden/t4",
         "unsubscribe_post_url": "http://localhost:8000/api/recruitment/alerts/unsubscribe/t4",
+    },
+    "recruitment.login_link_requested.v1": {
+        "recipient": _ANNE,
+        "network_name": _NETWORK,
+        "links": [{"label": "Humanitas Enkhuizen", "url": "http://localhost:8000/inloggen/t5"}],
+        "minutes_valid": 15,
     },
 }

@@ -20,6 +20,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "recruitment.match_question_due.v1": ("notifications",),
     "recruitment.alert_requested.v1": ("notifications",),
     "recruitment.alert_due.v1": ("notifications",),
+    "recruitment.login_link_requested.v1": ("notifications",),
 }
 
 

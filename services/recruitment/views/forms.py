@@ -50,3 +50,26 @@ class AlertForm(LocalisedForm):
     organisation = HiddenField()
     students = HiddenField()
     no_vog = HiddenField()
+
+
+class LoginForm(LocalisedForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+
+
+class ActionForm(LocalisedForm):
+    """A button that changes something: it carries only its CSRF token."""
+
+
+class RejectForm(LocalisedForm):
+    reason = TextAreaField(_l("Reason for the member"), validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class ResponseStatusForm(LocalisedForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("contacted", _l("contacted")),
+            SelectChoice("started", _l("started")),
+            SelectChoice("declined", _l("declined")),
+        ],
+    )

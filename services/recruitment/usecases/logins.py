@@ -1,0 +1,74 @@
+"""Logging in by e-mail: a single-use magic link per role the address may act in."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.recruitment import domain
+from services.recruitment.links import LOGIN_MINUTES, Links
+from services.recruitment.models import Network, Organisation, UsedLoginLink
+from services.recruitment.usecases.common import outbox
+from shared.auth import Principal, Role
+
+
+class LinkAlreadyUsed(domain.DomainError):
+    """This login link has logged someone in before."""
+
+
+def _identities(session: Session, network: Network, email: str) -> list[tuple[str, dict, str]]:
+    """(label, identity, contact name) for every role `email` has in `network`."""
+    found = []
+    if network.contact_email and network.contact_email.lower() == email:
+        found.append((network.name, {"role": Role.COORDINATOR, "network_id": network.id}, network.name))
+    members = session.scalars(
+        select(Organisation).where(
+            Organisation.network_id == network.id,
+            Organisation.removed_at.is_(None),
+            Organisation.contact_email.ilike(email),
+        )
+    )
+    for member in members:
+        found.append(
+            (
+                member.name,
+                {"role": Role.ORGANISATION, "network_id": network.id, "organisation_id": member.id},
+                member.contact_name,
+            )
+        )
+    return found
+
+
+def request_login(session: Session, network: Network, email: str, language: str, links: Links) -> bool:
+    """Send login links if `email` may act in this network; the caller never says whether it may."""
+    email = email.strip().lower()
+    identities = _identities(session, network, email)
+    if not identities:
+        return False
+    outbox.add(
+        session,
+        "recruitment.login_link_requested.v1",
+        network.id,
+        {
+            "recipient": {"name": identities[0][2], "email": email, "language": language},
+            "network_name": network.name,
+            "minutes_valid": LOGIN_MINUTES,
+            "links": [
+                {"label": label, "url": links.login_link(identity)} for label, identity, _ in identities
+            ],
+        },
+    )
+    return True
+
+
+def redeem_login(session: Session, payload: dict) -> Principal:
+    """Spend a verified login link's nonce (once) and return who it logs in."""
+    session.add(UsedLoginLink(nonce=payload["nonce"]))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise LinkAlreadyUsed("this login link has been used already") from None
+    return Principal(
+        role=payload["role"], network_id=payload["network_id"], organisation_id=payload.get("organisation_id")
+    )

@@ -1,0 +1,148 @@
+"""Logging in by e-mail link, and the portal: members follow their vacancies and responses, the
+coordinator moderates. Every action is a POST form with a CSRF token, acting through the use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from services.recruitment.domain import DomainError
+from services.recruitment.usecases import logins, responses, vacancies
+from services.recruitment.usecases.common import NotFound
+from services.recruitment.views.common import db, links, network_session
+from services.recruitment.views.forms import (
+    ActionForm,
+    LoginForm,
+    RejectForm,
+    ResponseStatusForm,
+)
+from shared.auth import Role, current_principal, log_in, log_out
+from shared.i18n import current_language, lazy_gettext
+from shared.tokens import InvalidToken
+
+pages = Blueprint("portal", __name__)
+
+
+@pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])
+def login(slug: str):
+    """Ask for a login link by e-mail. Anyone (the answer never says whether the address is known)."""
+    form = LoginForm()
+    if not form.validate_on_submit():
+        with network_session(slug) as (_, network):
+            return render_template(
+                "recruitment/login.html", form=form, network=network, sent=False
+            ), 422 if form.is_submitted() else 200
+    with network_session(slug, write=True) as (session, network):
+        logins.request_login(session, network, form.email.data, current_language(), links())
+    return render_template("recruitment/login.html", form=form, network=network, sent=True)
+
+
+@pages.get("/inloggen/<token>")
+def redeem(token: str):
+    """The link from the login mail: works once, for a quarter of an hour. Whoever holds it."""
+    try:
+        payload = links().login.verify(token)
+        with db().transaction() as session:
+            principal = logins.redeem_login(session, payload)
+    except (InvalidToken, logins.LinkAlreadyUsed):
+        return render_template("recruitment/login_failed.html"), 410
+    log_in(principal)
+    return redirect(url_for("portal.portal"), code=303)
+
+
+@pages.post("/uitloggen")
+def logout():
+    """End the session. Anyone logged in."""
+    if ActionForm().validate_on_submit():
+        log_out()
+    return redirect("/", code=303)
+
+
+def _logged_in(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = current_principal()
+        if principal is None or principal.role not in (Role.ORGANISATION, Role.COORDINATOR):
+            abort(401)
+        return view(principal, *args, **kwargs)
+
+    return wrapper
+
+
+@pages.get("/portaal")
+@_logged_in
+def portal(principal):
+    """A member's own and co-published vacancies and their responses; the coordinator's moderation
+    queue and response times. Logged-in members and coordinators."""
+    with db().reader(network_id=principal.network_id) as session:
+        if principal.role == Role.COORDINATOR:
+            context = {
+                "queue": vacancies.moderation_queue(session),
+                "times": responses.response_times(session),
+            }
+        else:
+            context = {
+                "vacancies": vacancies.member_vacancies(session, principal),
+                "responses": responses.member_responses(session, principal),
+            }
+        return render_template(
+            "recruitment/portal.html",
+            principal=principal,
+            action=ActionForm(),
+            reject_form=RejectForm(),
+            status_form=ResponseStatusForm(),
+            **context,
+        )
+
+
+ACTIONS = {
+    "submit": lambda s, p, v, form: vacancies.submit(s, p, v, links()),
+    "approve": lambda s, p, v, form: vacancies.approve(s, p, v, links()),
+    "reject": lambda s, p, v, form: vacancies.reject(s, p, v, form.reason.data),
+    "fill": lambda s, p, v, form: vacancies.close(s, p, v, filled=True),
+    "close": lambda s, p, v, form: vacancies.close(s, p, v, filled=False),
+    "duplicate": lambda s, p, v, form: vacancies.duplicate(s, p, v),
+    "accept": lambda s, p, v, form: vacancies.answer_invitation(s, p, v, True),
+    "decline": lambda s, p, v, form: vacancies.answer_invitation(s, p, v, False),
+}
+DONE = lazy_gettext("Done.")
+NOT_NOW = lazy_gettext("This step is not possible now.")
+
+
+@pages.post("/portaal/vacatures/<vacancy_id>/<action>")
+@_logged_in
+def vacancy_action(principal, vacancy_id: str, action: str):
+    """One workflow step from a portal button. The use case decides who may take it."""
+    if action not in ACTIONS:
+        abort(404)
+    form = RejectForm() if action == "reject" else ActionForm()
+    if not form.validate_on_submit():
+        flash(lazy_gettext("Please check the fields marked below."), "error")
+        return redirect(url_for("portal.portal"), code=303)
+    _run(lambda session: ACTIONS[action](session, principal, vacancy_id, form), principal)
+    return redirect(url_for("portal.portal"), code=303)
+
+
+@pages.post("/portaal/reacties/<response_id>")
+@_logged_in
+def response_status(principal, response_id: str):
+    """Move a response on (contacted, started, declined). Its vacancy's publishers."""
+    form = ResponseStatusForm()
+    if form.validate_on_submit():
+        _run(
+            lambda session: responses.set_status(session, principal, response_id, form.status.data), principal
+        )
+    return redirect(url_for("portal.portal"), code=303)
+
+
+def _run(step: Callable, principal) -> None:
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            step(session)
+        flash(DONE, "ok")
+    except NotFound:
+        abort(404)
+    except DomainError:
+        flash(NOT_NOW, "error")

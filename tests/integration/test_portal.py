@@ -1,0 +1,115 @@
+"""Logging in by e-mail link and the portal: members follow their vacancies and responses, the
+coordinator moderates; a session never works on the API, and a link works once."""
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.support.recruitment import events, network_with_members
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(stack):
+    return stack.app("recruitment")
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def log_in(app, net, email: str, client=None):
+    client = client or app.test_client()
+    page = client.get(f"/n/{net.slug}/inloggen").get_data(as_text=True)
+    sent = client.post(f"/n/{net.slug}/inloggen", data={"csrf_token": csrf(page), "email": email})
+    assert sent.status_code == 200 and "inloglink onderweg" in sent.get_data(as_text=True)
+    requests = [
+        e
+        for e in events(app, "recruitment.login_link_requested.v1")
+        if e["recipient"]["email"] == email.lower()
+    ]
+    link = urlparse(requests[-1]["links"][0]["url"])
+    return client, link.path
+
+
+def test_a_member_logs_in_by_link_and_sees_its_vacancies_and_responses(app):
+    net = network_with_members(app)
+    vacancy = net.publish("Humanitas", title="Maatje gezocht")
+    net.client.post(
+        f"/api/recruitment/vacancies/{vacancy['id']}/responses",
+        json={"name": "Sanne", "email": "sanne@example.org", "consent": True},
+    )
+    client, link = log_in(app, net, "Humanitas@enkhuizen.example.org")
+    assert client.get(link).status_code == 303
+    portal = client.get("/portaal").get_data(as_text=True)
+    assert "Maatje gezocht" in portal and "sanne@example.org" in portal
+
+
+def test_a_login_link_works_once(app):
+    net = network_with_members(app)
+    client, link = log_in(app, net, "humanitas@enkhuizen.example.org")
+    assert client.get(link).status_code == 303
+    again = app.test_client().get(link)
+    assert again.status_code == 410 and "werkt niet meer" in again.get_data(as_text=True)
+    assert app.test_client().get("/inloggen/forged").status_code == 410
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(app):
+    net = network_with_members(app)
+    client = app.test_client()
+    page = client.get(f"/n/{net.slug}/inloggen").get_data(as_text=True)
+    sent = client.post(f"/n/{net.slug}/inloggen", data={"csrf_token": csrf(page), "email": "x@example.org"})
+    assert sent.status_code == 200 and "inloglink onderweg" in sent.get_data(as_text=True)
+    assert events(app, "recruitment.login_link_requested.v1") == []
+
+
+def test_portal_buttons_run_the_workflow_and_respect_who_may_do_what(app):
+    net = network_with_members(app, moderated=True)
+    draft = net.draft("Humanitas", title="Nog indienen")
+    net.step("Humanitas", draft["id"], "co-publishers", {"organisation_id": net.id("Zonnebloem")})
+    zonnebloem, link = log_in(app, net, "zonnebloem@enkhuizen.example.org")
+    zonnebloem.get(link)
+    token = csrf(zonnebloem.get("/portaal").get_data(as_text=True))
+    # Zonnebloem may accept the invitation, but may not submit Humanitas' draft.
+    zonnebloem.post(f"/portaal/vacatures/{draft['id']}/accept", data={"csrf_token": token})
+    refused = zonnebloem.post(
+        f"/portaal/vacatures/{draft['id']}/submit", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Deze stap kan nu niet." in refused.get_data(as_text=True)
+    humanitas, link = log_in(app, net, "humanitas@enkhuizen.example.org")
+    humanitas.get(link)
+    token = csrf(humanitas.get("/portaal").get_data(as_text=True))
+    assert humanitas.post(f"/portaal/vacatures/{draft['id']}/submit", data={}).status_code == 303  # no CSRF
+    assert (
+        net.client.get("/api/recruitment/vacancies/mine", headers=net.token("Humanitas")).get_json()[0][
+            "status"
+        ]
+        == "draft"
+    )
+    done = humanitas.post(
+        f"/portaal/vacatures/{draft['id']}/submit", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Gedaan." in done.get_data(as_text=True)
+
+    coordinator, link = log_in(app, net, "coordinator@example.org")
+    coordinator.get(link)
+    page = coordinator.get("/portaal").get_data(as_text=True)
+    assert "Nog indienen" in page and "Te beoordelen" in page
+    coordinator.post(f"/portaal/vacatures/{draft['id']}/approve", data={"csrf_token": csrf(page)})
+    assert net.client.get(f"/vacatures/{draft['id']}").status_code == 200
+    assert [e["organisation_names"] for e in events(app, "recruitment.vacancy_published.v1")] == [
+        ["Humanitas", "Zonnebloem"]
+    ]
+
+
+def test_a_session_cookie_is_never_accepted_by_the_api(app):
+    net = network_with_members(app)
+    client, link = log_in(app, net, "humanitas@enkhuizen.example.org")
+    client.get(link)
+    assert client.post("/api/recruitment/vacancies", json={"title": "Via cookie"}).status_code == 401
+
+
+def test_the_portal_needs_a_login(app):
+    assert app.test_client().get("/portaal").status_code == 401
