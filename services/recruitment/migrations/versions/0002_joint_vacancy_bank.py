@@ -179,7 +179,39 @@ def upgrade() -> None:
         batch_op.drop_column("area")
 
     # ### end Alembic commands ###
+    seed_categories()
     create_search_index()
+
+
+# The guide's activities, as every new network gets them (frozen here; later edits don't apply).
+DEFAULT_ACTIVITIES = {
+    "home-visits": "Vriendschappelijk huisbezoek",
+    "odd-jobs": "Klussendienst",
+    "hospital-visits": "Begeleiding bij ziekenhuisbezoek",
+    "buddy-care": "Maatjes en buddyzorg",
+    "social-isolation": "Hulp bij eenzaamheid",
+    "shopping": "Boodschappendienst",
+    "palliative-care": "Palliatieve en terminale zorg",
+    "outings": "Uitstapjes en vakanties",
+    "informal-carers": "Ondersteuning mantelzorgers",
+    "home-administration": "Thuisadministratie",
+}
+
+
+def seed_categories() -> None:
+    """Networks opened before categories existed get the same starting list as new ones."""
+    import uuid
+
+    bind = op.get_bind()
+    for (network_id,) in bind.execute(sa.text("SELECT id FROM networks")).all():
+        for key, name in DEFAULT_ACTIVITIES.items():
+            bind.execute(
+                sa.text(
+                    "INSERT INTO activity_categories (id, key, name, network_id) "
+                    "VALUES (:id, :key, :name, :network)"
+                ),
+                {"id": str(uuid.uuid4()), "key": key, "name": name, "network": network_id},
+            )
 
 
 SQLITE_FTS = [
