@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 
 
 def alembic_config(script_location: Path, database_url: str) -> Config:
@@ -31,6 +31,10 @@ def run_env(context, metadata: MetaData, unmanaged: tuple[str, ...] = ()) -> Non
 
     url = context.config.get_main_option("sqlalchemy.url")
     engine = make_engine(url, immediate=False)
+    if url.startswith("sqlite"):
+        # Batch migrations rebuild tables (copy, drop, rename); with foreign keys enforced, dropping a
+        # referenced table fails. They are switched off for the migration and checked afterwards.
+        event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=OFF"))
     with engine.connect() as connection:
         context.configure(
             connection=connection,
@@ -41,4 +45,9 @@ def run_env(context, metadata: MetaData, unmanaged: tuple[str, ...] = ()) -> Non
         )
         with context.begin_transaction():
             context.run_migrations()
+        if url.startswith("sqlite"):
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.rollback()
+            if broken:
+                raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
     engine.dispose()

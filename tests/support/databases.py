@@ -32,6 +32,9 @@ class SqliteProvider:
             self.templates[service] = path
         return self.templates[service]
 
+    def fresh_empty(self, service: str) -> str:
+        return f"sqlite:///{self.directory / f'{service}-empty-{uuid.uuid4().hex[:8]}.db'}"
+
     def fresh(self, service: str) -> str:
         path = self.directory / f"{service}-{uuid.uuid4().hex[:8]}.db"
         shutil.copyfile(self._template(service), path)
@@ -74,6 +77,9 @@ class PostgresProvider:
             upgrade(migrations(service), self._create(name))
             self.templates[service] = name
         return self.templates[service]
+
+    def fresh_empty(self, service: str) -> str:
+        return self._create(f"knoop_{self.run}_{service}_empty_{uuid.uuid4().hex[:8]}")
 
     def fresh(self, service: str) -> str:
         template = self._template(service)
