@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import ValidationError
 
-from shared.contracts import recruitment
+from shared.contracts import recruitment, recruitment_samples
 from shared.contracts.envelope import EnvelopeSchema, envelope
 
 CONTRACTS = {**recruitment.CONTRACTS}
-SAMPLES = {**recruitment.SAMPLES}
+SAMPLES = {**recruitment_samples.SAMPLES}
 
 
 class ContractViolation(ValueError):
