@@ -96,6 +96,28 @@ def test_member_organisations_are_replicated_into_appreciation(stack):
     )
 
 
+def test_renamed_and_removed_members_are_replicated_into_appreciation(stack):
+    stack.start_relay("recruitment")
+    stack.start_worker("appreciation")
+    client, coordinator, _ = organisation_with_token(stack.app("recruitment"))
+    other = admit(client, coordinator, name="De Zonnebloem", email="z@example.org")["organisation"]["id"]
+    members = client.get("/api/recruitment/organisations?network=enkhuizen").get_json()
+    humanitas = next(m["id"] for m in members if m["name"] == "Humanitas")
+    client.patch(
+        f"/api/recruitment/organisations/{humanitas}",
+        headers=bearer(coordinator),
+        json={"name": "Humanitas Enkhuizen"},
+    )
+    client.delete(f"/api/recruitment/organisations/{other}", headers=bearer(coordinator))
+    from services.appreciation.models import OrganisationReplica
+
+    def replicas():
+        with stack.kit("appreciation").db.reader() as session:
+            return sorted(session.scalars(select(OrganisationReplica.name)))
+
+    assert wait_until(lambda: replicas() == ["Humanitas Enkhuizen"], 30, message="rename and removal")
+
+
 def test_the_same_event_handed_to_the_worker_twice_sends_one_email(stack):
     stack.start_worker("notifications")
     recruitment = stack.app("recruitment")
