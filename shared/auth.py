@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -171,9 +172,16 @@ def current_principal() -> Principal | None:
 SESSION_KEY = "principal"
 
 
+SESSION_HOURS = 8
+
+
 def session_principal() -> Principal | None:
-    stored = session.get(SESSION_KEY)
-    return Principal(**stored) if stored else None
+    """The logged-in principal, for at most SESSION_HOURS after the login (not sliding)."""
+    stored = dict(session.get(SESSION_KEY) or {})
+    started = stored.pop("since", 0)
+    if not stored or time.time() - started > SESSION_HOURS * 3600:
+        return None
+    return Principal(**stored)
 
 
 def log_in(principal: Principal) -> None:
@@ -185,6 +193,7 @@ def log_in(principal: Principal) -> None:
         "network_id": principal.network_id,
         "organisation_id": principal.organisation_id,
         "partner_id": principal.partner_id,
+        "since": int(time.time()),
     }
 
 

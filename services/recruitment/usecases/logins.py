@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,45 +17,49 @@ class LinkAlreadyUsed(domain.DomainError):
     """This login link has logged someone in before."""
 
 
-def _identities(session: Session, network: Network, email: str) -> list[tuple[str, dict, str]]:
-    """(label, identity, contact name) for every role `email` has in `network`."""
+def _identities(session: Session, network: Network, email: str) -> list[tuple[str, dict, str, str]]:
+    """(label, identity, contact name, stored address) for every role `email` has in `network`.
+    The comparison is exact (case aside): no pattern matching on what a stranger typed."""
     found = []
     if network.contact_email and network.contact_email.lower() == email:
-        found.append((network.name, {"role": Role.COORDINATOR, "network_id": network.id}, network.name))
+        found.append(
+            (
+                network.name,
+                {"role": Role.COORDINATOR, "network_id": network.id},
+                network.name,
+                network.contact_email,
+            )
+        )
     members = session.scalars(
         select(Organisation).where(
             Organisation.network_id == network.id,
             Organisation.removed_at.is_(None),
-            Organisation.contact_email.ilike(email),
+            func.lower(Organisation.contact_email) == email,
         )
     )
     for member in members:
-        found.append(
-            (
-                member.name,
-                {"role": Role.ORGANISATION, "network_id": network.id, "organisation_id": member.id},
-                member.contact_name,
-            )
-        )
+        identity = {"role": Role.ORGANISATION, "network_id": network.id, "organisation_id": member.id}
+        found.append((member.name, identity, member.contact_name, member.contact_email))
     return found
 
 
 def request_login(session: Session, network: Network, email: str, language: str, links: Links) -> bool:
-    """Send login links if `email` may act in this network; the caller never says whether it may."""
-    email = email.strip().lower()
-    identities = _identities(session, network, email)
+    """Send login links if `email` may act in this network; the caller never says whether it may.
+    The links go to the address on record, never to the address as typed."""
+    identities = _identities(session, network, email.strip().lower())
     if not identities:
         return False
+    _, _, name, address = identities[0]
     outbox.add(
         session,
         "recruitment.login_link_requested.v1",
         network.id,
         {
-            "recipient": {"name": identities[0][2], "email": email, "language": language},
+            "recipient": {"name": name, "email": address, "language": language},
             "network_name": network.name,
             "minutes_valid": LOGIN_MINUTES,
             "links": [
-                {"label": label, "url": links.login_link(identity)} for label, identity, _ in identities
+                {"label": label, "url": links.login_link(identity)} for label, identity, _, _ in identities
             ],
         },
     )
@@ -72,3 +76,11 @@ def redeem_login(session: Session, payload: dict) -> Principal:
     return Principal(
         role=payload["role"], network_id=payload["network_id"], organisation_id=payload.get("organisation_id")
     )
+
+
+def still_allowed(session: Session, principal: Principal) -> bool:
+    """Whether a logged-in principal may still act: a removed member's sessions end at once."""
+    if principal.role != Role.ORGANISATION:
+        return True
+    member = session.get(Organisation, principal.organisation_id)
+    return member is not None and member.removed_at is None

@@ -39,14 +39,21 @@ def login(slug: str):
     return render_template("recruitment/login.html", form=form, network=network, sent=True)
 
 
-@pages.get("/inloggen/<token>")
+@pages.route("/inloggen/<token>", methods=["GET", "POST"])
 def redeem(token: str):
-    """The link from the login mail: works once, for a quarter of an hour. Whoever holds it."""
+    """The link from the login mail: GET asks (mail scanners open links), POST logs in, once, within
+    a quarter of an hour. Whoever holds the link."""
     try:
         payload = links().login.verify(token)
+    except InvalidToken:
+        return render_template("recruitment/login_failed.html"), 410
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template("recruitment/login_confirm.html", form=form)
+    try:
         with db().transaction() as session:
             principal = logins.redeem_login(session, payload)
-    except (InvalidToken, logins.LinkAlreadyUsed):
+    except logins.LinkAlreadyUsed:
         return render_template("recruitment/login_failed.html"), 410
     log_in(principal)
     return redirect(url_for("portal.portal"), code=303)
@@ -66,6 +73,10 @@ def _logged_in(view: Callable) -> Callable:
         principal = current_principal()
         if principal is None or principal.role not in (Role.ORGANISATION, Role.COORDINATOR):
             abort(401)
+        with db().reader() as session:
+            if not logins.still_allowed(session, principal):
+                log_out()
+                abort(401)
         return view(principal, *args, **kwargs)
 
     return wrapper
