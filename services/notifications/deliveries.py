@@ -82,7 +82,25 @@ class DeliveryService:
         delivery = self._claim(delivery_id)
         if delivery is None:
             return 0
-        message = self.renderer.build(
+        try:
+            message = self._message(delivery)
+            self.mailer.send(
+                message,
+                lambda: self._set(delivery_id, status=DeliveryStatus.SENT, sent_at=utcnow(), error=""),
+            )
+        except TemporaryFailure as exc:
+            self._set(
+                delivery_id, status=DeliveryStatus.PENDING, claimed_until=None, error=str(exc), sent_at=None
+            )
+            raise
+        except PermanentRejection as exc:
+            return self._fail(delivery_id, str(exc))
+        except Exception as exc:  # a message that can never be built or sent must not block the rest
+            return self._fail(delivery_id, f"{type(exc).__name__}: {exc}")
+        return 1
+
+    def _message(self, delivery: Delivery):
+        return self.renderer.build(
             template=delivery.template,
             lang=delivery.language,
             context=delivery.context,
@@ -93,22 +111,8 @@ class DeliveryService:
                 delivery.event_id, delivery.recipient, delivery.template, sender_domain(self.sender)
             ),
         )
-        try:
-            self.mailer.send(
-                message,
-                lambda: self._set(delivery_id, status=DeliveryStatus.SENT, sent_at=utcnow(), error=""),
-            )
-        except PermanentRejection as exc:
-            self._set(delivery_id, status=DeliveryStatus.FAILED, error=str(exc), sent_at=None)
-            log.warning("delivery %s rejected for good: %s", delivery_id, exc)
-            return 0
-        except TemporaryFailure as exc:
-            self._set(
-                delivery_id,
-                status=DeliveryStatus.PENDING,
-                claimed_until=None,
-                error=str(exc),
-                sent_at=None,
-            )
-            raise
-        return 1
+
+    def _fail(self, delivery_id: int, reason: str) -> int:
+        self._set(delivery_id, status=DeliveryStatus.FAILED, error=reason, sent_at=None)
+        log.warning("delivery %s failed for good: %s", delivery_id, reason)
+        return 0

@@ -64,13 +64,18 @@ def notify(template: str, recipients: Recipients) -> Handler:
     """A handler that records one delivery of `template` per recipient."""
 
     def handle(session: Session, event: Event) -> None:
+        seen = set()
         for person, extra in recipients(event.data):
+            address = person["email"].lower()
+            if address in seen:  # two publishers sharing one contact address get one message
+                continue
+            seen.add(address)
             schedule_delivery(
                 session,
                 event,
                 template=template,
-                recipient=person["email"],
-                recipient_name=person["name"],
+                recipient=address,
+                recipient_name=" ".join(person["name"].split()),
                 lang=person["language"],
                 context={**event.data, **extra, "recipient_name": person["name"]},
             )

@@ -12,6 +12,7 @@ long as a database commit in which a message is sent twice.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import smtplib
 import socket
@@ -23,6 +24,8 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import getaddresses
 
 from shared.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 class TemporaryFailure(Exception):
@@ -114,7 +117,12 @@ class SmtpMailer:
     def _transmit(self, conn: smtplib.SMTP, message: EmailMessage, record_sent: Callable[[], None]) -> None:
         sender = getaddresses([message["From"]])[0][1]
         recipients = [addr for _, addr in getaddresses(message.get_all("To", []))]
-        code, reply = conn.mail(sender)
+        options = []
+        if not all(a.isascii() for a in (sender, *recipients)):
+            if not conn.has_extn("smtputf8"):
+                raise PermanentRejection(553, "the mail server does not accept non-ASCII addresses")
+            options = ["SMTPUTF8"]
+        code, reply = conn.mail(sender, options)
         if code != 250:
             raise smtplib.SMTPResponseException(code, reply)
         for rcpt in recipients:
@@ -130,7 +138,16 @@ class SmtpMailer:
         conn.send(body)
         record_sent()
         conn.send(b".\r\n")
-        code, reply = conn.getreply()
+        try:
+            code, reply = conn.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError):
+            # The dot went out: the server may have accepted the message. Sending it again could
+            # double it, so it stays recorded as sent; the connection is not reused.
+            self._conn = None
+            log.warning(
+                "no reply after the final dot; recorded as sent (Message-ID %s)", message["Message-ID"]
+            )
+            return
         if code != 250:
-            # Nothing was accepted after all: the caller's error handling undoes record_sent.
+            # An explicit refusal: nothing was accepted, the caller's error handling undoes record_sent.
             raise smtplib.SMTPResponseException(code, reply)

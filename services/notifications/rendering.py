@@ -69,7 +69,8 @@ class EmailRenderer:
         message["Content-Language"] = lang  # after set_content, which drops Content-* headers
         if context.get("unsubscribe_post_url"):
             # One-click unsubscribe (RFC 8058): mail clients POST to the first URL.
-            message["List-Unsubscribe"] = f"<{context['unsubscribe_post_url']}>"
+            # The page URL answers both: GET shows a page, the mail client's one-click POST unsubscribes.
+            message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return message
 

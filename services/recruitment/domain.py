@@ -203,4 +203,6 @@ def matches(
         return False
     if criteria.get("long_term") is not None and vacancy.long_term != criteria["long_term"]:
         return False
+    if criteria.get("max_hours") and (vacancy.hours_per_week or 0) > criteria["max_hours"]:
+        return False
     return not query_stems or query_stems <= (stems or set())

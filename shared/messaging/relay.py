@@ -9,6 +9,7 @@ consumer is idempotent by event id.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -26,7 +27,9 @@ class RelayWakeup:
     """A Redis list used as a doorbell between committing processes and the relay."""
 
     def __init__(self, redis_url: str, service: str):
-        self.client = redis.Redis.from_url(redis_url, socket_timeout=None)
+        # Short timeouts: ringing happens in web requests after commit, and a half-open connection
+        # must not hang a request or the relay (BLPOP waits at most 25 s, below the socket's 30 s).
+        self.client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=30)
         self.key = f"knoop:outbox:{service}:wake"
 
     def ring(self) -> None:
@@ -34,7 +37,7 @@ class RelayWakeup:
 
     def wait(self, timeout: float) -> None:
         """Block until rung or `timeout` seconds pass; several rings count as one."""
-        if self.client.blpop([self.key], timeout=max(timeout, 0.01)):
+        if self.client.blpop([self.key], timeout=min(max(timeout, 0.01), 25)):
             self.client.delete(self.key)
 
 
@@ -91,20 +94,19 @@ class OutboxRelay:
         return total
 
     def run(
-        self,
-        wakeup: RelayWakeup,
-        sweep_seconds: float,
-        should_stop: Callable[[], bool] = lambda: False,
+        self, wakeup: RelayWakeup, sweep_seconds: float, should_stop: Callable[[], bool] = lambda: False
     ) -> None:
-        """The relay process's loop: sweep, then wait for a doorbell or the next sweep."""
+        """The relay process's loop: sweep, then wait for a doorbell or the next sweep. Neither the
+        database nor Redis being away ends it: the rows stay unsent and are tried again."""
         while not should_stop():
             try:
                 sent = self.sweep()
                 if sent:
                     log.info("relayed %d event(s)", sent)
-            except Exception:  # database or broker briefly away: the rows stay unsent, try again
-                log.exception("relay sweep failed; retrying after %.1fs", sweep_seconds)
-            wakeup.wait(sweep_seconds)
+                wakeup.wait(sweep_seconds)
+            except Exception:
+                log.exception("relay round failed; trying again in %.1fs", sweep_seconds)
+                time.sleep(sweep_seconds)
 
     def replay_since(self, since: datetime) -> int:
         """Operator recovery (e.g. Redis lost its data): mark events since `since` unsent again."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 
@@ -25,6 +26,13 @@ def error_body(code: int, message: str, errors: dict | None = None) -> dict:
 
 def install_error_handlers(app: Flask, api_prefix: str) -> None:
     """API paths answer errors as JSON; other paths keep HTML error pages."""
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity(exc: IntegrityError):
+        # Two requests raced for the same unique value; the loser is told, nothing is half-written.
+        if not request.path.startswith(api_prefix):
+            return "409 Conflict", 409
+        return jsonify(error_body(409, "This conflicts with an existing record.")), 409
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

@@ -9,11 +9,18 @@ from flask_smorest import Api, abort
 from services.recruitment.api import alerts, registry, responses, vacancies
 from services.recruitment.api.common import PREFIX
 from services.recruitment.domain import DomainError, InvalidTransition, NotAllowed
-from services.recruitment.usecases.common import Conflict, NotFound
+from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
 from services.recruitment.usecases.responses import VacancyNotOpen
 from shared.web.errors import error_body
 
-STATUS_FOR = {NotFound: 404, NotAllowed: 403, InvalidTransition: 409, Conflict: 409, VacancyNotOpen: 409}
+STATUS_FOR = {
+    NotFound: 404,
+    NotAllowed: 403,
+    InvalidTransition: 409,
+    Conflict: 409,
+    VacancyNotOpen: 409,
+    UnknownReference: 422,
+}
 
 
 def register_api(app: Flask, api: Api) -> None:
@@ -26,4 +33,5 @@ def register_api(app: Flask, api: Api) -> None:
         code = STATUS_FOR.get(type(exc), 422)
         if not request.path.startswith(PREFIX):
             abort(code)
-        return jsonify(error_body(code, str(exc))), code
+        fields = {exc.field: [str(exc)]} if isinstance(exc, UnknownReference) else None
+        return jsonify(error_body(code, str(exc), fields)), code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,8 @@ from services.recruitment.links import Links
 from services.recruitment.models import ActivityCategory, AlertSubscription, Network, Vacancy
 from services.recruitment.usecases.common import get, network_of, outbox
 from shared.db import utcnow
+
+DIGEST_SLACK = timedelta(minutes=10)
 
 
 def subscribe(
@@ -31,7 +33,7 @@ def subscribe(
             "subscription_id": subscription.id,
             "subscriber": {"name": "", "email": subscription.email, "language": language},
             "network_name": network_of(session, network_id).name,
-            "description": describe(session, criteria),
+            "description": describe(session, network_id, criteria),
             "confirm_url": links.alert_confirmation(subscription.id),
         },
     )
@@ -51,12 +53,14 @@ def unsubscribe(session: Session, subscription_id: str) -> AlertSubscription:
     return subscription
 
 
-def describe(session: Session, criteria: dict) -> str:
+def describe(session: Session, network_id: str, criteria: dict) -> str:
     """A short, language-neutral summary of a saved search, for its messages."""
     parts = [criteria.get("q", "")]
     if criteria.get("category"):
         category = session.scalar(
-            select(ActivityCategory.name).where(ActivityCategory.key == criteria["category"])
+            select(ActivityCategory.name).where(
+                ActivityCategory.network_id == network_id, ActivityCategory.key == criteria["category"]
+            )
         )
         parts.append(category or criteria["category"])
     parts.append(criteria.get("area", ""))
@@ -98,7 +102,7 @@ def _send(
             "subscriber": {"name": "", "email": subscription.email, "language": subscription.language},
             "network_name": network.name,
             "frequency": subscription.frequency,
-            "description": describe(session, subscription.criteria),
+            "description": describe(session, subscription.network_id, subscription.criteria),
             "vacancies": items,
             "unsubscribe_url": page,
             "unsubscribe_post_url": post,
@@ -124,7 +128,7 @@ def send_digests(session: Session, now: datetime, links: Links) -> int:
     for frequency, period in domain.DIGEST_PERIOD.items():
         for subscription in session.scalars(_active(frequency)).all():
             since = subscription.last_digest_at or subscription.confirmed_at
-            if now - since < period:
+            if now - since < period - DIGEST_SLACK:  # the hourly beat never lands exactly on time
                 continue
             fresh = (
                 session.scalars(
@@ -133,6 +137,7 @@ def send_digests(session: Session, now: datetime, links: Links) -> int:
                         Vacancy.network_id == subscription.network_id,
                         Vacancy.status == domain.VacancyStatus.PUBLISHED,
                         Vacancy.published_at > since,
+                        Vacancy.published_at <= now,
                     )
                     .order_by(Vacancy.published_at)
                 )

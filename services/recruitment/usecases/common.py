@@ -19,6 +19,14 @@ class Conflict(domain.DomainError):
     """The record would clash with an existing one."""
 
 
+class UnknownReference(domain.DomainError):
+    """A field names something the network does not have (e.g. an activity category key)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def get(session: Session, model, record_id: str, what: str):
     """A record of the session's network, or NotFound."""
     record = session.get(model, record_id)

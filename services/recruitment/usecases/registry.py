@@ -15,7 +15,7 @@ from services.recruitment.models import (
     Network,
     Organisation,
 )
-from services.recruitment.usecases.common import Conflict, NotFound, outbox
+from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, outbox
 from shared.auth import Principal, Role, issue_token
 from shared.db import utcnow
 
@@ -86,7 +86,7 @@ def _categories_by_key(session: Session, keys: list[str]) -> list[ActivityCatego
     found = list(session.scalars(select(ActivityCategory).where(ActivityCategory.key.in_(keys))))
     missing = set(keys) - {c.key for c in found}
     if missing:
-        raise NotFound(f"unknown activity categories: {', '.join(sorted(missing))}")
+        raise UnknownReference("activities", f"unknown activity categories: {', '.join(sorted(missing))}")
     return found
 
 

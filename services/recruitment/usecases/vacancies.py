@@ -12,7 +12,14 @@ from services.recruitment.domain import VacancyStatus
 from services.recruitment.links import Links
 from services.recruitment.models import ActivityCategory, CoPublisher, Organisation, Vacancy
 from services.recruitment.usecases import alerts, registry
-from services.recruitment.usecases.common import NotFound, get, network_of, outbox, recipient
+from services.recruitment.usecases.common import (
+    NotFound,
+    UnknownReference,
+    get,
+    network_of,
+    outbox,
+    recipient,
+)
 from services.recruitment.usecases.registry import get_member
 from shared.auth import Principal, Role
 from shared.db import utcnow
@@ -44,7 +51,7 @@ def _apply(session: Session, vacancy: Vacancy, fields: dict) -> None:
         key = fields.pop("category")
         vacancy.category = key and session.scalar(select(ActivityCategory).where(ActivityCategory.key == key))
         if key and vacancy.category is None:
-            raise NotFound(f"unknown activity category {key!r}")
+            raise UnknownReference("category", f"unknown activity category {key!r}")
     if "description" in fields:
         fields["description"] = domain.safe_description(fields["description"])
     for name, value in fields.items():
@@ -167,7 +174,7 @@ def submit(session: Session, principal: Principal, vacancy_id: str, links: Links
                 "organisation_name": vacancy.organisation.name,
                 "network_name": network.name,
                 "moderator": {"name": network.name, "email": network.contact_email, "language": "nl"},
-                "url": links.url(f"/api/recruitment/vacancies/{vacancy.id}"),
+                "url": links.url("/portaal"),
             },
         )
     return vacancy

@@ -29,6 +29,8 @@ def subscribe(slug: str):
         organisation=data["organisation"] or "",
         students=data["students"] == "True",
         no_vog=data["no_vog"] == "True",
+        long_term=True if data["long_term"] == "True" else None,
+        max_hours=int(data["max_hours"]) if (data["max_hours"] or "").isdecimal() else None,
     ).saved()
     with network_session(slug, write=True) as (session, network):
         alerts.subscribe(

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from services.recruitment import domain, search
 from services.recruitment.models import Network, Vacancy, VacancyArea
+from services.recruitment.schemas import SearchArgsSchema
 from services.recruitment.usecases import registry, responses
 from services.recruitment.usecases.common import NotFound, get
 from services.recruitment.views.common import criteria_from_request, db, links, network_session
@@ -43,10 +44,17 @@ def vacancy_bank(slug: str):
             organisations=registry.organisations(session),
             areas=_areas(session),
             alert_form=AlertForm(data=criteria.saved()),
-            page_link=lambda p: url_for(
-                "bank.vacancy_bank", slug=slug, **{**request.args.to_dict(), "page": p}
-            ),
+            page_link=lambda p: page_url(slug, p),
         )
+
+
+PAGE_ARGS = {*SearchArgsSchema().fields, "lang"} - {"network", "page"}
+
+
+def page_url(slug: str, page: int) -> str:
+    """The same search on another page: only the search's own arguments are carried over."""
+    args = {k: v for k, v in request.args.items() if k in PAGE_ARGS}
+    return url_for("bank.vacancy_bank", slug=slug, page=page, **args)
 
 
 def _areas(session) -> list[str]:

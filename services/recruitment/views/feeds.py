@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, render_template, request
 
 from services.recruitment import search
@@ -41,7 +43,7 @@ def feed(slug: str, kind: str):
 def embed(slug: str):
     """A compact list for an iframe on a member's own website. Anyone; may be framed anywhere."""
     limit = request.args.get("limit", "5")
-    network, items = _items(slug, min(int(limit), 20) if limit.isdigit() and int(limit) > 0 else 5)
+    network, items = _items(slug, min(int(limit), 20) if re.fullmatch(r"[1-9][0-9]{0,2}", limit) else 5)
     response = Response(
         render_template(
             "recruitment/embed.html",

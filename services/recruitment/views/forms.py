@@ -50,6 +50,8 @@ class AlertForm(LocalisedForm):
     organisation = HiddenField()
     students = HiddenField()
     no_vog = HiddenField()
+    long_term = HiddenField()
+    max_hours = HiddenField()
 
 
 class LoginForm(LocalisedForm):
