@@ -44,6 +44,7 @@ class Settings:
     reminder_days: int = 3
     match_question_days: int = 14
     public_post_limit: str = "30 per hour"
+    proxy_hops: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -100,6 +101,8 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         reminder_days=int(_env("KNOOP_RESPONSE_REMINDER_DAYS", "3")),
         match_question_days=int(_env("KNOOP_MATCH_QUESTION_DAYS", "14")),
         public_post_limit=_env("KNOOP_PUBLIC_POST_LIMIT", "30 per hour"),
+        # Behind the reverse proxy (production) the client's address comes from X-Forwarded-For.
+        proxy_hops=int(_env("KNOOP_PROXY_HOPS", "1" if profile == "production" else "0")),
     )
     values.update(overrides)
     settings = Settings(**values)

@@ -14,6 +14,7 @@ from celery import Celery
 from flask import Blueprint, Flask
 from flask_smorest import Api
 from sqlalchemy import MetaData
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.auth import ApiTokenMixin, principal_for
 from shared.config import Settings, load_settings
@@ -86,6 +87,10 @@ def build_service(
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)
     install_security_headers(app, production=settings.profile == "production")
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops
+        )
     install_sessions(app, production=settings.profile == "production")
     app.register_blueprint(health_blueprint(service, db, settings.redis_url))
     app.register_blueprint(Blueprint("knoop_ui", __name__, template_folder="web/templates"))

@@ -86,17 +86,28 @@ def test_two_publishers_sharing_one_address_get_one_message_and_a_broken_address
     shared_inbox = {"contact_email": "humanitas@enkhuizen.example.org"}
     from tests.support.flows import bearer
 
-    net.client.patch(f"/api/recruitment/organisations/{net.id('Zonnebloem')}", headers=bearer(net.coordinator),
-                     json=shared_inbox)
+    net.client.patch(
+        f"/api/recruitment/organisations/{net.id('Zonnebloem')}",
+        headers=bearer(net.coordinator),
+        json=shared_inbox,
+    )
     vacancy = net.publish("Humanitas", co_publishers=("Zonnebloem",))
     for email in ("anné@exämple.org", "sanne@example.org"):  # the first the sink cannot take (no SMTPUTF8)
-        net.client.post(f"/api/recruitment/vacancies/{vacancy['id']}/responses",
-                        json={"name": "Sanne", "email": email, "consent": True})
-    wait_until(lambda: any(m["to"] == ["sanne@example.org"] for m in stack.sink.summaries()), 30,
-               message="the second volunteer's confirmation")
+        net.client.post(
+            f"/api/recruitment/vacancies/{vacancy['id']}/responses",
+            json={"name": "Sanne", "email": email, "consent": True},
+        )
+    wait_until(
+        lambda: any(m["to"] == ["sanne@example.org"] for m in stack.sink.summaries()),
+        30,
+        message="the second volunteer's confirmation",
+    )
     time.sleep(1)
-    to_humanitas = [m for m in stack.sink.summaries() if m["to"] == ["humanitas@enkhuizen.example.org"]
-                    and m["subject"].startswith("Nieuwe reactie")]
+    to_humanitas = [
+        m
+        for m in stack.sink.summaries()
+        if m["to"] == ["humanitas@enkhuizen.example.org"] and m["subject"].startswith("Nieuwe reactie")
+    ]
     assert len(to_humanitas) == 2  # one per response, not one per publisher sharing the address
     failed = [d for d in deliveries(stack) if d.status == "failed"]
     assert [d.recipient for d in failed] == ["anné@exämple.org"] and failed[0].error

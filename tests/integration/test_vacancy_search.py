@@ -127,18 +127,30 @@ def test_embed_snippet_may_be_framed_by_members_websites(bank):
     assert f"n/{bank.slug}/embed" in page
 
 
-@pytest.mark.parametrize("path", ["/n/{slug}?per_page=1&slug=x", "/n/{slug}?endpoint=x&_method=y&page=2",
-                                  "/n/{slug}/embed?limit=²", "/n/{slug}?q=%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/n/{slug}?per_page=1&slug=x",
+        "/n/{slug}?endpoint=x&_method=y&page=2",
+        "/n/{slug}/embed?limit=²",
+        "/n/{slug}?q=%00",
+    ],
+)
 def test_odd_query_strings_never_break_the_pages(bank, path):
     assert bank.client.get(path.format(slug=bank.slug)).status_code == 200
 
 
 def test_an_unknown_category_is_a_field_error(bank):
-    response = bank.client.post("/api/recruitment/vacancies", headers=bank.token("Humanitas"),
-                                json={"title": "Onbekend", "category": "skydiving"})
+    response = bank.client.post(
+        "/api/recruitment/vacancies",
+        headers=bank.token("Humanitas"),
+        json={"title": "Onbekend", "category": "skydiving"},
+    )
     assert response.status_code == 422 and "category" in response.get_json()["errors"]
 
 
 def test_control_characters_are_refused_with_a_field_message(bank):
-    response = bank.client.get("/api/recruitment/vacancies", query_string={"network": bank.slug, "q": "a\x00b"})
+    response = bank.client.get(
+        "/api/recruitment/vacancies", query_string={"network": bank.slug, "q": "a\x00b"}
+    )
     assert response.status_code == 422 and "q" in response.get_json()["errors"]
