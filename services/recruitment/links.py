@@ -35,8 +35,8 @@ class Links:
         )
 
     def match_answer(self, response_id: str, who: str, answer: bool) -> str:
-        token = self.match.sign([response_id, who])
-        return self.url(f"/match/{token}?antwoord={'ja' if answer else 'nee'}")
+        """The answer is signed into the link, so nobody can change it by editing the URL."""
+        return self.url(f"/match/{self.match.sign([response_id, who, answer])}")
 
     def login_link(self, identity: dict) -> str:
         """A single-use link (the nonce is recorded on use) that logs `identity` in."""

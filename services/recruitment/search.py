@@ -187,7 +187,8 @@ def _conditions(session: Session, criteria: Criteria) -> tuple[list, object]:
     """(WHERE conditions, rank). Ranking by relevance only looks at the newest RANK_WINDOW matches:
     ranking every match of a common word is what makes a text search slow."""
     conditions = _filters(criteria)
-    match, rank = _text_match(session, criteria.q) if criteria.q else (None, None)
+    # A query of only function words ("de het") searches nothing, on both databases alike.
+    match, rank = _text_match(session, criteria.q) if stems(criteria.q) else (None, None)
     if match is None:
         return conditions, None
     if criteria.sort != "relevance" or _is_sqlite(session):

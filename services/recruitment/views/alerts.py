@@ -8,7 +8,7 @@ from services.recruitment.search import Criteria
 from services.recruitment.usecases import alerts, responses
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, network_session
-from services.recruitment.views.forms import AlertForm
+from services.recruitment.views.forms import ActionForm, AlertForm
 from shared.i18n import current_language
 from shared.tokens import InvalidToken
 
@@ -72,11 +72,14 @@ def unsubscribe(token: str):
     return render_template("recruitment/alert_result.html", outcome="unsubscribed")
 
 
-@pages.get("/match/<token>")
+@pages.route("/match/<token>", methods=["GET", "POST"])
 def match_answer(token: str):
-    """One click from the two-week follow-up mail: did the response lead to a match? Link holder."""
-    response_id, who = _verified(links().match, token)
-    answer = request.args.get("antwoord") == "ja"
+    """The follow-up mail's yes/no link: the page shows the answer with one button to confirm it
+    (mail scanners open every link; only a person presses the button). Whoever holds the link."""
+    response_id, who, answer = _verified(links().match, token)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template("recruitment/match_confirm.html", form=form, answer=answer)
     with db().transaction() as session:
         try:
             responses.record_match_answer(session, response_id, who, answer)
