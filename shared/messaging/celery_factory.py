@@ -30,6 +30,9 @@ def celery_settings(settings: Settings) -> dict:
         # How often a worker looks for messages whose worker died (kombu's default is ~100 s).
         "unacked_restore_interval": settings.unacked_restore_seconds,
         "unacked_restore_throttle": 1,
+        # The sweep takes a Redis lock that expires after 300 s by default; a worker SIGKILLed while
+        # holding it would stop every other worker from restoring messages for five minutes.
+        "unacked_mutex_expire": max(10, 3 * settings.unacked_restore_seconds),
         # A publish to a broker that vanished without closing the connection must not hang forever.
         "socket_timeout": 10,
         "socket_connect_timeout": 5,
