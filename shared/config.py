@@ -34,6 +34,7 @@ class Settings:
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     smtp_timeout: float = 10.0
+    smtp_rate: float = 0.0
     mail_from: str = "Knoop <noreply@knoop.local>"
     visibility_timeout: int = 3600
     unacked_restore_seconds: int = 10
@@ -91,6 +92,7 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         smtp_starttls=_bool("KNOOP_SMTP_STARTTLS"),
         smtp_ssl=_bool("KNOOP_SMTP_SSL"),
         smtp_timeout=float(_env("KNOOP_SMTP_TIMEOUT", "10")),
+        smtp_rate=float(_env("KNOOP_SMTP_RATE", "0")),
         mail_from=_env("KNOOP_MAIL_FROM", "Knoop <noreply@knoop.local>"),
         visibility_timeout=int(_env("KNOOP_VISIBILITY_TIMEOUT", "3600")),
         unacked_restore_seconds=int(_env("KNOOP_UNACKED_RESTORE_SECONDS", "10")),

@@ -56,6 +56,17 @@ class SmtpMailer:
         self.settings = settings
         self._conn: smtplib.SMTP | None = None
         self._last_used = 0.0
+        self._next_slot = 0.0
+
+    def _pace(self) -> None:
+        """At most `smtp_rate` messages a second from this process (relays often cap senders)."""
+        rate = self.settings.smtp_rate
+        if rate <= 0:
+            return
+        now = time.monotonic()
+        if self._next_slot > now:
+            time.sleep(self._next_slot - now)
+        self._next_slot = max(now, self._next_slot) + 1.0 / rate
 
     def _open(self) -> smtplib.SMTP:
         s = self.settings
@@ -94,6 +105,7 @@ class SmtpMailer:
 
     def send(self, message: EmailMessage, record_sent: Callable[[], None]) -> None:
         """Transmit `message`; `record_sent` runs just before the terminating dot (see above)."""
+        self._pace()
         conn = self._connection()
         try:
             self._transmit(conn, message, record_sent)
@@ -138,16 +150,11 @@ class SmtpMailer:
         conn.send(body)
         record_sent()
         conn.send(b".\r\n")
-        try:
-            code, reply = conn.getreply()
-        except (smtplib.SMTPServerDisconnected, OSError):
-            # The dot went out: the server may have accepted the message. Sending it again could
-            # double it, so it stays recorded as sent; the connection is not reused.
-            self._conn = None
-            log.warning(
-                "no reply after the final dot; recorded as sent (Message-ID %s)", message["Message-ID"]
-            )
-            return
+        # A connection lost before the reply raises here and the delivery is tried again: the server
+        # may already have accepted it (RFC 5321's known duplicate); the Message-ID stays the same,
+        # so a receiving system can recognise it. Keeping it "sent" instead would lose every message
+        # whose server went away mid-reply (seen: a relay restarting during a burst).
+        code, reply = conn.getreply()
         if code != 250:
             # An explicit refusal: nothing was accepted, the caller's error handling undoes record_sent.
             raise smtplib.SMTPResponseException(code, reply)

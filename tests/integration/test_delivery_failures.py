@@ -111,3 +111,37 @@ def test_two_publishers_sharing_one_address_get_one_message_and_a_broken_address
     assert len(to_humanitas) == 2  # one per response, not one per publisher sharing the address
     failed = [d for d in deliveries(stack) if d.status == "failed"]
     assert [d.recipient for d in failed] == ["anné@exämple.org"] and failed[0].error
+
+
+def test_the_mail_server_away_for_30_seconds_in_the_middle_of_1000_deliveries_loses_and_doubles_nothing(
+    stack,
+):
+    """Issue 7's outage: 1,000 messages, the SMTP sink stopped for 30 s after the first 200 were
+    accepted, then started again; afterwards every message was accepted exactly once."""
+    import uuid
+
+    from shared import contracts
+
+    stack.start_worker("notifications")
+    celery = stack.app("recruitment").extensions["celery"]
+    sample = contracts.SAMPLES["recruitment.vacancy_published.v1"]
+    for n in range(1000):
+        data = {**sample, "title": f"Vacature {n:04d}", "contact_email": f"org{n:04d}@example.org"}
+        message = contracts.envelope(
+            str(uuid.uuid4()),
+            "recruitment.vacancy_published.v1",
+            "recruitment",
+            "n1",
+            contracts.build("recruitment.vacancy_published.v1", data),
+        )
+        celery.send_task("notifications.handle_event", args=[message], queue="notifications")
+    wait_until(lambda: len(stack.sink.mails) >= 200, 120, message="the first 200 e-mails")
+    stack.sink.stop()
+    time.sleep(30)
+    stack.sink.start()
+    wait_until(lambda: len(stack.sink.mails) >= 1000, 240, interval=0.5, message="all 1,000 e-mails")
+    time.sleep(8)  # longer than the visibility timeout: a double would show up now
+    recipients = [m.recipients[0] for m in stack.sink.mails]
+    assert len(recipients) == 1000 and len(set(recipients)) == 1000
+    statuses = {d.status for d in deliveries(stack)}
+    assert statuses == {"sent"}
