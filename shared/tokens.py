@@ -11,7 +11,16 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = ("login", "unsubscribe", "signup", "pass-qr", "registration", "alert-confirm", "match-answer")
+PURPOSES = (
+    "login",
+    "unsubscribe",
+    "signup",
+    "pass-qr",
+    "registration",
+    "alert-confirm",
+    "match-answer",
+    "preferences",
+)
 
 
 class InvalidToken(ValueError):

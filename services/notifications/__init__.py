@@ -18,8 +18,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.notifications.models import TABLES
     from services.notifications.rendering import EmailRenderer
     from services.notifications.tasks import register_tasks
+    from services.notifications.views import pages
     from shared.i18n import Catalogue
     from shared.service import build_service
+    from shared.tokens import LinkSigner
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(
@@ -33,14 +35,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     settings = kit.settings
     renderer = EmailRenderer(Catalogue(PACKAGE_DIR / "translations"))
+    unsubscribe = LinkSigner(settings.secret_keys, "preferences", max_age=5 * 365 * 24 * 3600)
+    app.extensions["notifications_unsubscribe"] = unsubscribe
+    base = settings.public_base_url.rstrip("/")
     deliveries = DeliveryService(
         kit.db,
         SmtpMailer(settings),
         renderer,
         settings.mail_from,
         timedelta(seconds=settings.delivery_lease_seconds),
+        unsubscribe_link=lambda email, kind: f"{base}/berichten/afmelden/{unsubscribe.sign([email, kind])}",
     )
     app.extensions["knoop_deliveries"] = deliveries
     register_api(app, kit.api)
+    app.register_blueprint(pages)
     register_tasks(kit.celery, kit, deliveries)
     return app

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
+from services.notifications import preferences
 from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
 from services.notifications.models import Delivery, DeliveryStatus
 from services.notifications.rendering import EmailRenderer, message_id, sender_domain
@@ -35,12 +37,14 @@ class DeliveryService:
         renderer: EmailRenderer,
         sender: str,
         lease: timedelta,
+        unsubscribe_link: Callable[[str, str], str] | None = None,
     ):
         self.db = db
         self.mailer = mailer
         self.renderer = renderer
         self.sender = sender
         self.lease = lease
+        self.unsubscribe_link = unsubscribe_link
 
     def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
         """Send every claimable delivery (of one event, or all); returns how many were sent."""
@@ -100,10 +104,15 @@ class DeliveryService:
         return 1
 
     def _message(self, delivery: Delivery):
+        context = delivery.context
+        kind = preferences.kind_of(delivery.template)
+        if kind and self.unsubscribe_link:
+            # Non-essential: a signed one-click link that stops this kind of message for this person.
+            context = {**context, "preferences_url": self.unsubscribe_link(delivery.recipient, kind)}
         return self.renderer.build(
             template=delivery.template,
             lang=delivery.language,
-            context=delivery.context,
+            context=context,
             sender=self.sender,
             recipient=delivery.recipient,
             recipient_name=delivery.recipient_name,

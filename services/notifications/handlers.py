@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from services.notifications.models import ApiToken, Delivery, NetworkReplica
+from services.notifications import preferences
+from services.notifications.models import ApiToken, Delivery, DeliveryStatus, NetworkReplica
 from shared.auth import token_replica_handlers
 from shared.messaging.inbox import Event, Handler
 
@@ -33,6 +34,9 @@ def schedule_delivery(
     lang: str,
     context: dict,
 ) -> None:
+    """Record one message; a refused non-essential kind is recorded as suppressed, not sent."""
+    pref = preferences.preference(session, recipient)
+    refused = preferences.refuses(pref, template)
     session.add(
         Delivery(
             network_id=event.network_id,
@@ -41,8 +45,10 @@ def schedule_delivery(
             recipient=recipient.lower(),
             recipient_name=recipient_name,
             template=template,
-            language=lang,
+            language=(pref.language if pref and pref.language else lang),
             context=context,
+            status=DeliveryStatus.SUPPRESSED if refused else DeliveryStatus.PENDING,
+            error="the recipient unsubscribed from this kind of message" if refused else "",
         )
     )
 

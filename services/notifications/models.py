@@ -33,6 +33,19 @@ class DeliveryStatus:
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    SUPPRESSED = "suppressed"  # the person unsubscribed from this kind of message
+
+
+class Preference(Base):
+    """What one person (by address) wants: a language, and which non-essential kinds they refuse.
+    Essential messages (login links, the pass itself) are always sent."""
+
+    __tablename__ = "preferences"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    refused: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Delivery(NetworkScoped, Base):
@@ -53,7 +66,7 @@ class Delivery(NetworkScoped, Base):
     template: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(2), default="nl")
     context: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING, index=True)
+    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")

@@ -67,10 +67,11 @@ class EmailRenderer:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         message["Content-Language"] = lang  # after set_content, which drops Content-* headers
-        if context.get("unsubscribe_post_url"):
+        one_click = context.get("unsubscribe_url") or context.get("preferences_url")
+        if one_click:
             # One-click unsubscribe (RFC 8058): mail clients POST to the first URL.
             # The page URL answers both: GET shows a page, the mail client's one-click POST unsubscribes.
-            message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+            message["List-Unsubscribe"] = f"<{one_click}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return message
 

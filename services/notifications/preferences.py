@@ -1,0 +1,38 @@
+"""Which messages are essential, and what a person has refused. A refused kind is recorded as a
+suppressed delivery (so the log shows why nothing was sent); essential messages always go out."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from services.notifications.models import Preference
+from shared.db import utcnow
+
+# Non-essential templates and the kind a person can refuse; every other template is essential.
+KINDS = {
+    "alert": "alerts",
+    "match_question": "surveys",
+}
+KIND_NAMES = ("alerts", "receipts", "invitations", "surveys")
+
+
+def kind_of(template: str) -> str | None:
+    return KINDS.get(template)
+
+
+def preference(session: Session, email: str) -> Preference | None:
+    return session.get(Preference, email.lower())
+
+
+def refuses(pref: Preference | None, template: str) -> bool:
+    kind = kind_of(template)
+    return kind is not None and pref is not None and kind in (pref.refused or [])
+
+
+def refuse(session: Session, email: str, kinds: list[str]) -> Preference:
+    """Stop these kinds of message for `email`, now and for every later message."""
+    pref = preference(session, email) or Preference(email=email.lower(), refused=[])
+    pref.refused = sorted(set(pref.refused or []) | set(kinds))
+    pref.updated_at = utcnow()
+    session.add(pref)
+    return pref

@@ -1,0 +1,73 @@
+"""Preferences: one click stops a kind of non-essential message for good; essential messages
+(login links) still arrive."""
+
+import time
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+
+from deploy.local.harness import wait_until
+from services.notifications.models import Delivery
+from shared import contracts
+
+pytestmark = pytest.mark.integration
+
+
+def send(stack, event_type: str, **overrides):
+    data = contracts.build(event_type, {**contracts.SAMPLES[event_type], **overrides})
+    message = contracts.envelope(str(uuid.uuid4()), event_type, "recruitment", "n1", data)
+    stack.app("recruitment").extensions["celery"].send_task(
+        "notifications.handle_event", args=[message], queue="notifications"
+    )
+
+
+def mails_to(stack, address: str) -> list[dict]:
+    return [m for m in stack.sink.summaries() if m["to"] == [address]]
+
+
+def test_an_unsubscribed_person_gets_no_more_follow_up_questions_but_still_a_login_link(stack):
+    stack.start_worker("notifications")
+    sanne = contracts.SAMPLES["recruitment.match_question_due.v1"]["volunteer"]["email"]
+    send(stack, "recruitment.match_question_due.v1")
+    [question] = wait_until(lambda: mails_to(stack, sanne), 30, message="the first question")
+    raw = next(m for m in stack.sink.mails if m.recipients == [sanne]).message
+    one_click = raw["List-Unsubscribe"].strip("<>")
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert one_click in question["text"]
+
+    client = stack.app("notifications").test_client()
+    path = urlparse(one_click).path
+    assert "Wil je geen vervolgvragen meer ontvangen?" in client.get(path).get_data(as_text=True)
+    done = client.post(path, data={"List-Unsubscribe": "One-Click"})  # what a mail client sends
+    assert done.status_code == 200 and "Je bent afgemeld" in done.get_data(as_text=True)
+
+    send(stack, "recruitment.match_question_due.v1", response_id=str(uuid.uuid4()))
+    send(
+        stack,
+        "recruitment.login_link_requested.v1",
+        recipient={"name": "Sanne Jansen", "email": sanne, "language": "nl"},
+    )
+    wait_until(
+        lambda: any("inloglink" in m["subject"] for m in mails_to(stack, sanne)), 30, message="the login link"
+    )
+    time.sleep(1)
+    assert len([m for m in mails_to(stack, sanne) if "match" in m["subject"]]) == 1
+    with stack.kit("notifications").db.reader() as session:
+        statuses = sorted(
+            session.scalars(
+                select(Delivery.status).where(
+                    Delivery.recipient == sanne, Delivery.template == "match_question"
+                )
+            )
+        )
+    assert statuses == ["sent", "suppressed"]
+    # The organisation asked the same question was not affected.
+    anne = contracts.SAMPLES["recruitment.match_question_due.v1"]["organisation"]["email"]
+    assert len(mails_to(stack, anne)) == 2
+
+
+def test_a_forged_unsubscribe_link_changes_nothing(stack):
+    client = stack.app("notifications").test_client()
+    assert client.post("/berichten/afmelden/forged").status_code == 404
