@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         unsubscribe_link=lambda email, kind: f"{base}/berichten/afmelden/{unsubscribe.sign([email, kind])}",
     )
     app.extensions["knoop_deliveries"] = deliveries
+    app.extensions["knoop_renderer"] = renderer
     register_api(app, kit.api)
     app.register_blueprint(pages)
     register_tasks(kit.celery, kit, deliveries)

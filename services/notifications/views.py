@@ -1,10 +1,20 @@
-"""Notifications' pages for people: stop a kind of message with one click (RFC 8058) or a button."""
+"""Notifications' pages: stopping a kind of message (RFC 8058 one-click, or a button), and for the
+network's coordinator the delivery log (search, send a failed message again) and template previews."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+import uuid
+from functools import wraps
 
-from services.notifications import preferences
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from services.notifications import log, preferences
+from services.notifications.handlers import EVENT_HANDLERS
+from shared import contracts
+from shared.auth import Role, current_principal
+from shared.i18n import lazy_gettext
+from shared.messaging.inbox import Event
 from shared.tokens import InvalidToken
 
 pages = Blueprint("notification_pages", __name__, template_folder="templates")
@@ -25,3 +35,84 @@ def unsubscribe(token: str):
     with current_app.extensions["knoop"].db.transaction() as session:
         preferences.refuse(session, email, [kind])
     return render_template("notifications/unsubscribe.html", kind=kind, done=True)
+
+
+def coordinator_only(view):
+    """The coordinator's session (from the login at recruitment, shared behind one host)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = current_principal()
+        if principal is None or principal.role != Role.COORDINATOR:
+            abort(401)
+        return view(principal, *args, **kwargs)
+
+    return wrapper
+
+
+class RetryForm(FlaskForm):
+    """A button: send a failed message again (CSRF-protected)."""
+
+
+@pages.get("/berichten/log")
+@coordinator_only
+def delivery_log(principal):
+    """Every message of the coordinator's network: search by address or event, filter by status."""
+    text, status = request.args.get("q", ""), request.args.get("status", "")
+    with current_app.extensions["knoop"].db.reader(network_id=principal.network_id) as session:
+        rows = log.search(session, text, status)
+    return render_template(
+        "notifications/log.html", rows=rows, q=text, status=status, statuses=log.STATUSES, form=RetryForm()
+    )
+
+
+@pages.post("/berichten/log/<int:delivery_id>/opnieuw")
+@coordinator_only
+def retry(principal, delivery_id: int):
+    """Send a failed message again. The coordinator of the message's network."""
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    with current_app.extensions["knoop"].db.transaction(network_id=principal.network_id) as session:
+        queued = log.retry_failed(session, delivery_id)
+    if not queued:
+        abort(404)
+    current_app.extensions["celery"].send_task("notifications.resume_deliveries", queue="notifications")
+    flash(lazy_gettext("The message is queued again."), "ok")
+    return redirect(url_for("notification_pages.delivery_log", q=request.args.get("q", "")), code=303)
+
+
+def _samples() -> dict[str, dict]:
+    """template -> a context from its event's contract sample, as the handlers would record it."""
+    found = {}
+
+    class Recorder:
+        def add(self, row):
+            if hasattr(row, "template"):
+                found.setdefault(row.template, {**row.context, "preferences_url": "#"})
+
+        def get(self, *_):
+            return None
+
+    for event_type, handlers in EVENT_HANDLERS.items():
+        data = contracts.schema_for(event_type).load(contracts.SAMPLES[event_type])
+        event = Event(str(uuid.uuid4()), event_type, "recruitment", None, None, data)
+        for handler in handlers:
+            handler(Recorder(), event)
+    return found
+
+
+@pages.get("/berichten/voorbeeld")
+@pages.get("/berichten/voorbeeld/<template>")
+@coordinator_only
+def preview(principal, template: str | None = None):
+    """Any message with sample data, in Dutch and English. The network's coordinator."""
+    samples = _samples()
+    if template is not None and template not in samples:
+        abort(404)
+    renderer = current_app.extensions["knoop_renderer"]
+    rendered = {}
+    if template:
+        rendered = {lang: renderer.render(template, lang, samples[template]) for lang in ("nl", "en")}
+    return render_template(
+        "notifications/preview.html", templates=sorted(samples), template=template, rendered=rendered
+    )

@@ -71,3 +71,54 @@ def test_an_unsubscribed_person_gets_no_more_follow_up_questions_but_still_a_log
 def test_a_forged_unsubscribe_link_changes_nothing(stack):
     client = stack.app("notifications").test_client()
     assert client.post("/berichten/afmelden/forged").status_code == 404
+
+
+def coordinator_client(stack, network_id: str = "n1"):
+    """A notifications client carrying the coordinator's session cookie from a login at
+    recruitment: the one signed session works behind every prefix."""
+    from shared.auth import Principal, log_in
+
+    recruitment = stack.app("recruitment")
+    with recruitment.test_request_context("/portaal"):
+        from flask import session
+
+        log_in(Principal(role="coordinator", network_id=network_id))
+        cookie = recruitment.session_interface.get_signing_serializer(recruitment).dumps(dict(session))
+    client = stack.app("notifications").test_client()
+    client.set_cookie("knoop_session", cookie)
+    return client
+
+
+def test_the_coordinator_searches_the_log_and_sends_a_rejected_message_again(stack):
+    stack.sink.reject.add("anne@example.org")
+    stack.start_worker("notifications")
+    send(stack, "recruitment.vacancy_rejected.v1")
+    wait_until(lambda: any(d.status == "failed" for d in deliveries_of(stack)), 30, message="the failure")
+    client = coordinator_client(stack)
+    page = client.get("/berichten/log?q=anne@example.org").get_data(as_text=True)
+    assert "vacancy_rejected" in page and "550" in page and "Opnieuw versturen" in page
+    other = coordinator_client(stack, "other-network").get("/berichten/log?q=anne@example.org")
+    assert "Geen berichten gevonden." in other.get_data(as_text=True)
+
+    stack.sink.reject.clear()
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    [failed] = [d for d in deliveries_of(stack) if d.status == "failed"]
+    assert client.post(f"/berichten/log/{failed.id}/opnieuw", data={"csrf_token": token}).status_code == 303
+    wait_until(lambda: mails_to(stack, "anne@example.org"), 30, message="the message sent again")
+    assert stack.app("notifications").test_client().get("/berichten/log").status_code == 401
+
+
+def test_the_coordinator_previews_every_message_in_both_languages(stack):
+    client = coordinator_client(stack)
+    index = client.get("/berichten/voorbeeld").get_data(as_text=True)
+    assert "response_received" in index and "login_link" in index
+    page = client.get("/berichten/voorbeeld/response_received").get_data(as_text=True)
+    assert "Nieuwe reactie" in page and "New response" in page
+    assert client.get("/berichten/voorbeeld/nothing").status_code == 404
+
+
+def deliveries_of(stack) -> list[Delivery]:
+    with stack.kit("notifications").db.reader() as session:
+        return list(session.scalars(select(Delivery)))

@@ -1,0 +1,36 @@
+"""The delivery log as the coordinator uses it: search, and send a failed message again."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from services.notifications.models import Delivery, DeliveryStatus
+
+STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
+
+
+def search(session: Session, text: str = "", status: str = "", limit: int = 100) -> list[Delivery]:
+    """Newest first; `text` matches a recipient address or an event id."""
+    query = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
+    if text:
+        query = query.where(
+            or_(Delivery.recipient == text.strip().lower(), Delivery.event_id == text.strip())
+        )
+    if status in STATUSES:
+        query = query.where(Delivery.status == status)
+    return list(session.scalars(query))
+
+
+def retry_failed(session: Session, delivery_id: int) -> bool:
+    """Put a failed delivery back in the queue (e.g. after the address was corrected at the relay).
+    Returns False when there is no such failed delivery in the session's network."""
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.FAILED:
+        return False
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(status=DeliveryStatus.PENDING, claimed_until=None, error="")
+    )
+    return True
