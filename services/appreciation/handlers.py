@@ -35,6 +35,7 @@ _tokens = token_replica_handlers(ApiToken)
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.network_created.v1": [replicate_network],
+    "recruitment.network_updated.v1": [replicate_network],
     "recruitment.organisation_admitted.v1": [replicate_organisation],
     "recruitment.organisation_updated.v1": [replicate_organisation],
     "recruitment.organisation_removed.v1": [remove_organisation],

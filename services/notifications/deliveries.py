@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 
 from services.notifications import preferences
 from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
-from services.notifications.models import Delivery, DeliveryStatus
+from services.notifications.models import Delivery, DeliveryStatus, NetworkReplica
 from services.notifications.rendering import EmailRenderer, message_id, sender_domain
 from shared.db import Database, utcnow
 
@@ -104,7 +104,7 @@ class DeliveryService:
         return 1
 
     def _message(self, delivery: Delivery):
-        context = delivery.context
+        context = {**delivery.context, "brand": self._brand(delivery.network_id)}
         kind = preferences.kind_of(delivery.template)
         if kind and self.unsubscribe_link:
             # Non-essential: a signed one-click link that stops this kind of message for this person.
@@ -120,6 +120,14 @@ class DeliveryService:
                 delivery.event_id, delivery.recipient, delivery.template, sender_domain(self.sender)
             ),
         )
+
+    def _brand(self, network_id: str | None) -> dict:
+        """The network's name, logo and colour for the message's look (defaults until known)."""
+        with self.db.reader() as session:
+            replica = session.get(NetworkReplica, network_id) if network_id else None
+        if replica is None:
+            return {"logo_url": "", "colour": "#0b6e4f"}
+        return {"logo_url": replica.logo_url, "colour": replica.brand_colour}
 
     def _fail(self, delivery_id: int, reason: str) -> int:
         self._set(delivery_id, status=DeliveryStatus.FAILED, error=reason, sent_at=None)

@@ -18,9 +18,12 @@ from shared.messaging.inbox import Event, Handler
 
 
 def replicate_network(session: Session, event: Event) -> None:
+    """Keep the network's name (and, once set, its branding) for the messages' look."""
     data = event.data
     replica = session.get(NetworkReplica, data["network_id"]) or NetworkReplica(id=data["network_id"])
     replica.name, replica.slug = data["name"], data["slug"]
+    if "brand_colour" in data:
+        replica.logo_url, replica.brand_colour = data["logo_url"], data["brand_colour"]
     session.add(replica)
 
 
@@ -119,6 +122,7 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.api_token_issued.v1": [_tokens["issued"]],
     "recruitment.api_token_revoked.v1": [_tokens["revoked"]],
     "recruitment.network_created.v1": [replicate_network],
+    "recruitment.network_updated.v1": [replicate_network],
     "recruitment.vacancy_published.v1": [notify("vacancy_published", _publisher_of_vacancy)],
     "recruitment.vacancy_submitted.v1": [notify("vacancy_submitted", to("moderator"))],
     "recruitment.vacancy_rejected.v1": [notify("vacancy_rejected", to("contact"))],

@@ -26,6 +26,8 @@ class NetworkReplica(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(60))
+    logo_url: Mapped[str] = mapped_column(String(500), default="")
+    brand_colour: Mapped[str] = mapped_column(String(7), default="#0b6e4f")
 
 
 class DeliveryStatus:

@@ -30,6 +30,9 @@ class Network(Base):
     contact_email: Mapped[str] = mapped_column(String(320), default="")
     # Moderated networks publish a vacancy only after the coordinator approves it.
     moderated: Mapped[bool] = mapped_column(default=True)
+    # Branding of the network's e-mails.
+    logo_url: Mapped[str] = mapped_column(String(500), default="")
+    brand_colour: Mapped[str] = mapped_column(String(7), default="#0b6e4f")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -29,12 +29,25 @@ class NetworkCreateSchema(BaseSchema):
     )
 
 
+class NetworkSettingsSchema(BaseSchema):
+    """Use with partial=True: absent fields stay as they are."""
+
+    name = fields.String(validate=NAME)
+    region = fields.String(validate=validate.Length(max=200))
+    contact_email = fields.Email()
+    moderated = fields.Boolean()
+    logo_url = fields.Url(metadata={"description": "Logo shown in the network's e-mails"})
+    brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb."))
+
+
 class NetworkSchema(BaseSchema):
     id = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
     slug = fields.String(dump_only=True)
     region = fields.String(dump_only=True)
     moderated = fields.Boolean(dump_only=True)
+    logo_url = fields.String(dump_only=True)
+    brand_colour = fields.String(dump_only=True)
 
 
 class NetworkCreatedSchema(BaseSchema):

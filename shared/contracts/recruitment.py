@@ -23,6 +23,18 @@ class NetworkCreatedV1(Contract):
     region = fields.String(load_default="", dump_default="")
 
 
+class NetworkUpdatedV1(Contract):
+    """The coordinator changed the network's settings: its name and the branding of its messages."""
+
+    network_id = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    slug = fields.String(required=True)
+    logo_url = fields.String(load_default="", dump_default="")
+    brand_colour = fields.String(
+        load_default="#0b6e4f", dump_default="#0b6e4f", validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$")
+    )
+
+
 class OrganisationAdmittedV1(Contract):
     """The coordinator admitted a member organisation to the network."""
 
@@ -218,6 +230,7 @@ CONTRACTS = {
     "recruitment.api_token_issued.v1": ApiTokenIssuedV1,
     "recruitment.api_token_revoked.v1": ApiTokenRevokedV1,
     "recruitment.organisation_updated.v1": OrganisationUpdatedV1,
+    "recruitment.network_updated.v1": NetworkUpdatedV1,
     "recruitment.organisation_removed.v1": OrganisationRemovedV1,
     "recruitment.vacancy_submitted.v1": VacancySubmittedV1,
     "recruitment.vacancy_rejected.v1": VacancyRejectedV1,

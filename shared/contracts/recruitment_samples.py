@@ -42,6 +42,13 @@ SAMPLES = {
         "name": "Humanitas Enkhuizen",
         "identity": "humanistisch",
     },
+    "recruitment.network_updated.v1": {
+        "network_id": "5b7c1a52-0000-4000-8000-000000000001",
+        "name": _NETWORK,
+        "slug": "enkhuizen",
+        "logo_url": "https://example.org/logo.png",
+        "brand_colour": "#c0392b",
+    },
     "recruitment.organisation_removed.v1": {"organisation_id": "5b7c1a52-0000-4000-8000-000000000002"},
     "recruitment.vacancy_submitted.v1": {
         "vacancy_id": _VACANCY,

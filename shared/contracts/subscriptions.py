@@ -11,6 +11,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "recruitment.api_token_issued.v1": ("appreciation", "notifications"),
     "recruitment.api_token_revoked.v1": ("appreciation", "notifications"),
     "recruitment.organisation_updated.v1": ("appreciation",),
+    "recruitment.network_updated.v1": ("appreciation", "notifications"),
     "recruitment.organisation_removed.v1": ("appreciation",),
     "recruitment.vacancy_submitted.v1": ("notifications",),
     "recruitment.vacancy_rejected.v1": ("notifications",),

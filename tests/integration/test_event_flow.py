@@ -96,6 +96,26 @@ def test_member_organisations_are_replicated_into_appreciation(stack):
     )
 
 
+def test_messages_carry_the_networks_logo_and_colour(stack):
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    client, coordinator, token = organisation_with_token(stack.app("recruitment"))
+    settings = client.patch(
+        "/api/recruitment/networks/mine",
+        headers=bearer(coordinator),
+        json={"logo_url": "https://example.org/logo.png", "brand_colour": "#c0392b"},
+    )
+    assert settings.status_code == 200 and settings.get_json()["brand_colour"] == "#c0392b"
+    bad = client.patch(
+        "/api/recruitment/networks/mine", headers=bearer(coordinator), json={"brand_colour": "red"}
+    )
+    assert bad.status_code == 422 and "brand_colour" in bad.get_json()["errors"]
+    time.sleep(1)  # the settings event is handled before the vacancy's (one worker, in order)
+    publish(client, token, draft(client, token)["id"])
+    [mail] = wait_until(lambda: stack.sink.summaries(), 30, message="the branded e-mail")
+    assert "#c0392b" in mail["html"] and "https://example.org/logo.png" in mail["html"]
+
+
 def test_renamed_and_removed_members_are_replicated_into_appreciation(stack):
     stack.start_relay("recruitment")
     stack.start_worker("appreciation")

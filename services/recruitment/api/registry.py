@@ -12,6 +12,7 @@ from services.recruitment.schemas import (
     NetworkCreatedSchema,
     NetworkCreateSchema,
     NetworkSchema,
+    NetworkSettingsSchema,
     OrganisationCreatedSchema,
     OrganisationCreateSchema,
     OrganisationPatchSchema,
@@ -64,6 +65,18 @@ class Networks(MethodView):
         with unit_of_work() as session:
             created = registry.create_network(session, **data)
         return {"network": created.record, "coordinator_token": created.token}
+
+
+@networks.route("/mine")
+class MyNetwork(MethodView):
+    @require_role(Role.COORDINATOR)
+    @networks.doc(security=SECURED)
+    @networks.arguments(NetworkSettingsSchema(partial=True))
+    @networks.response(200, NetworkSchema)
+    def patch(self, changes):
+        """Change your network's name, contact, moderation and e-mail branding. Its coordinator."""
+        with unit_of_work() as session:
+            return registry.update_network(session, current_principal().network_id, changes)
 
 
 @categories.route("")

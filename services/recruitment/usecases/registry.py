@@ -82,6 +82,28 @@ def create_network(
     return Created(network, token)
 
 
+def update_network(session: Session, network_id: str, changes: dict) -> Network:
+    """The coordinator changes the network's settings (name, contact, moderation, branding)."""
+    network = session.get(Network, network_id)
+    if network is None:
+        raise NotFound("no such network")
+    for name, value in changes.items():
+        setattr(network, name, value)
+    outbox.add(
+        session,
+        "recruitment.network_updated.v1",
+        network.id,
+        {
+            "network_id": network.id,
+            "name": network.name,
+            "slug": network.slug,
+            "logo_url": network.logo_url,
+            "brand_colour": network.brand_colour,
+        },
+    )
+    return network
+
+
 def _categories_by_key(session: Session, keys: list[str]) -> list[ActivityCategory]:
     found = list(session.scalars(select(ActivityCategory).where(ActivityCategory.key.in_(keys))))
     missing = set(keys) - {c.key for c in found}
