@@ -36,3 +36,14 @@ def refuse(session: Session, email: str, kinds: list[str]) -> Preference:
     pref.updated_at = utcnow()
     session.add(pref)
     return pref
+
+
+def save(session: Session, email: str, language: str | None, refused: list[str]) -> Preference:
+    """Replace a person's preferences: their language (None: as each message's sender chose) and
+    the non-essential kinds they refuse."""
+    pref = preference(session, email) or Preference(email=email.lower())
+    pref.language = language if language in ("nl", "en") else None
+    pref.refused = sorted(set(refused) & set(KIND_NAMES))
+    pref.updated_at = utcnow()
+    session.add(pref)
+    return pref

@@ -22,19 +22,41 @@ pages = Blueprint("notification_pages", __name__, template_folder="templates")
 
 @pages.route("/berichten/afmelden/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str):
-    """GET asks (mail scanners open links); POST, from the page or a mail client's one-click
-    unsubscribe, stops this kind of message for good. Whoever holds the link."""
+    """The link in every non-essential message. GET shows the person's preferences (mail scanners
+    open links; nothing changes); a POST without a form (a mail client's one-click unsubscribe, or
+    the page's stop button) stops this kind; the page's form saves language and kinds. The signed
+    link is the key: whoever holds it."""
     try:
         email, kind = current_app.extensions["notifications_unsubscribe"].verify(token)
     except InvalidToken:
         abort(404)
     if kind not in preferences.KIND_NAMES:
         abort(404)
-    if request.method == "GET":
-        return render_template("notifications/unsubscribe.html", kind=kind, done=False)
-    with current_app.extensions["knoop"].db.transaction() as session:
-        preferences.refuse(session, email, [kind])
-    return render_template("notifications/unsubscribe.html", kind=kind, done=True)
+    db = current_app.extensions["knoop"].db
+    if request.method == "POST":
+        with db.transaction() as session:
+            if request.form.get("save"):
+                wanted = set(request.form.getlist("kinds"))
+                preferences.save(
+                    session,
+                    email,
+                    request.form.get("language") or None,
+                    [k for k in preferences.KIND_NAMES if k not in wanted],
+                )
+            else:
+                preferences.refuse(session, email, [kind])
+    with db.reader() as session:
+        pref = preferences.preference(session, email)
+        refused = set(pref.refused or []) if pref else set()
+        chosen_language = pref.language if pref else None
+    return render_template(
+        "notifications/unsubscribe.html",
+        kind=kind,
+        done=request.method == "POST",
+        kinds=preferences.KIND_NAMES,
+        refused=refused,
+        chosen_language=chosen_language,
+    )
 
 
 def coordinator_only(view):

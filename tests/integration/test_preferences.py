@@ -41,7 +41,7 @@ def test_an_unsubscribed_person_gets_no_more_follow_up_questions_but_still_a_log
     path = urlparse(one_click).path
     assert "Wil je geen vervolgvragen meer ontvangen?" in client.get(path).get_data(as_text=True)
     done = client.post(path, data={"List-Unsubscribe": "One-Click"})  # what a mail client sends
-    assert done.status_code == 200 and "Je bent afgemeld" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "Je ontvangt geen vervolgvragen meer" in done.get_data(as_text=True)
 
     send(stack, "recruitment.match_question_due.v1", response_id=str(uuid.uuid4()))
     send(
@@ -122,3 +122,21 @@ def test_the_coordinator_previews_every_message_in_both_languages(stack):
 def deliveries_of(stack) -> list[Delivery]:
     with stack.kit("notifications").db.reader() as session:
         return list(session.scalars(select(Delivery)))
+
+
+def test_a_person_chooses_their_language_and_which_kinds_they_want(stack):
+    from urllib.parse import urlparse as parse
+
+    sanne = "sanne@example.org"
+    link = stack.app("notifications").extensions["notifications_unsubscribe"].sign([sanne, "alerts"])
+    client = stack.app("notifications").test_client()
+    path = parse(f"http://x/berichten/afmelden/{link}").path
+    saved = client.post(path, data={"save": "1", "language": "nl", "kinds": ["alerts", "invitations"]})
+    assert "Je voorkeuren zijn opgeslagen." in saved.get_data(as_text=True)
+    stack.start_worker("notifications")
+    send(stack, "recruitment.match_question_due.v1")  # surveys: now refused
+    send(stack, "recruitment.alert_due.v1")  # alerts: wanted; the sample asks English, she chose Dutch
+    [alert] = wait_until(lambda: mails_to(stack, sanne), 30, message="the alert")
+    time.sleep(1)
+    assert len(mails_to(stack, sanne)) == 1 and alert["language"] == "nl"
+    assert alert["subject"].startswith("Nieuwe vacature")
