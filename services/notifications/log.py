@@ -34,3 +34,13 @@ def retry_failed(session: Session, delivery_id: int) -> bool:
         .values(status=DeliveryStatus.PENDING, claimed_until=None, error="")
     )
     return True
+
+
+def dead_letters_of(box, network_id: str) -> list:
+    """Unreplayed dead letters whose event belongs to `network_id` (a dead letter holds the task's
+    arguments: the event envelope)."""
+    return [
+        letter
+        for letter in box.pending()
+        if letter.args and isinstance(letter.args[0], dict) and letter.args[0].get("network_id") == network_id
+    ]

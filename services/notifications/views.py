@@ -83,8 +83,15 @@ def delivery_log(principal):
     text, status = request.args.get("q", ""), request.args.get("status", "")
     with current_app.extensions["knoop"].db.reader(network_id=principal.network_id) as session:
         rows = log.search(session, text, status)
+    letters = log.dead_letters_of(current_app.extensions["knoop"].dead_letters, principal.network_id)
     return render_template(
-        "notifications/log.html", rows=rows, q=text, status=status, statuses=log.STATUSES, form=RetryForm()
+        "notifications/log.html",
+        rows=rows,
+        q=text,
+        status=status,
+        statuses=log.STATUSES,
+        form=RetryForm(),
+        letters=letters,
     )
 
 
@@ -101,6 +108,21 @@ def retry(principal, delivery_id: int):
     current_app.extensions["celery"].send_task("notifications.resume_deliveries", queue="notifications")
     flash(lazy_gettext("The message is queued again."), "ok")
     return redirect(url_for("notification_pages.delivery_log", q=request.args.get("q", "")), code=303)
+
+
+@pages.post("/berichten/log/dode-brieven/<int:letter_id>/opnieuw")
+@coordinator_only
+def replay_dead_letter(principal, letter_id: int):
+    """Hand an event that failed for good to the worker again (it is idempotent, so this is safe).
+    The coordinator of the event's network."""
+    kit = current_app.extensions["knoop"]
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    if letter_id not in {letter.id for letter in log.dead_letters_of(kit.dead_letters, principal.network_id)}:
+        abort(404)
+    kit.dead_letters.replay(kit.celery, letter_id)
+    flash(lazy_gettext("The message is queued again."), "ok")
+    return redirect(url_for("notification_pages.delivery_log"), code=303)
 
 
 def _samples() -> dict[str, dict]:

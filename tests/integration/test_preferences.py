@@ -140,3 +140,35 @@ def test_a_person_chooses_their_language_and_which_kinds_they_want(stack):
     time.sleep(1)
     assert len(mails_to(stack, sanne)) == 1 and alert["language"] == "nl"
     assert alert["subject"].startswith("Nieuwe vacature")
+
+
+def test_the_coordinator_sees_and_replays_an_event_that_failed_for_good(stack):
+    import re
+
+    stack.start_worker("notifications")
+    broken = contracts.envelope(
+        str(uuid.uuid4()), "recruitment.vacancy_rejected.v1", "recruitment", "n1", {"vacancy_id": "v1"}
+    )
+    stack.app("recruitment").extensions["celery"].send_task(
+        "notifications.handle_event", args=[broken], queue="notifications"
+    )
+    client = coordinator_client(stack)
+
+    def log_page():
+        page = client.get("/berichten/log").get_data(as_text=True)
+        return page if "ContractViolation" in page else None
+
+    page = wait_until(log_page, 30, message="the dead letter on the page")
+    assert broken["id"] in page
+    letter_id = re.search(r"/berichten/log/dode-brieven/(\d+)/opnieuw", page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    other = coordinator_client(stack, "other-network")
+    assert other.post(
+        f"/berichten/log/dode-brieven/{letter_id}/opnieuw", data={"csrf_token": token}
+    ).status_code in (400, 404)
+    assert (
+        client.post(
+            f"/berichten/log/dode-brieven/{letter_id}/opnieuw", data={"csrf_token": token}
+        ).status_code
+        == 303
+    )
