@@ -62,6 +62,10 @@ class CategorySchema(BaseSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
+class CategoryNameSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
 class OrganisationCreateSchema(BaseSchema):
     name = fields.String(required=True, validate=NAME)
     identity = fields.String(

@@ -156,3 +156,27 @@ def test_who_offers_what_shows_members_by_activity(app):
     assert "Wie doet wat" in page and "Klussendienst" in page and "Uitstapjes en vakanties" in page
     assert page.count("✔") == 4  # Humanitas 2, Zonnebloem 1, Present 1
     assert "@media print" in page and "size: A4" in page
+
+
+def test_the_coordinator_renames_and_removes_categories_but_not_one_in_use(app):
+    net = network_with_members(app)
+    net.publish("Humanitas", category="buddy-care")
+    headers = bearer(net.coordinator)
+    renamed = net.client.patch(
+        "/api/recruitment/categories/buddy-care", headers=headers, json={"name": "Maatjes"}
+    )
+    assert renamed.status_code == 200 and renamed.get_json()["name"] == "Maatjes"
+    assert net.client.delete("/api/recruitment/categories/buddy-care", headers=headers).status_code == 409
+    assert (
+        net.client.delete("/api/recruitment/categories/shopping", headers=net.token("Humanitas")).status_code
+        == 403
+    )
+    assert net.client.delete("/api/recruitment/categories/odd-jobs", headers=headers).status_code == 204
+    keys = {c["key"] for c in net.client.get(f"/api/recruitment/categories?network={net.slug}").get_json()}
+    assert "odd-jobs" not in keys and "buddy-care" in keys
+    present = next(
+        o
+        for o in net.client.get(f"/api/recruitment/organisations?network={net.slug}").get_json()
+        if o["name"] == "Present"
+    )
+    assert present["activities"] == []

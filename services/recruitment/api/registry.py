@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.recruitment.api.common import PREFIX, SECURED, kit, network_reader, unit_of_work
 from services.recruitment.schemas import (
+    CategoryNameSchema,
     CategorySchema,
     NetworkArgsSchema,
     NetworkCreatedSchema,
@@ -96,6 +97,26 @@ class Categories(MethodView):
         """Add an activity category. The network's coordinator only."""
         with unit_of_work() as session:
             return registry.add_category(session, current_principal().network_id, **data)
+
+
+@categories.route("/<key>")
+class CategoryByKey(MethodView):
+    @require_role(Role.COORDINATOR)
+    @categories.doc(security=SECURED)
+    @categories.arguments(CategoryNameSchema)
+    @categories.response(200, CategorySchema)
+    def patch(self, data, key):
+        """Rename an activity category. The network's coordinator only."""
+        with unit_of_work() as session:
+            return registry.rename_category(session, key, data["name"])
+
+    @require_role(Role.COORDINATOR)
+    @categories.doc(security=SECURED)
+    @categories.response(204)
+    def delete(self, key):
+        """Remove a category no vacancy uses (409 otherwise). The network's coordinator only."""
+        with unit_of_work() as session:
+            registry.remove_category(session, key)
 
 
 @organisations.route("")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.recruitment import domain
@@ -14,6 +14,8 @@ from services.recruitment.models import (
     EducationPartner,
     Network,
     Organisation,
+    OrganisationActivity,
+    Vacancy,
 )
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, outbox
 from shared.auth import Principal, Role, issue_token
@@ -184,6 +186,31 @@ def add_category(session: Session, network_id: str, key: str, name: str) -> Acti
     session.add(category)
     session.flush()
     return category
+
+
+def _category(session: Session, key: str) -> ActivityCategory:
+    category = session.scalar(select(ActivityCategory).where(ActivityCategory.key == key))
+    if category is None:
+        raise NotFound("no such category")
+    return category
+
+
+def rename_category(session: Session, key: str, name: str) -> ActivityCategory:
+    category = _category(session, key)
+    category.name = name
+    return category
+
+
+def remove_category(session: Session, key: str) -> None:
+    """Remove a category nobody's vacancy uses any more; members simply stop offering it."""
+    category = _category(session, key)
+    in_use = session.scalar(
+        select(func.count()).select_from(Vacancy).where(Vacancy.category_id == category.id)
+    )
+    if in_use:
+        raise Conflict(f"{in_use} vacancy(ies) still use this category; move them to another first")
+    session.execute(delete(OrganisationActivity).where(OrganisationActivity.category_id == category.id))
+    session.delete(category)
 
 
 def categories(session: Session) -> list[ActivityCategory]:
