@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import nh3
 
@@ -81,14 +81,6 @@ def transition(vacancy, step: str, now: datetime) -> None:
     stamp = {"submit": "submitted_at", "approve": "published_at"}.get(step, "closed_at")
     if step != "reject":
         setattr(vacancy, stamp, now)
-
-
-def is_expired(vacancy, today: date) -> bool:
-    return (
-        vacancy.status == VacancyStatus.PUBLISHED
-        and vacancy.end_date is not None
-        and (vacancy.end_date < today)
-    )
 
 
 def safe_description(html: str) -> str:
@@ -173,10 +165,6 @@ def needs_reminder(response, now: datetime, after: timedelta) -> bool:
         and response.reminder_sent_at is None
         and (now - response.created_at >= after)
     )
-
-
-def needs_match_question(response, now: datetime, after: timedelta) -> bool:
-    return response.match_asked_at is None and now - response.created_at >= after
 
 
 # --- alerts ----------------------------------------------------------------------------------
