@@ -5,7 +5,8 @@ recorded it". We record the delivery as sent *after* the message body is transmi
 the terminating "<CRLF>.<CRLF>": until that dot arrives a server discards the message (RFC 5321
 §4.1.1.4), so a crash before our commit can only lead to a clean resend. The one remaining window is
 a crash between that commit and writing the five bytes of the dot: the message is then recorded as
-sent but never accepted. That window is microseconds long; the alternative orders leave a window as
+sent but never accepted. That window is about one database round trip (the commit's acknowledgement
+plus writing five bytes); the alternative orders leave a window as
 long as a database commit in which a message is sent twice.
 """
 
