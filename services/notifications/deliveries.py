@@ -88,19 +88,16 @@ class DeliveryService:
             return 0
         try:
             message = self._message(delivery)
-            self.mailer.send(
-                message,
-                lambda: self._set(delivery_id, status=DeliveryStatus.SENT, sent_at=utcnow(), error=""),
-            )
+            self.mailer.send(message)
         except TemporaryFailure as exc:
-            self._set(
-                delivery_id, status=DeliveryStatus.PENDING, claimed_until=None, error=str(exc), sent_at=None
-            )
+            self._set(delivery_id, status=DeliveryStatus.PENDING, claimed_until=None, error=str(exc))
             raise
         except PermanentRejection as exc:
             return self._fail(delivery_id, str(exc))
         except Exception as exc:  # a message that can never be built or sent must not block the rest
             return self._fail(delivery_id, f"{type(exc).__name__}: {exc}")
+        # Only after the server's reply: a crash before this line resends (never loses) the message.
+        self._set(delivery_id, status=DeliveryStatus.SENT, sent_at=utcnow(), error="")
         return 1
 
     def _message(self, delivery: Delivery):
@@ -130,6 +127,6 @@ class DeliveryService:
         return {"logo_url": replica.logo_url, "colour": replica.brand_colour}
 
     def _fail(self, delivery_id: int, reason: str) -> int:
-        self._set(delivery_id, status=DeliveryStatus.FAILED, error=reason, sent_at=None)
+        self._set(delivery_id, status=DeliveryStatus.FAILED, error=reason)
         log.warning("delivery %s failed for good: %s", delivery_id, reason)
         return 0

@@ -1,13 +1,10 @@
-"""SMTP delivery over one reused connection, with the commit point placed before the final dot.
+"""SMTP delivery over one reused connection.
 
 SMTP has no two-phase commit, so some window always remains between "the server accepted" and "we
-recorded it". We record the delivery as sent *after* the message body is transmitted but *before*
-the terminating "<CRLF>.<CRLF>": until that dot arrives a server discards the message (RFC 5321
-§4.1.1.4), so a crash before our commit can only lead to a clean resend. The one remaining window is
-a crash between that commit and writing the five bytes of the dot: the message is then recorded as
-sent but never accepted. That window is about one database round trip (the commit's acknowledgement
-plus writing five bytes); the alternative orders leave a window as
-long as a database commit in which a message is sent twice.
+recorded it". RFC 5321 (§6.1) settles which way to err: a duplicate is better than a lost message.
+The caller records a delivery as sent only after the server's 250 reply; a crash before that record
+resends the message, with the same Message-ID so the receiving side can recognise the repeat. The
+window is one database commit after the reply, and at most the message in flight is repeated.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import getaddresses
@@ -104,12 +100,12 @@ class SmtpMailer:
                 raise TemporaryFailure(f"cannot reach the mail server: {exc}") from exc
         return self._conn
 
-    def send(self, message: EmailMessage, record_sent: Callable[[], None]) -> None:
-        """Transmit `message`; `record_sent` runs just before the terminating dot (see above)."""
+    def send(self, message: EmailMessage) -> None:
+        """Transmit `message`; returns once the server accepted it (raises otherwise)."""
         self._pace()
         conn = self._connection()
         try:
-            self._transmit(conn, message, record_sent)
+            self._transmit(conn, message)
             self._last_used = time.monotonic()
         except smtplib.SMTPResponseException as exc:
             self._reset_or_drop()
@@ -117,9 +113,6 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError) as exc:
             self._conn = None  # the connection is in an unknown state: never reuse it
             raise TemporaryFailure(f"connection to the mail server failed: {exc}") from exc
-        except BaseException:
-            self._conn = None  # e.g. record_sent failed mid-DATA: dropping it discards the message
-            raise
 
     def _reset_or_drop(self) -> None:
         try:
@@ -127,7 +120,7 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError):
             self._conn = None
 
-    def _transmit(self, conn: smtplib.SMTP, message: EmailMessage, record_sent: Callable[[], None]) -> None:
+    def _transmit(self, conn: smtplib.SMTP, message: EmailMessage) -> None:
         sender = getaddresses([message["From"]])[0][1]
         recipients = [addr for _, addr in getaddresses(message.get_all("To", []))]
         options = []
@@ -148,14 +141,10 @@ class SmtpMailer:
         body = _LEADING_DOT.sub(b"..", message.as_bytes(policy=SMTP_POLICY))
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
-        conn.send(body)
-        record_sent()
-        conn.send(b".\r\n")
+        conn.send(body + b".\r\n")
         # A connection lost before the reply raises here and the delivery is tried again: the server
-        # may already have accepted it (RFC 5321's known duplicate); the Message-ID stays the same,
-        # so a receiving system can recognise it. Keeping it "sent" instead would lose every message
-        # whose server went away mid-reply (seen: a relay restarting during a burst).
+        # may already have accepted it (RFC 5321's known duplicate, same Message-ID). Counting it as
+        # sent instead would lose every message whose server went away mid-reply.
         code, reply = conn.getreply()
         if code != 250:
-            # An explicit refusal: nothing was accepted, the caller's error handling undoes record_sent.
             raise smtplib.SMTPResponseException(code, reply)

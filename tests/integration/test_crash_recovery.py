@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
@@ -23,9 +24,9 @@ def delivery_statuses(stack) -> dict:
         return dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
 
 
-def test_notifications_worker_killed_mid_stream_loses_and_doubles_nothing(stack):
+def test_notifications_worker_killed_mid_stream_loses_nothing_and_repeats_at_most_the_one_in_flight(stack):
     stack.start_relay("recruitment")
-    worker = stack.start_worker("notifications")
+    worker = stack.start_worker("notifications")  # one process: one message in flight
     client, _, token = organisation_with_token(stack.app("recruitment"))
     drafts = [draft(client, token, f"Vacature {n:03d}")["id"] for n in range(VACANCIES)]
     for vacancy_id in drafts:
@@ -37,12 +38,28 @@ def test_notifications_worker_killed_mid_stream_loses_and_doubles_nothing(stack)
     assert accepted_at_kill < VACANCIES, "the kill came too late to test anything"
     stack.start_worker("notifications")
 
-    wait_until(lambda: len(stack.sink.mails) >= VACANCIES, 120, message="all e-mails after restart")
-    time.sleep(8)  # longer than the visibility timeout: a duplicate would show up now
-    subjects = [mail.message["Subject"] for mail in stack.sink.mails]
-    message_ids = {mail.message["Message-ID"] for mail in stack.sink.mails}
-    assert len(subjects) == VACANCIES, f"{len(subjects)} accepted (killed at {accepted_at_kill})"
-    assert len(set(subjects)) == VACANCIES and len(message_ids) == VACANCIES
+    def all_subjects() -> bool:
+        return len({mail.message["Subject"] for mail in stack.sink.mails}) >= VACANCIES
+
+    try:
+        wait_until(all_subjects, 120, message="all e-mails after restart")
+    except AssertionError as exc:
+        raise AssertionError(
+            f"{exc}: {len(stack.sink.mails)} accepted (killed at {accepted_at_kill}), "
+            f"deliveries {delivery_statuses(stack)}"
+        ) from None
+    time.sleep(8)  # longer than the visibility timeout: a late duplicate would show up now
+
+    by_subject = Counter(mail.message["Subject"] for mail in stack.sink.mails)
+    ids_by_subject = {subject: set() for subject in by_subject}
+    for mail in stack.sink.mails:
+        ids_by_subject[mail.message["Subject"]].add(mail.message["Message-ID"])
+    repeated = [subject for subject, count in by_subject.items() if count > 1]
+    # RFC 5321 §6.1: only the message whose acceptance was not yet recorded may go out again, and
+    # then with its own Message-ID, so the recipient's mail system recognises the repeat.
+    assert len(by_subject) == VACANCIES
+    assert len(stack.sink.mails) <= VACANCIES + 1, f"repeated: {repeated}"
+    assert all(len(ids) == 1 for ids in ids_by_subject.values())
     assert delivery_statuses(stack) == {"sent": VACANCIES}
 
 
