@@ -50,6 +50,8 @@ class Principal:
     organisation_id: str | None = None
     partner_id: str | None = None
     token_id: str | None = None
+    # The person a magic-link session is for (a student, a pass holder); API tokens leave it empty.
+    person_id: str | None = None
 
 
 def generate_api_token() -> str:
@@ -193,6 +195,7 @@ def log_in(principal: Principal) -> None:
         "network_id": principal.network_id,
         "organisation_id": principal.organisation_id,
         "partner_id": principal.partner_id,
+        "person_id": principal.person_id,
         "since": int(time.time()),
     }
 

@@ -136,4 +136,11 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.alert_requested.v1": [notify("alert_confirmation", to("subscriber"))],
     "recruitment.alert_due.v1": [notify("alert", to("subscriber"))],
     "recruitment.login_link_requested.v1": [notify("login_link", to("recipient"))],
+    "recruitment.student_registered.v1": [notify("student_registered", to("student"))],
+    "recruitment.placement_assigned.v1": [
+        notify("placement_assigned_student", to("student")),
+        notify("placement_assigned_organisation", to("organisation")),
+    ],
+    "recruitment.placement_confirmed.v1": [notify("placement_confirmed", to("student"))],
+    "recruitment.placement_signed_off.v1": [notify("placement_signed_off", to("student"))],
 }

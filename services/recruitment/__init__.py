@@ -14,6 +14,9 @@ PUBLIC_POSTS = [
     "bank.respond",
     "alert_pages.subscribe",
     "portal.login",
+    "education.Registration",
+    "student_pages.register",
+    "student_pages.enter_code",
 ]
 
 

@@ -194,3 +194,46 @@ def matches(
     if criteria.get("max_hours") and (vacancy.hours_per_week or 0) > criteria["max_hours"]:
         return False
     return not query_stems or query_stems <= (stems or set())
+
+
+# --- student placements ----------------------------------------------------------------------
+
+COHORT_KINDS = ("introduction", "longer")
+SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is read aloud and typed
+
+
+def registration_closed_reason(cohort, now: datetime) -> str | None:
+    """Why a cohort takes no registrations now, in words a student understands; None if it does."""
+    if cohort.registration_closed_at is not None:
+        return "registration for this group has been closed"
+    if now < cohort.opens_at:
+        return "registration has not opened yet"
+    if now >= cohort.closes_at:
+        return "registration closed at the end of the registration period"
+    return None
+
+
+def is_partner_of(principal: Principal, partner_id: str) -> bool:
+    return principal.role == Role.EDUCATION_PARTNER and principal.partner_id == partner_id
+
+
+def ensure_partner_or_coordinator(principal: Principal, cohort) -> None:
+    """An education partner acts only on its own cohorts; the coordinator on every cohort."""
+    if not (is_partner_of(principal, cohort.partner_id) or is_coordinator_of(principal, cohort.network_id)):
+        raise NotAllowed("only the cohort's education partner or the network's coordinator may do this")
+
+
+def ensure_placement_owner(principal: Principal, placement) -> None:
+    """An organisation acts only on its own placements; the coordinator on every placement."""
+    own = principal.role == Role.ORGANISATION and principal.organisation_id == placement.organisation_id
+    if not (own or is_coordinator_of(principal, placement.network_id)):
+        raise NotAllowed("only the organisation offering this placement may do this")
+
+
+def counted_hours(entries) -> float:
+    """Hours that count towards sign-off: approved entries, with the organisation's correction."""
+    return sum(
+        e.approved_hours if e.approved_hours is not None else e.hours
+        for e in entries
+        if e.status in ("approved", "corrected")
+    )

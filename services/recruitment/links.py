@@ -19,6 +19,7 @@ class Links:
         self.unsubscribe = LinkSigner(secret_keys, "unsubscribe", max_age=5 * 365 * DAY)
         self.match = LinkSigner(secret_keys, "match-answer", max_age=90 * DAY)
         self.login = LinkSigner(secret_keys, "login", max_age=LOGIN_MINUTES * 60)
+        self.registration = LinkSigner(secret_keys, "registration", max_age=7 * DAY)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -41,3 +42,11 @@ class Links:
     def login_link(self, identity: dict) -> str:
         """A single-use link (the nonce is recorded on use) that logs `identity` in."""
         return self.url(f"/inloggen/{self.login.sign({**identity, 'nonce': secrets.token_hex(16)})}")
+
+    def registration_page(self, cohort_token: str) -> str:
+        return self.url(f"/inschrijven/{cohort_token}")
+
+    def registration_verification(self, identity: dict) -> str:
+        """Confirms a student's address and logs them in, once (the nonce is recorded on use)."""
+        token = self.registration.sign({**identity, "nonce": secrets.token_hex(16)})
+        return self.url(f"/inschrijven/bevestigen/{token}")

@@ -223,6 +223,68 @@ class ApiTokenRevokedV1(Contract):
     token_id = fields.String(required=True)
 
 
+class StudentRegisteredV1(Contract):
+    """A student registered through a cohort's link; the message asks them to confirm the address."""
+
+    student_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    cohort_name = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    partner_name = fields.String(required=True)
+    network_name = fields.String(required=True)
+    student = fields.Nested(Recipient, required=True)
+    verify_url = fields.Url(required=True, require_tld=False)
+
+
+class PlacementAssignedV1(Contract):
+    """The coordinator published a cohort's allocation: this student goes to this placement."""
+
+    student_id = fields.String(required=True)
+    placement_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    cohort_name = fields.String(required=True)
+    placement_title = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    organisation_name = fields.String(required=True)
+    network_name = fields.String(required=True)
+    choice = fields.Integer(load_default=None, allow_none=True)
+    student = fields.Nested(Recipient, required=True)
+    organisation = fields.Nested(Recipient, required=True)
+    student_url = fields.Url(required=True, require_tld=False)
+    organisation_url = fields.Url(required=True, require_tld=False)
+
+
+class PlacementConfirmedV1(Contract):
+    """The organisation confirmed a student's placement. Appreciation may issue the student a pass."""
+
+    student_id = fields.String(required=True)
+    placement_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    organisation_name = fields.String(required=True)
+    placement_title = fields.String(required=True)
+    network_name = fields.String(required=True)
+    required_hours = fields.Integer(required=True)
+    student = fields.Nested(Recipient, required=True)
+    student_url = fields.Url(required=True, require_tld=False)
+
+
+class PlacementSignedOffV1(Contract):
+    """The organisation signed off a student's placement: the required hours were done."""
+
+    student_id = fields.String(required=True)
+    placement_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    organisation_name = fields.String(required=True)
+    placement_title = fields.String(required=True)
+    network_name = fields.String(required=True)
+    hours = fields.Float(required=True)
+    student = fields.Nested(Recipient, required=True)
+    statement_url = fields.Url(required=True, require_tld=False)
+
+
 CONTRACTS = {
     "recruitment.network_created.v1": NetworkCreatedV1,
     "recruitment.organisation_admitted.v1": OrganisationAdmittedV1,
@@ -242,4 +304,8 @@ CONTRACTS = {
     "recruitment.alert_requested.v1": AlertRequestedV1,
     "recruitment.alert_due.v1": AlertDueV1,
     "recruitment.login_link_requested.v1": LoginLinkRequestedV1,
+    "recruitment.student_registered.v1": StudentRegisteredV1,
+    "recruitment.placement_assigned.v1": PlacementAssignedV1,
+    "recruitment.placement_confirmed.v1": PlacementConfirmedV1,
+    "recruitment.placement_signed_off.v1": PlacementSignedOffV1,
 }

@@ -4,6 +4,11 @@ every message from them. Keep one per event type."""
 _VACANCY = "5b7c1a52-0000-4000-8000-000000000003"
 _NETWORK = "Netwerk Vrijwilligerszorg Enkhuizen"
 _ANNE = {"name": "Anne de Vries", "email": "anne@example.org", "language": "nl"}
+_SANNE = {"name": "Sanne Bakker", "email": "sanne@student.example.org", "language": "nl"}
+_STUDENT = "5b7c1a52-0000-4000-8000-000000000010"
+_COHORT = "5b7c1a52-0000-4000-8000-000000000011"
+_PARTNER = "5b7c1a52-0000-4000-8000-000000000012"
+_PLACEMENT = "5b7c1a52-0000-4000-8000-000000000013"
 
 SAMPLES = {
     "recruitment.network_created.v1": {
@@ -132,5 +137,55 @@ SAMPLES = {
         "network_name": _NETWORK,
         "links": [{"label": "Humanitas Enkhuizen", "url": "http://localhost:8000/inloggen/t5"}],
         "minutes_valid": 15,
+    },
+    "recruitment.student_registered.v1": {
+        "student_id": _STUDENT,
+        "cohort_id": _COHORT,
+        "cohort_name": "Social Work jaar 1, 2026-2027",
+        "partner_id": _PARTNER,
+        "partner_name": "Hogeschool Inholland, Social Work",
+        "network_name": _NETWORK,
+        "student": _SANNE,
+        "verify_url": "http://localhost:8000/inschrijven/bevestigen/t6",
+    },
+    "recruitment.placement_assigned.v1": {
+        "student_id": _STUDENT,
+        "placement_id": _PLACEMENT,
+        "cohort_id": _COHORT,
+        "cohort_name": "Social Work jaar 1, 2026-2027",
+        "placement_title": "Kennismaking bij de boodschappendienst",
+        "organisation_id": "5b7c1a52-0000-4000-8000-000000000002",
+        "organisation_name": "Humanitas Enkhuizen",
+        "network_name": _NETWORK,
+        "choice": 1,
+        "student": _SANNE,
+        "organisation": _ANNE,
+        "student_url": "http://localhost:8000/student",
+        "organisation_url": "http://localhost:8000/portaal/stages",
+    },
+    "recruitment.placement_confirmed.v1": {
+        "student_id": _STUDENT,
+        "placement_id": _PLACEMENT,
+        "cohort_id": _COHORT,
+        "partner_id": _PARTNER,
+        "organisation_id": "5b7c1a52-0000-4000-8000-000000000002",
+        "organisation_name": "Humanitas Enkhuizen",
+        "placement_title": "Kennismaking bij de boodschappendienst",
+        "network_name": _NETWORK,
+        "required_hours": 40,
+        "student": _SANNE,
+        "student_url": "http://localhost:8000/student",
+    },
+    "recruitment.placement_signed_off.v1": {
+        "student_id": _STUDENT,
+        "placement_id": _PLACEMENT,
+        "cohort_id": _COHORT,
+        "partner_id": _PARTNER,
+        "organisation_name": "Humanitas Enkhuizen",
+        "placement_title": "Kennismaking bij de boodschappendienst",
+        "network_name": _NETWORK,
+        "hours": 41.5,
+        "student": _SANNE,
+        "statement_url": "http://localhost:8000/student/verklaring",
     },
 }

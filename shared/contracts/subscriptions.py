@@ -22,6 +22,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "recruitment.alert_requested.v1": ("notifications",),
     "recruitment.alert_due.v1": ("notifications",),
     "recruitment.login_link_requested.v1": ("notifications",),
+    "recruitment.student_registered.v1": ("notifications",),
+    "recruitment.placement_assigned.v1": ("notifications",),
+    # Appreciation will issue passes to confirmed students where the network's policy says so.
+    "recruitment.placement_confirmed.v1": ("notifications",),
+    "recruitment.placement_signed_off.v1": ("notifications",),
 }
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from flask_smorest import Api, abort
 
-from services.recruitment.api import alerts, registry, responses, vacancies
+from services.recruitment.api import alerts, education, registry, responses, vacancies
 from services.recruitment.api.common import PREFIX
 from services.recruitment.domain import DomainError, InvalidTransition, NotAllowed
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
 from services.recruitment.usecases.responses import VacancyNotOpen
+from services.recruitment.usecases.students import AlreadyAllocated, RegistrationClosed
 from shared.web.errors import error_body
 
 STATUS_FOR = {
@@ -19,12 +20,14 @@ STATUS_FOR = {
     InvalidTransition: 409,
     Conflict: 409,
     VacancyNotOpen: 409,
+    RegistrationClosed: 409,
+    AlreadyAllocated: 409,
     UnknownReference: 422,
 }
 
 
 def register_api(app: Flask, api: Api) -> None:
-    for module in (registry, vacancies, responses, alerts):
+    for module in (registry, vacancies, responses, alerts, education):
         for blueprint in module.BLUEPRINTS:
             api.register_blueprint(blueprint)
 

@@ -1,4 +1,5 @@
-"""Recruitment's tables: the network registry, joint vacancies, responses, alerts, and its plumbing."""
+"""Recruitment's tables: the network registry, joint vacancies, responses, alerts, and its plumbing.
+Student placements live in `placements.py`; every table shares the one `Base` of `base.py`."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.recruitment.models.base import Base
 from shared.auth import ApiTokenMixin
-from shared.db import UTCDateTime, make_base, new_id, utcnow
+from shared.db import UTCDateTime, new_id, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
 from shared.service import Tables
 from shared.tenancy import NetworkScoped
-
-Base = make_base()
 
 
 class Network(Base):
@@ -79,14 +79,19 @@ class Organisation(NetworkScoped, Base):
 
 
 class EducationPartner(NetworkScoped, Base):
-    """A study programme whose students volunteer through the network."""
+    """A study programme whose students volunteer through the network, under an agreement."""
 
     __tablename__ = "education_partners"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     institution: Mapped[str] = mapped_column(String(200))
     programme: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     contact_email: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
+    agreement_starts: Mapped[date | None] = mapped_column(Date, nullable=True)
+    agreement_ends: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow, nullable=True)
 
 
 class Vacancy(NetworkScoped, Base):
@@ -231,5 +236,16 @@ class InboxEntry(InboxMixin, Base):
 class DeadLetter(DeadLetterMixin, Base):
     pass
 
+
+# Imported for its tables' sake: one metadata holds all of recruitment.
+from services.recruitment.models.placements import (  # noqa: E402, F401
+    Cohort,
+    HoursEntry,
+    MeetSession,
+    MeetSignup,
+    Placement,
+    Student,
+    StudentPreference,
+)
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

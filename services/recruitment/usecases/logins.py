@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from services.recruitment import domain
 from services.recruitment.links import LOGIN_MINUTES, Links
-from services.recruitment.models import Network, Organisation, UsedLoginLink
+from services.recruitment.models import EducationPartner, Network, Organisation, Student, UsedLoginLink
 from services.recruitment.usecases.common import outbox
 from shared.auth import Principal, Role
 
@@ -40,6 +40,23 @@ def _identities(session: Session, network: Network, email: str) -> list[tuple[st
     for member in members:
         identity = {"role": Role.ORGANISATION, "network_id": network.id, "organisation_id": member.id}
         found.append((member.name, identity, member.contact_name, member.contact_email))
+    partners = session.scalars(
+        select(EducationPartner).where(
+            EducationPartner.network_id == network.id, func.lower(EducationPartner.contact_email) == email
+        )
+    )
+    for partner in partners:
+        identity = {"role": Role.EDUCATION_PARTNER, "network_id": network.id, "partner_id": partner.id}
+        label = f"{partner.institution}, {partner.programme}"
+        found.append((label, identity, partner.contact_name or label, partner.contact_email))
+    registrations = session.scalars(
+        select(Student).where(
+            Student.network_id == network.id, Student.email == email, Student.verified_at.is_not(None)
+        )
+    )
+    for student in registrations:
+        identity = {"role": Role.STUDENT, "network_id": network.id, "person_id": student.id}
+        found.append((student.cohort.name, identity, student.name, student.email))
     return found
 
 
@@ -74,7 +91,11 @@ def redeem_login(session: Session, payload: dict) -> Principal:
     except IntegrityError:
         raise LinkAlreadyUsed("this login link has been used already") from None
     return Principal(
-        role=payload["role"], network_id=payload["network_id"], organisation_id=payload.get("organisation_id")
+        role=payload["role"],
+        network_id=payload["network_id"],
+        organisation_id=payload.get("organisation_id"),
+        partner_id=payload.get("partner_id"),
+        person_id=payload.get("person_id"),
     )
 
 

@@ -23,6 +23,8 @@ from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
 
 pages = Blueprint("portal", __name__)
+# Where a login lands, per role.
+HOME = {Role.STUDENT: "student_pages.home", Role.EDUCATION_PARTNER: "placement_pages.partner_home"}
 
 
 @pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])
@@ -56,7 +58,7 @@ def redeem(token: str):
     except logins.LinkAlreadyUsed:
         return render_template("recruitment/login_failed.html"), 410
     log_in(principal)
-    return redirect(url_for("portal.portal"), code=303)
+    return redirect(url_for(HOME.get(principal.role, "portal.portal")), code=303)
 
 
 @pages.post("/uitloggen")

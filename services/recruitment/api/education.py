@@ -1,0 +1,368 @@
+"""API of student placements: education partners, cohorts and their registration links, placements,
+CSV pre-registration, allocation, confirmation, hours and sign-off, and the partner's export."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.recruitment import domain
+from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
+from services.recruitment.education_schemas import (
+    AdjustInputSchema,
+    AllocateInputSchema,
+    AllocationReportSchema,
+    CohortInputSchema,
+    CohortSchema,
+    HoursSchema,
+    ImportReportSchema,
+    MeetSessionInputSchema,
+    MeetSessionSchema,
+    PartnerCreatedSchema,
+    PartnerInputSchema,
+    PartnerSchema,
+    PlacementInputSchema,
+    PlacementPatchSchema,
+    PlacementSchema,
+    PublishedSchema,
+    RegistrationInputSchema,
+    RegistrationReceiptSchema,
+    RegistrationStateSchema,
+    ReviewInputSchema,
+    StudentProgressSchema,
+    StudentSchema,
+)
+from services.recruitment.exports import csv_response
+from services.recruitment.usecases import allocations, education, students
+from shared.auth import Role, current_principal, require_role
+from shared.db import utcnow
+
+education_api = Blueprint(
+    "education",
+    __name__,
+    url_prefix=PREFIX,
+    description="Education partners, cohorts, student registration, allocation, hours and sign-off.",
+)
+BLUEPRINTS = (education_api,)
+PARTNER = (Role.COORDINATOR, Role.EDUCATION_PARTNER)
+MEMBER = (Role.ORGANISATION, Role.COORDINATOR)
+
+
+def cohort_out(cohort) -> dict:
+    """A cohort as its partner and the coordinator see it, with the link to hand to students."""
+    return {
+        **{c: getattr(cohort, c) for c in CohortSchema().fields if hasattr(cohort, c)},
+        "registration_open": domain.registration_closed_reason(cohort, utcnow()) is None,
+        "registration_url": links().registration_page(cohort.registration_token),
+    }
+
+
+@education_api.route("/education-partners")
+class Partners(MethodView):
+    @require_role(Role.COORDINATOR)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, PartnerSchema(many=True))
+    def get(self):
+        """The network's education partners. The coordinator only."""
+        with unit_of_work() as session:
+            return education.partners(session)
+
+    @require_role(Role.COORDINATOR)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(PartnerInputSchema)
+    @education_api.response(201, PartnerCreatedSchema)
+    def post(self, data):
+        """Record an agreement with a study programme; returns the partner's API token (once)."""
+        with unit_of_work() as session:
+            created = education.add_partner(session, current_principal().network_id, data)
+            return {"partner": created.record, "token": created.token}
+
+
+@education_api.route("/cohorts")
+class Cohorts(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, CohortSchema(many=True))
+    def get(self):
+        """Cohorts: a partner sees its own, the coordinator all of the network's."""
+        with unit_of_work() as session:
+            return [cohort_out(c) for c in education.cohorts(session, current_principal())]
+
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(CohortInputSchema)
+    @education_api.response(201, CohortSchema)
+    def post(self, data):
+        """Open a cohort with a registration window; it gets an unguessable link and a short code."""
+        with unit_of_work() as session:
+            return cohort_out(education.create_cohort(session, current_principal(), data))
+
+
+@education_api.route("/cohorts/<cohort_id>")
+class CohortById(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, CohortSchema)
+    def get(self, cohort_id):
+        with unit_of_work() as session:
+            return cohort_out(education.cohort_for(session, current_principal(), cohort_id))
+
+
+@education_api.route("/cohorts/<cohort_id>/link")
+class CohortLink(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, CohortSchema)
+    def post(self, cohort_id):
+        """Rotate the registration link and code: the old ones stop working at once."""
+        with unit_of_work() as session:
+            return cohort_out(education.rotate_link(session, current_principal(), cohort_id))
+
+
+@education_api.route("/cohorts/<cohort_id>/registration")
+class CohortRegistration(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(RegistrationStateSchema)
+    @education_api.response(200, CohortSchema)
+    def put(self, data, cohort_id):
+        """Close registration early (or open it again within its window)."""
+        with unit_of_work() as session:
+            cohort = education.set_registration(session, current_principal(), cohort_id, data["open"])
+            return cohort_out(cohort)
+
+
+@education_api.route("/cohorts/<cohort_id>/placements")
+class CohortPlacements(MethodView):
+    @require_role(*PARTNER, Role.ORGANISATION)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, PlacementSchema(many=True))
+    def get(self, cohort_id):
+        with unit_of_work() as session:
+            education.cohort_for(session, current_principal(), cohort_id)
+            return education.placements_of_cohort(session, cohort_id)
+
+    @require_role(*MEMBER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(PlacementInputSchema)
+    @education_api.response(201, PlacementSchema)
+    def post(self, data, cohort_id):
+        """Offer a placement to the cohort's students (organisations for themselves)."""
+        with unit_of_work() as session:
+            return education.offer_placement(session, current_principal(), cohort_id, data)
+
+
+@education_api.route("/placements/<placement_id>")
+class PlacementById(MethodView):
+    @require_role(*MEMBER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(PlacementPatchSchema(partial=True))
+    @education_api.response(200, PlacementSchema)
+    def patch(self, changes, placement_id):
+        """Change your placement; the capacity cannot drop below the students already holding it."""
+        with unit_of_work() as session:
+            return education.update_placement(session, current_principal(), placement_id, changes)
+
+
+@education_api.route("/cohorts/<cohort_id>/meet-sessions")
+class MeetSessions(MethodView):
+    @require_role(*PARTNER, Role.ORGANISATION)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, MeetSessionSchema(many=True))
+    def get(self, cohort_id):
+        with unit_of_work() as session:
+            education.cohort_for(session, current_principal(), cohort_id)
+            return education.meet_sessions(session, cohort_id)
+
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(MeetSessionInputSchema)
+    @education_api.response(201, MeetSessionSchema)
+    def post(self, data, cohort_id):
+        """Add a meet-and-greet time slot; students sign up for it on their page."""
+        with unit_of_work() as session:
+            return education.add_meet_session(session, current_principal(), cohort_id, data)
+
+
+@education_api.route("/registration/<link>")
+class Registration(MethodView):
+    @education_api.arguments(RegistrationInputSchema)
+    @education_api.response(201, RegistrationReceiptSchema)
+    def post(self, data, link):
+        """Register through a cohort's link or short code. Anyone with the link may call this; the
+        student confirms their address through the e-mail that follows."""
+        data.pop("consent")
+        with kit().db.transaction() as session:
+            cohort = education.cohort_by_link(session, link)
+        with kit().db.transaction(network_id=cohort.network_id) as session:
+            cohort = education.cohort_by_link(session, link)
+            student = students.register(session, cohort, data, links())
+            return {
+                "id": student.id,
+                "status": student.status,
+                "message": "Check your e-mail to confirm your address.",
+            }
+
+
+@education_api.route("/cohorts/<cohort_id>/students")
+class CohortStudents(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, StudentSchema(many=True))
+    def get(self, cohort_id):
+        """The cohort's students with the allocation's proposal and their status."""
+        with unit_of_work() as session:
+            education.cohort_for(session, current_principal(), cohort_id)
+            return allocations.proposal(session, cohort_id)
+
+
+@education_api.route("/cohorts/<cohort_id>/students/import")
+class CohortImport(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(
+        security=SECURED,
+        requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True},
+    )
+    @education_api.response(200, ImportReportSchema)
+    def post(self, cohort_id):
+        """Pre-register students from CSV (columns name, email, student_number; optional phone,
+        language). Each row is reported; importing the same file again changes nothing."""
+        text = request.get_data(as_text=True)
+        _, rows = students.read_rows(text)
+        with unit_of_work() as session:
+            report = students.import_students(session, current_principal(), cohort_id, rows)
+        return {"summary": report.summary, "rows": report.rows}
+
+
+@education_api.route("/students")
+class PartnerStudents(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, StudentProgressSchema(many=True))
+    def get(self):
+        """Your students' progress: status, placement, hours. A partner sees only its own students."""
+        with unit_of_work() as session:
+            return education.students_of(session, current_principal(), request.args.get("cohort"))
+
+
+@education_api.route("/students.csv")
+class PartnerStudentsCsv(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    def get(self):
+        """The same as a CSV file for study credits (`;` separated, UTF-8 with BOM for Excel)."""
+        with unit_of_work() as session:
+            rows = StudentProgressSchema(many=True).dump(
+                education.students_of(session, current_principal(), request.args.get("cohort"))
+            )
+        return csv_response(rows, "studenten.csv")
+
+
+@education_api.route("/cohorts/<cohort_id>/allocation")
+class Allocation(MethodView):
+    @require_role(Role.COORDINATOR)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(AllocateInputSchema)
+    @education_api.response(200, AllocationReportSchema)
+    def post(self, data, cohort_id):
+        """Propose an allocation (student-proposing deferred acceptance, seeded tie-breaking). Nothing
+        is announced until you publish; run again, or adjust by hand, as often as you like."""
+        with unit_of_work() as session:
+            report = allocations.run(session, current_principal(), cohort_id, data["seed"])
+            return {**report.__dict__, "choices": {str(k): v for k, v in report.choices.items()}}
+
+
+@education_api.route("/cohorts/<cohort_id>/allocation/adjust")
+class AllocationAdjust(MethodView):
+    @require_role(Role.COORDINATOR)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(AdjustInputSchema)
+    @education_api.response(200, StudentSchema)
+    def post(self, data, cohort_id):
+        """Move one student to another placement (or out, with null) before publishing."""
+        with unit_of_work() as session:
+            return allocations.adjust(
+                session, current_principal(), cohort_id, data["student_id"], data["placement_id"]
+            )
+
+
+@education_api.route("/cohorts/<cohort_id>/allocation/publish")
+class AllocationPublish(MethodView):
+    @require_role(Role.COORDINATOR)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, PublishedSchema)
+    def post(self, cohort_id):
+        """Make the proposal final: students and organisations are told their placement."""
+        with unit_of_work() as session:
+            return {"assigned": allocations.publish(session, current_principal(), cohort_id, links())}
+
+
+@education_api.route("/placements/students")
+class PlacedStudents(MethodView):
+    @require_role(Role.ORGANISATION)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, StudentSchema(many=True))
+    def get(self):
+        """Students assigned to your placements."""
+        with unit_of_work() as session:
+            return allocations.students_at(session, current_principal())
+
+
+def _student_step(rule: str, doc: str, action) -> None:
+    """Register POST /placements/students/<id>/<rule>: one step of a placement, by its organisation."""
+
+    def post(self, student_id):
+        with unit_of_work() as session:
+            return action(session, current_principal(), student_id)
+
+    post.__doc__ = doc
+    view = require_role(*MEMBER)(
+        education_api.doc(security=SECURED)(education_api.response(200, StudentSchema)(post))
+    )
+    education_api.route(f"/placements/students/<student_id>/{rule}")(
+        type(f"Placement_{rule.replace('-', '_')}", (MethodView,), {"post": view})
+    )
+
+
+_student_step(
+    "confirm",
+    "Confirm the student's placement with your organisation.",
+    lambda s, p, sid: allocations.confirm(s, p, sid, links()),
+)
+_student_step(
+    "decline",
+    "Decline: the student returns to the pool and is never proposed to you again.",
+    allocations.decline,
+)
+_student_step(
+    "sign-off",
+    "Sign off: every hours entry reviewed and the cohort's required hours approved.",
+    lambda s, p, sid: allocations.sign_off(s, p, sid, links()),
+)
+
+
+@education_api.route("/placements/students/<student_id>/hours")
+class StudentHours(MethodView):
+    @require_role(*MEMBER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(200, HoursSchema(many=True))
+    def get(self, student_id):
+        """The hours a student at your placement logged, with their review."""
+        with unit_of_work() as session:
+            allocations.student_at_own_placement(session, current_principal(), student_id)
+            return students.hours_of(session, student_id)
+
+
+@education_api.route("/hours/<entry_id>/review")
+class HoursReview(MethodView):
+    @require_role(*MEMBER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(ReviewInputSchema)
+    @education_api.response(200, HoursSchema)
+    def post(self, data, entry_id):
+        """Approve an hours entry as logged, or correct the number with a note."""
+        with unit_of_work() as session:
+            return allocations.review_hours(
+                session, current_principal(), entry_id, data["hours"], data["note"]
+            )

@@ -1,0 +1,257 @@
+"""HTTP schemas of the student-placement API (education partners, cohorts, allocation, hours)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from services.recruitment.domain import COHORT_KINDS
+from services.recruitment.models.placements import StudentStatus
+from shared.web.schemas import BaseSchema
+
+NAME = validate.Length(min=1, max=200)
+LANGUAGE = validate.OneOf(["nl", "en"])
+
+
+class PartnerInputSchema(BaseSchema):
+    institution = fields.String(required=True, validate=NAME)
+    programme = fields.String(required=True, validate=NAME)
+    contact_name = fields.String(required=True, validate=NAME)
+    contact_email = fields.Email(required=True)
+    language = fields.String(load_default="nl", validate=LANGUAGE)
+    agreement_starts = fields.Date(load_default=None, allow_none=True)
+    agreement_ends = fields.Date(load_default=None, allow_none=True)
+
+
+class PartnerSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    institution = fields.String(dump_only=True)
+    programme = fields.String(dump_only=True)
+    contact_name = fields.String(dump_only=True)
+    contact_email = fields.String(dump_only=True)
+    agreement_starts = fields.Date(dump_only=True)
+    agreement_ends = fields.Date(dump_only=True)
+
+
+class PartnerCreatedSchema(BaseSchema):
+    partner = fields.Nested(PartnerSchema, dump_only=True)
+    token = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
+
+
+class CohortInputSchema(BaseSchema):
+    partner_id = fields.String(
+        load_default=None, metadata={"description": "Coordinators name the partner; partners leave it out."}
+    )
+    name = fields.String(required=True, validate=NAME)
+    kind = fields.String(load_default="introduction", validate=validate.OneOf(COHORT_KINDS))
+    required_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=2000))
+    max_preferences = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+    opens_at = fields.AwareDateTime(required=True, default_timezone=None)
+    closes_at = fields.AwareDateTime(required=True)
+
+
+class CohortSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    partner_id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True)
+    required_hours = fields.Integer(dump_only=True)
+    max_preferences = fields.Integer(dump_only=True)
+    opens_at = fields.DateTime(dump_only=True)
+    closes_at = fields.DateTime(dump_only=True)
+    registration_open = fields.Boolean(dump_only=True)
+    registration_url = fields.String(dump_only=True)
+    short_code = fields.String(dump_only=True)
+    published_at = fields.DateTime(dump_only=True)
+
+
+class RegistrationStateSchema(BaseSchema):
+    open = fields.Boolean(required=True)
+
+
+class PlacementInputSchema(BaseSchema):
+    organisation_id = fields.String(
+        load_default=None, metadata={"description": "Coordinators name the member; members leave it out."}
+    )
+    title = fields.String(required=True, validate=NAME)
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    area = fields.String(load_default="", validate=validate.Length(max=120))
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=500))
+    hours = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2000))
+    times = fields.String(load_default="", validate=validate.Length(max=300))
+    priorities = fields.List(
+        fields.String(),
+        load_default=list,
+        validate=validate.Length(max=500),
+        metadata={"description": "Student ids the organisation would rather have, best first."},
+    )
+
+
+class PlacementPatchSchema(PlacementInputSchema):
+    """Use with partial=True."""
+
+    class Meta:
+        exclude = ("organisation_id",)
+
+
+class PlacementSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    cohort_id = fields.String(dump_only=True)
+    organisation_id = fields.String(dump_only=True)
+    organisation_name = fields.Function(lambda p: p.organisation.name, dump_only=True)
+    title = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    area = fields.String(dump_only=True)
+    capacity = fields.Integer(dump_only=True)
+    hours = fields.Integer(dump_only=True)
+    times = fields.String(dump_only=True)
+
+
+class RegistrationInputSchema(BaseSchema):
+    name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True)
+    student_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    phone = fields.String(load_default="", validate=validate.Length(max=40))
+    availability = fields.String(load_default="", validate=validate.Length(max=500))
+    languages = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list)
+    language = fields.String(load_default="nl", validate=LANGUAGE)
+    preferences = fields.List(
+        fields.String(), required=True, metadata={"description": "Placement ids, favourite first."}
+    )
+    consent = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="Registration needs your consent to share these details."),
+    )
+
+
+class RegistrationReceiptSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    message = fields.String(dump_only=True)
+
+
+class StudentSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    cohort_id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    student_number = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": list(StudentStatus.ALL)})
+    placement_id = fields.String(dump_only=True)
+    proposed_placement_id = fields.String(dump_only=True)
+    choice = fields.Integer(dump_only=True)
+    unplaced_reason = fields.String(dump_only=True)
+
+
+class StudentProgressSchema(BaseSchema):
+    """A student as the education partner follows them."""
+
+    id = fields.Function(lambda row: row["student"].id, dump_only=True)
+    name = fields.Function(lambda row: row["student"].name, dump_only=True)
+    email = fields.Function(lambda row: row["student"].email, dump_only=True)
+    student_number = fields.Function(lambda row: row["student"].student_number, dump_only=True)
+    cohort = fields.Function(lambda row: row["student"].cohort.name, dump_only=True)
+    status = fields.Function(lambda row: row["student"].status, dump_only=True)
+    organisation = fields.Function(
+        lambda row: row["student"].placement.organisation.name if row["student"].placement else None,
+        dump_only=True,
+    )
+    placement = fields.Function(
+        lambda row: row["student"].placement.title if row["student"].placement else None, dump_only=True
+    )
+    logged_hours = fields.Float(dump_only=True)
+    approved_hours = fields.Float(dump_only=True)
+    signed_off_at = fields.Function(
+        lambda row: row["student"].signed_off_at.isoformat() if row["student"].signed_off_at else None,
+        dump_only=True,
+    )
+
+
+class AllocateInputSchema(BaseSchema):
+    seed = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0, max=2**31 - 1),
+        metadata={"description": "Repeat an earlier run by giving its seed; left out, a new one is drawn."},
+    )
+
+
+class UnplacedSchema(BaseSchema):
+    student_id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True)
+    explanation = fields.String(dump_only=True)
+
+
+class AllocationReportSchema(BaseSchema):
+    seed = fields.Integer(dump_only=True)
+    placed = fields.Integer(dump_only=True)
+    choices = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        dump_only=True,
+        metadata={"description": "How many students got their 1st, 2nd, … choice."},
+    )
+    unplaced = fields.List(fields.Nested(UnplacedSchema), dump_only=True)
+
+
+class AdjustInputSchema(BaseSchema):
+    student_id = fields.String(required=True)
+    placement_id = fields.String(required=True, allow_none=True)
+
+
+class PublishedSchema(BaseSchema):
+    assigned = fields.Integer(dump_only=True)
+
+
+class HoursInputSchema(BaseSchema):
+    day = fields.Date(required=True)
+    hours = fields.Float(required=True, validate=validate.Range(min=0.25, max=24))
+    activity = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class HoursSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    student_id = fields.String(dump_only=True)
+    day = fields.Date(dump_only=True)
+    hours = fields.Float(dump_only=True)
+    activity = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    approved_hours = fields.Float(dump_only=True)
+    note = fields.String(dump_only=True)
+
+
+class ReviewInputSchema(BaseSchema):
+    hours = fields.Float(
+        load_default=None,
+        validate=validate.Range(min=0, max=24),
+        metadata={"description": "Leave out to approve as logged; give a number to correct it."},
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class MeetSessionInputSchema(BaseSchema):
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    place = fields.String(required=True, validate=NAME)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+
+
+class MeetSessionSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    cohort_id = fields.String(dump_only=True)
+    starts_at = fields.DateTime(dump_only=True)
+    ends_at = fields.DateTime(dump_only=True)
+    place = fields.String(dump_only=True)
+    capacity = fields.Integer(dump_only=True)
+    taken = fields.Integer(dump_only=True)
+
+
+class ImportRowSchema(BaseSchema):
+    line = fields.Integer(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+
+
+class ImportReportSchema(BaseSchema):
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    rows = fields.List(fields.Nested(ImportRowSchema), dump_only=True)

@@ -1,0 +1,325 @@
+"""The coordinator allocates a cohort's students to placements, adjusts by hand and publishes; the
+organisation confirms or declines, approves hours and signs off."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.recruitment import allocation, domain
+from services.recruitment.links import Links
+from services.recruitment.models import Cohort, HoursEntry, Placement, Student
+from services.recruitment.models.placements import StudentStatus
+from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get, network_of, outbox
+from services.recruitment.usecases.common import recipient as organisation_recipient
+from services.recruitment.usecases.students import hours_of, student_recipient
+from shared.auth import Principal
+from shared.db import utcnow
+
+HOLDING = (StudentStatus.ASSIGNED, StudentStatus.CONFIRMED, StudentStatus.SIGNED_OFF)
+UNVERIFIED_REASON = "unverified"
+REASONS = {**allocation.REASONS, UNVERIFIED_REASON: "The student has not confirmed their e-mail address."}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the coordinator reads after a run: who got which choice, and who is unplaced and why."""
+
+    seed: int
+    placed: int
+    choices: dict[int, int]
+    unplaced: list[dict]
+
+
+def _pool(session: Session, cohort: Cohort) -> tuple[list[Student], list[Student]]:
+    """(students taking part in this run, unverified students) of the cohort."""
+    students = list(
+        session.scalars(select(Student).where(Student.cohort_id == cohort.id).order_by(Student.id))
+    )
+    in_pool = [s for s in students if s.status == StudentStatus.REGISTERED]
+    unverified = [s for s in students if s.status == StudentStatus.UNVERIFIED]
+    return in_pool, unverified
+
+
+def _free_seats(session: Session, cohort: Cohort) -> list[allocation.Placement]:
+    """Each placement with the seats not already held by a published, confirmed or signed-off student."""
+    placements = list(session.scalars(select(Placement).where(Placement.cohort_id == cohort.id)))
+    held: dict[str, int] = {}
+    for placement_id in session.scalars(
+        select(Student.placement_id).where(Student.cohort_id == cohort.id, Student.status.in_(HOLDING))
+    ):
+        held[placement_id] = held.get(placement_id, 0) + 1
+    return [
+        allocation.Placement(p.id, max(p.capacity - held.get(p.id, 0), 0), tuple(p.priorities or ()))
+        for p in placements
+    ]
+
+
+def run(session: Session, principal: Principal, cohort_id: str, seed: int | None = None) -> Report:
+    """Propose an allocation for everyone still in the pool (published places are kept).
+
+    Deferred acceptance, so the proposal is stable; the seed makes it repeatable and is stored so
+    anyone can re-run it and get the same result.
+    """
+    cohort = get(session, Cohort, cohort_id, "cohort")
+    domain.ensure_coordinator(principal, cohort.network_id)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    in_pool, unverified = _pool(session, cohort)
+    students = [
+        allocation.Student(
+            s.id,
+            tuple(p.placement_id for p in s.preferences if p.placement_id not in (s.declined_by or [])),
+        )
+        for s in in_pool
+    ]
+    result = allocation.allocate(students, _free_seats(session, cohort), seed)
+    by_id = {s.id: s for s in in_pool}
+    for student in in_pool:
+        student.proposed_placement_id = result.assignments.get(student.id)
+        student.choice = _rank(student, student.proposed_placement_id)
+        student.unplaced_reason = result.unplaced.get(student.id, "")
+    for student in unverified:
+        student.unplaced_reason = UNVERIFIED_REASON
+    report = Report(
+        seed=seed,
+        placed=len(result.assignments),
+        choices=dict(sorted(Counter(s.choice for s in in_pool if s.choice).items())),
+        unplaced=[
+            {"student_id": sid, "name": by_id[sid].name, "reason": reason, "explanation": REASONS[reason]}
+            for sid, reason in result.unplaced.items()
+        ]
+        + [
+            {
+                "student_id": s.id,
+                "name": s.name,
+                "reason": UNVERIFIED_REASON,
+                "explanation": REASONS[UNVERIFIED_REASON],
+            }
+            for s in unverified
+        ],
+    )
+    cohort.allocation_seed = seed
+    cohort.allocated_at = utcnow()
+    cohort.allocation_report = {
+        "seed": seed,
+        "placed": report.placed,
+        "choices": {str(k): v for k, v in report.choices.items()},
+        "unplaced": report.unplaced,
+    }
+    return report
+
+
+def _rank(student: Student, placement_id: str | None) -> int | None:
+    """Which choice on the student's own list this placement is (1 = favourite), None if not on it."""
+    ranks = [p.placement_id for p in student.preferences]
+    return ranks.index(placement_id) + 1 if placement_id in ranks else None
+
+
+def adjust(
+    session: Session, principal: Principal, cohort_id: str, student_id: str, placement_id: str | None
+) -> Student:
+    """The coordinator moves one student by hand (or takes them out); capacity still holds."""
+    cohort = get(session, Cohort, cohort_id, "cohort")
+    domain.ensure_coordinator(principal, cohort.network_id)
+    student = session.get(Student, student_id)
+    if student is None or student.cohort_id != cohort.id:
+        raise NotFound("no such student in this cohort")
+    if student.status != StudentStatus.REGISTERED:
+        raise Conflict("only a student still in the pool can be moved; this one is " + student.status)
+    if placement_id is not None:
+        placement = session.get(Placement, placement_id)
+        if placement is None or placement.cohort_id != cohort.id:
+            raise UnknownReference("placement_id", "not a placement of this cohort")
+        seats = {p.id: p.capacity for p in _free_seats(session, cohort)}
+        proposed = session.scalars(
+            select(Student.id).where(
+                Student.proposed_placement_id == placement_id,
+                Student.status == StudentStatus.REGISTERED,
+                Student.id != student.id,
+            )
+        ).all()
+        if len(proposed) >= seats[placement_id]:
+            raise Conflict("this placement is full; move someone else out first")
+    student.proposed_placement_id = placement_id
+    student.choice = _rank(student, placement_id)
+    student.unplaced_reason = "" if placement_id else "taken out by the coordinator"
+    return student
+
+
+def proposal(session: Session, cohort_id: str) -> list[Student]:
+    return list(
+        session.scalars(
+            select(Student).where(Student.cohort_id == cohort_id).order_by(Student.name, Student.id)
+        )
+    )
+
+
+def publish(session: Session, principal: Principal, cohort_id: str, links: Links) -> int:
+    """Turn the proposal into placements and tell every student and organisation concerned."""
+    cohort = get(session, Cohort, cohort_id, "cohort")
+    domain.ensure_coordinator(principal, cohort.network_id)
+    network = network_of(session, cohort.network_id)
+    chosen = list(
+        session.scalars(
+            select(Student).where(
+                Student.cohort_id == cohort.id,
+                Student.status == StudentStatus.REGISTERED,
+                Student.proposed_placement_id.is_not(None),
+            )
+        )
+    )
+    for student in chosen:
+        student.placement_id, student.proposed_placement_id = student.proposed_placement_id, None
+        student.status = StudentStatus.ASSIGNED
+    session.flush()
+    for student in chosen:
+        placement = session.get(Placement, student.placement_id)
+        outbox.add(
+            session,
+            "recruitment.placement_assigned.v1",
+            cohort.network_id,
+            {
+                "student_id": student.id,
+                "placement_id": placement.id,
+                "cohort_id": cohort.id,
+                "cohort_name": cohort.name,
+                "placement_title": placement.title,
+                "organisation_id": placement.organisation_id,
+                "organisation_name": placement.organisation.name,
+                "network_name": network.name,
+                "choice": student.choice,
+                "student": student_recipient(student),
+                "organisation": organisation_recipient(placement.organisation),
+                "student_url": links.url("/student"),
+                "organisation_url": links.url("/portaal/stages"),
+            },
+        )
+    cohort.published_at = utcnow()
+    return len(chosen)
+
+
+# --- the organisation's side -----------------------------------------------------------------
+
+
+def student_at_own_placement(session: Session, principal: Principal, student_id: str) -> Student:
+    student = session.get(Student, student_id)
+    if student is None or student.placement is None:
+        raise NotFound("no such student at your placements")
+    try:
+        domain.ensure_placement_owner(principal, student.placement)
+    except domain.NotAllowed:
+        raise NotFound("no such student at your placements") from None
+    return student
+
+
+def students_at(session: Session, principal: Principal) -> list[Student]:
+    """The students assigned to the caller's placements."""
+    return list(
+        session.scalars(
+            select(Student)
+            .join(Placement, Placement.id == Student.placement_id)
+            .where(Placement.organisation_id == principal.organisation_id, Student.status.in_(HOLDING))
+            .order_by(Student.name)
+        )
+    )
+
+
+def confirm(session: Session, principal: Principal, student_id: str, links: Links) -> Student:
+    student = student_at_own_placement(session, principal, student_id)
+    if student.status != StudentStatus.ASSIGNED:
+        raise domain.InvalidTransition(f"a placement that is {student.status} cannot be confirmed")
+    student.status = StudentStatus.CONFIRMED
+    placement, cohort = student.placement, student.cohort
+    outbox.add(
+        session,
+        "recruitment.placement_confirmed.v1",
+        student.network_id,
+        {
+            "student_id": student.id,
+            "placement_id": placement.id,
+            "cohort_id": cohort.id,
+            "partner_id": cohort.partner_id,
+            "organisation_id": placement.organisation_id,
+            "organisation_name": placement.organisation.name,
+            "placement_title": placement.title,
+            "network_name": network_of(session, student.network_id).name,
+            "required_hours": cohort.required_hours,
+            "student": student_recipient(student),
+            "student_url": links.url("/student"),
+        },
+    )
+    return student
+
+
+def decline(session: Session, principal: Principal, student_id: str) -> Student:
+    """The organisation cannot take this student: back to the pool, never proposed there again."""
+    student = student_at_own_placement(session, principal, student_id)
+    if student.status != StudentStatus.ASSIGNED:
+        raise domain.InvalidTransition(f"a placement that is {student.status} cannot be declined")
+    student.declined_by = [*(student.declined_by or []), student.placement_id]
+    student.placement_id = None
+    student.choice = None
+    student.status = StudentStatus.REGISTERED
+    return student
+
+
+def review_hours(
+    session: Session, principal: Principal, entry_id: str, hours: float | None, note: str = ""
+) -> HoursEntry:
+    """Approve an entry as logged, or correct its number of hours (with a note the student sees)."""
+    entry = get(session, HoursEntry, entry_id, "hours entry")
+    student = student_at_own_placement(session, principal, entry.student_id)
+    if student.status == StudentStatus.SIGNED_OFF:
+        raise domain.InvalidTransition("the placement has been signed off; its hours are final")
+    corrected = hours is not None and hours != entry.hours
+    entry.status = "corrected" if corrected else "approved"
+    entry.approved_hours = hours if corrected else None
+    entry.note = note
+    entry.reviewed_at = utcnow()
+    return entry
+
+
+def sign_off(session: Session, principal: Principal, student_id: str, links: Links) -> Student:
+    student = student_at_own_placement(session, principal, student_id)
+    if student.status != StudentStatus.CONFIRMED:
+        raise domain.InvalidTransition(f"a placement that is {student.status} cannot be signed off")
+    entries = hours_of(session, student.id)
+    if any(e.status == "logged" for e in entries):
+        raise domain.InvalidTransition("review every logged entry before signing off")
+    total = domain.counted_hours(entries)
+    if total < student.cohort.required_hours:
+        raise domain.InvalidTransition(
+            f"{total:g} of the required {student.cohort.required_hours} hours are approved"
+        )
+    # Conditional on the status, so two clicks at once sign off (and announce) once.
+    changed = session.execute(
+        update(Student)
+        .where(Student.id == student.id, Student.status == StudentStatus.CONFIRMED)
+        .values(status=StudentStatus.SIGNED_OFF, signed_off_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not changed:
+        raise domain.InvalidTransition("the placement has been signed off already")
+    placement = student.placement
+    outbox.add(
+        session,
+        "recruitment.placement_signed_off.v1",
+        student.network_id,
+        {
+            "student_id": student.id,
+            "placement_id": placement.id,
+            "cohort_id": student.cohort_id,
+            "partner_id": student.cohort.partner_id,
+            "organisation_name": placement.organisation.name,
+            "placement_title": placement.title,
+            "network_name": network_of(session, student.network_id).name,
+            "hours": total,
+            "student": student_recipient(student),
+            "statement_url": links.url("/student/verklaring"),
+        },
+    )
+    return student

@@ -1,0 +1,153 @@
+"""Pages for the two sides of a student placement: the organisation confirms, reviews hours and
+signs off (/portaal/stages); the education partner follows its students, exports them and imports
+a cohort from CSV (/onderwijs). Every action is a POST form with a CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from services.recruitment import domain
+from services.recruitment.education_schemas import StudentProgressSchema
+from services.recruitment.exports import csv_response
+from services.recruitment.usecases import allocations, education, students
+from services.recruitment.usecases.common import NotFound
+from services.recruitment.views.common import db, links
+from services.recruitment.views.forms import ActionForm, ReviewForm, UploadForm
+from shared.auth import Role, current_principal
+from shared.i18n import lazy_gettext
+
+pages = Blueprint("placement_pages", __name__)
+
+
+def _as(*roles: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if principal is None or principal.role not in roles:
+                abort(401)
+            return view(principal, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@pages.get("/portaal/stages")
+@_as(Role.ORGANISATION)
+def organisation_students(principal):
+    """Students at your placements: confirm or decline, review hours, sign off. Organisations."""
+    with db().reader(network_id=principal.network_id) as session:
+        placed = allocations.students_at(session, principal)
+        hours = {s.id: students.hours_of(session, s.id) for s in placed}
+        return render_template(
+            "recruitment/organisation_students.html",
+            placements=education.placements_of_member(session, principal),
+            students=placed,
+            hours=hours,
+            counted={sid: domain.counted_hours(entries) for sid, entries in hours.items()},
+            action=ActionForm(),
+            review=ReviewForm(formdata=None),
+        )
+
+
+STEPS = {
+    "bevestigen": lambda s, p, sid: allocations.confirm(s, p, sid, links()),
+    "afwijzen": allocations.decline,
+    "afronden": lambda s, p, sid: allocations.sign_off(s, p, sid, links()),
+}
+
+
+@pages.post("/portaal/stages/<student_id>/<step>")
+@_as(Role.ORGANISATION)
+def student_step(principal, student_id: str, step: str):
+    if step not in STEPS:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        _run(principal, lambda session: STEPS[step](session, principal, student_id))
+    return redirect(url_for("placement_pages.organisation_students"), code=303)
+
+
+@pages.post("/portaal/uren/<entry_id>")
+@_as(Role.ORGANISATION)
+def review_hours(principal, entry_id: str):
+    """Approve an hours entry, or correct the number. The organisation of the placement."""
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(lazy_gettext("Hours must be a number between 0 and 24."), "error")
+    else:
+        hours = float(form.hours.data) if form.hours.data is not None else None
+        _run(
+            principal,
+            lambda session: allocations.review_hours(
+                session, principal, entry_id, hours, form.note.data or ""
+            ),
+        )
+    return redirect(url_for("placement_pages.organisation_students"), code=303)
+
+
+def _run(principal, step: Callable) -> None:
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            step(session)
+        flash(lazy_gettext("Done."), "ok")
+    except NotFound:
+        abort(404)
+    except domain.DomainError as exc:
+        flash(lazy_gettext(str(exc)), "error")
+
+
+# --- education partners ----------------------------------------------------------------------
+
+
+@pages.get("/onderwijs")
+@_as(Role.EDUCATION_PARTNER, Role.COORDINATOR)
+def partner_home(principal):
+    """Your cohorts, their registration links, and your students' progress. Education partners
+    (their own students only) and the coordinator."""
+    with db().reader(network_id=principal.network_id) as session:
+        return render_template(
+            "recruitment/partner_home.html",
+            cohorts=education.cohorts(session, principal),
+            rows=education.students_of(session, principal),
+            registration_url=links().registration_page,
+        )
+
+
+@pages.get("/onderwijs/studenten.csv")
+@_as(Role.EDUCATION_PARTNER, Role.COORDINATOR)
+def partner_export(principal):
+    with db().reader(network_id=principal.network_id) as session:
+        rows = StudentProgressSchema(many=True).dump(education.students_of(session, principal))
+    return csv_response(rows, "studenten.csv")
+
+
+@pages.route("/onderwijs/groepen/<cohort_id>/import", methods=["GET", "POST"])
+@_as(Role.EDUCATION_PARTNER, Role.COORDINATOR)
+def partner_import(principal, cohort_id: str):
+    """Upload a CSV of the cohort's students; the page reports every row. Its partner, coordinator."""
+    form = UploadForm()
+    with db().reader(network_id=principal.network_id) as session:
+        try:
+            cohort = education.cohort_for(session, principal, cohort_id)
+        except NotFound:
+            abort(404)
+    report = None
+    if form.validate_on_submit():
+        raw = form.file.data.read(5_000_001)
+        try:
+            if len(raw) > 5_000_000:
+                raise students.BadCsv("the file is larger than 5 MB")
+            text = raw.decode("utf-8-sig")
+            _, rows = students.read_rows(text)
+            with db().transaction(network_id=principal.network_id) as session:
+                report = students.import_students(session, principal, cohort_id, rows)
+        except UnicodeDecodeError:
+            form.file.errors = [lazy_gettext("Save the file as CSV in UTF-8 and try again.")]
+        except students.BadCsv as exc:
+            form.file.errors = [lazy_gettext(str(exc))]
+    status = 422 if form.errors else 200
+    return render_template("recruitment/partner_import.html", form=form, cohort=cohort, report=report), status
