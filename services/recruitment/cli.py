@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask import Flask
 
 from services.recruitment.demo import load_demo
-from services.recruitment.usecases import registry
+from services.recruitment.models import Cohort
+from services.recruitment.usecases import registry, students
+from shared.auth import Principal, Role
 from shared.config import VAR_DIR
 
 
@@ -52,6 +55,31 @@ def register_cli(app: Flask, kit) -> None:
         with db.transaction(network_id=network.id) as session:
             created = registry.admit_organisation(session, network.id, fields)
         click.echo(f"organisation {created.record.id}\ntoken: {created.token}")
+
+    @app.cli.command("import-students")
+    @click.option("--cohort", "cohort_id", required=True, help="The cohort's id")
+    @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+    def import_students(cohort_id: str, csv_file):
+        """Pre-register a cohort's students from CSV (name, email, student_number; optional phone,
+        language). One transaction: all rows or none; importing the same file again changes nothing."""
+        with db.reader() as session:
+            cohort = session.get(Cohort, cohort_id)
+        if cohort is None:
+            raise click.ClickException("no such cohort")
+        operator = Principal(role=Role.COORDINATOR, network_id=cohort.network_id)
+        try:
+            count, rows = students.read_rows(csv_file.read())
+        except students.BadCsv as exc:
+            raise click.ClickException(str(exc)) from None
+        with (
+            click.progressbar(rows, length=count, label="Importing", file=sys.stderr) as bar,
+            db.transaction(network_id=cohort.network_id) as session,
+        ):
+            report = students.import_students(session, operator, cohort_id, bar)
+        for row in report.rows:
+            if row.outcome == "refused":
+                click.echo(f"line {row.line}: refused ({row.reason}) {row.email}")
+        click.echo(", ".join(f"{n} {outcome}" for outcome, n in report.summary.items()))
 
     @app.cli.command("demo")
     def demo():

@@ -310,3 +310,15 @@ def test_csv_import_reports_every_row_and_reimporting_changes_nothing(cohort):
         content_type="text/csv",
     )
     assert no_header.status_code == 422 and "file" in no_header.get_json()["errors"]
+
+
+def test_the_csv_import_command_shows_progress_and_the_refused_rows(cohort, tmp_path):
+    path = tmp_path / "cohort.csv"
+    path.write_text(CSV_FILE, encoding="utf-8")
+    runner = cohort.net.client.application.test_cli_runner()
+    result = runner.invoke(args=["import-students", "--cohort", cohort.id, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "line 4: refused (name is empty)" in result.output
+    assert "2 imported, 0 updated, 0 unchanged, 5 refused" in result.output
+    again = runner.invoke(args=["import-students", "--cohort", cohort.id, str(path)])
+    assert "0 imported, 0 updated, 2 unchanged, 5 refused" in again.output

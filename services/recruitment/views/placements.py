@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.recruitment import domain
 from services.recruitment.education_schemas import StudentProgressSchema
@@ -151,3 +151,65 @@ def partner_import(principal, cohort_id: str):
             form.file.errors = [lazy_gettext(str(exc))]
     status = 422 if form.errors else 200
     return render_template("recruitment/partner_import.html", form=form, cohort=cohort, report=report), status
+
+
+# --- the coordinator's allocation ------------------------------------------------------------
+
+
+@pages.get("/portaal/groepen")
+@_as(Role.COORDINATOR)
+def coordinator_cohorts(principal):
+    """Every cohort of the network, to allocate. The coordinator."""
+    with db().reader(network_id=principal.network_id) as session:
+        return render_template(
+            "recruitment/coordinator_cohorts.html",
+            cohorts=education.cohorts(session, principal),
+            registration_url=links().registration_page,
+        )
+
+
+@pages.get("/portaal/groepen/<cohort_id>")
+@_as(Role.COORDINATOR)
+def coordinator_cohort(principal, cohort_id: str):
+    """A cohort's placements and students, the last allocation's report, adjust and publish."""
+    with db().reader(network_id=principal.network_id) as session:
+        try:
+            cohort = education.cohort_for(session, principal, cohort_id)
+        except NotFound:
+            abort(404)
+        placements = education.placements_of_cohort(session, cohort.id)
+        return render_template(
+            "recruitment/coordinator_cohort.html",
+            cohort=cohort,
+            placements=placements,
+            by_id={p.id: p for p in placements},
+            students=allocations.proposal(session, cohort.id),
+            report=cohort.allocation_report,
+            reasons=allocations.REASONS,
+            action=ActionForm(),
+        )
+
+
+@pages.post("/portaal/groepen/<cohort_id>/<step>")
+@_as(Role.COORDINATOR)
+def coordinator_step(principal, cohort_id: str, step: str):
+    """Run the allocation, move one student, or publish. The coordinator."""
+    if step not in ("verdelen", "verplaatsen", "publiceren") or not ActionForm().validate_on_submit():
+        abort(404 if step not in ("verdelen", "verplaatsen", "publiceren") else 400)
+    form = request.form
+    if step == "verdelen":
+        seed = form.get("seed", "").strip()
+        if seed and not (seed.isdigit() and int(seed) < 2**31):
+            flash(lazy_gettext("The seed must be a whole number."), "error")
+            return redirect(url_for("placement_pages.coordinator_cohort", cohort_id=cohort_id), code=303)
+        _run(
+            principal,
+            lambda session: allocations.run(session, principal, cohort_id, int(seed) if seed else None),
+        )
+    elif step == "verplaatsen":
+        target = form.get("placement_id") or None
+        student_id = form.get("student_id", "")
+        _run(principal, lambda session: allocations.adjust(session, principal, cohort_id, student_id, target))
+    else:
+        _run(principal, lambda session: allocations.publish(session, principal, cohort_id, links()))
+    return redirect(url_for("placement_pages.coordinator_cohort", cohort_id=cohort_id), code=303)
