@@ -30,7 +30,8 @@ class Cohort(NetworkScoped, Base):
     short_code: Mapped[str] = mapped_column(String(16), unique=True)
     registration_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     allocation_seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    allocation_report: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Deferred: it lists every unplaced student, and a cohort is loaded alongside each of its students.
+    allocation_report: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
     allocated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -8,11 +8,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from services.recruitment import allocation, domain
 from services.recruitment.links import Links
-from services.recruitment.models import Cohort, HoursEntry, Placement, Student
+from services.recruitment.models import Cohort, HoursEntry, Placement, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get, network_of, outbox
 from services.recruitment.usecases.common import recipient as organisation_recipient
@@ -38,11 +38,31 @@ class Report:
 def _pool(session: Session, cohort: Cohort) -> tuple[list[Student], list[Student]]:
     """(students taking part in this run, unverified students) of the cohort."""
     students = list(
-        session.scalars(select(Student).where(Student.cohort_id == cohort.id).order_by(Student.id))
+        session.scalars(
+            select(Student)
+            .where(Student.cohort_id == cohort.id)
+            .order_by(Student.id)
+            # The cohort is known already; joining it again per student costs more than the allocation.
+            .options(lazyload(Student.cohort), lazyload(Student.placement), lazyload(Student.preferences))
+        )
     )
     in_pool = [s for s in students if s.status == StudentStatus.REGISTERED]
     unverified = [s for s in students if s.status == StudentStatus.UNVERIFIED]
     return in_pool, unverified
+
+
+def _ranked_lists(session: Session, cohort: Cohort) -> dict[str, list[str]]:
+    """Every student's ranked placement ids, read as plain rows (thousands of ORM objects are slow)."""
+    ranked: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(StudentPreference.student_id, StudentPreference.placement_id)
+        .join(Student, Student.id == StudentPreference.student_id)
+        .where(Student.cohort_id == cohort.id)
+        .order_by(StudentPreference.student_id, StudentPreference.rank)
+    )
+    for student_id, placement_id in rows:
+        ranked.setdefault(student_id, []).append(placement_id)
+    return ranked
 
 
 def _free_seats(session: Session, cohort: Cohort) -> list[allocation.Placement]:
@@ -69,18 +89,16 @@ def run(session: Session, principal: Principal, cohort_id: str, seed: int | None
     domain.ensure_coordinator(principal, cohort.network_id)
     seed = secrets.randbelow(2**31) if seed is None else seed
     in_pool, unverified = _pool(session, cohort)
+    ranked = _ranked_lists(session, cohort)
     students = [
-        allocation.Student(
-            s.id,
-            tuple(p.placement_id for p in s.preferences if p.placement_id not in (s.declined_by or [])),
-        )
+        allocation.Student(s.id, tuple(p for p in ranked.get(s.id, []) if p not in (s.declined_by or [])))
         for s in in_pool
     ]
     result = allocation.allocate(students, _free_seats(session, cohort), seed)
     by_id = {s.id: s for s in in_pool}
     for student in in_pool:
         student.proposed_placement_id = result.assignments.get(student.id)
-        student.choice = _rank(student, student.proposed_placement_id)
+        student.choice = _position(ranked.get(student.id, []), student.proposed_placement_id)
         student.unplaced_reason = result.unplaced.get(student.id, "")
     for student in unverified:
         student.unplaced_reason = UNVERIFIED_REASON
@@ -113,10 +131,9 @@ def run(session: Session, principal: Principal, cohort_id: str, seed: int | None
     return report
 
 
-def _rank(student: Student, placement_id: str | None) -> int | None:
+def _position(ranked: list[str], placement_id: str | None) -> int | None:
     """Which choice on the student's own list this placement is (1 = favourite), None if not on it."""
-    ranks = [p.placement_id for p in student.preferences]
-    return ranks.index(placement_id) + 1 if placement_id in ranks else None
+    return ranked.index(placement_id) + 1 if placement_id in ranked else None
 
 
 def adjust(
@@ -145,7 +162,7 @@ def adjust(
         if len(proposed) >= seats[placement_id]:
             raise Conflict("this placement is full; move someone else out first")
     student.proposed_placement_id = placement_id
-    student.choice = _rank(student, placement_id)
+    student.choice = _position([p.placement_id for p in student.preferences], placement_id)
     student.unplaced_reason = "" if placement_id else "taken out by the coordinator"
     return student
 
