@@ -1,4 +1,4 @@
-"""Allocation of a cohort: 5,000 students × 400 placements × 5 ranked preferences, allocated by the
+"""Allocation of a cohort: 5,000 students, 400 placements and 5 ranked preferences, allocated by the
 coordinator's use case and stored, beside the bare algorithm in memory (the baseline); and the CSV
 import of the same 5,000 students, beside a bulk INSERT of the same rows. SQLite, and PostgreSQL
 when KNOOP_BENCH_POSTGRES_URL names a role that may create databases.
@@ -39,7 +39,7 @@ TARGET_SECONDS = 2.0
 
 
 def generate(app, n_students: int, n_placements: int, prefs: int) -> tuple[str, str]:
-    """A cohort with placements (capacity 1–25) and verified students whose preferences favour
+    """A cohort with placements (capacity 1 to 25) and verified students whose preferences favour
     some placements far more than others, as real students do."""
     net = network_with_members(app)
     cohort = partner_with_cohort(net)
@@ -139,9 +139,7 @@ def measure(kind: str, url: str, n_students: int, n_placements: int, prefs: int)
         runs.append(time.perf_counter() - started)
     bare = min(bare_algorithm(db, cohort_id, seed) for seed in (1, 2, 3))
     with db.reader() as session:
-        stored = session.scalar(
-            select(Student.id).where(Student.proposed_placement_id.is_not(None)).limit(1)
-        )
+        stored = session.scalar(select(Student.id).where(Student.proposed_placement_id.is_not(None)).limit(1))
     assert stored is not None
 
     csv_seconds, bulk_seconds, summary = import_vs_bulk(db, network_id, coordinator, n_students)
@@ -214,7 +212,8 @@ def main() -> None:
             print("PostgreSQL skipped: set KNOOP_BENCH_POSTGRES_URL to include it")
             continue
         runs.append(measure(kind, url, n_students, n_placements, prefs))
-    print(f"{'database':<12}{'alloc+store':>12}{'bare':>8}{'ratio':>7}{'placed':>8}{'csv import':>12}{'bulk':>8}")
+    header = ("database", "alloc+store", "bare", "ratio", "placed", "csv import", "bulk")
+    print("{:<12}{:>12}{:>8}{:>7}{:>8}{:>12}{:>8}".format(*header))
     for r in runs:
         print(
             f"{r['database']:<12}{r['allocate_and_store_s']:>11.3f}s{r['bare_algorithm_s']:>7.3f}s"

@@ -77,7 +77,9 @@ def procfile_entries() -> list[tuple[str, str]]:
 
 def print_urls(port: str) -> None:
     demo = VAR_DIR / "demo.json"
-    token = json.loads(demo.read_text())["coordinator_token"] if demo.exists() else "?"
+    summary = json.loads(demo.read_text()) if demo.exists() else {}
+    token = summary.get("coordinator_token", "?")
+    code = summary.get("registration_code", "?")
     print(
         f"""
   Knoop is starting. Open:
@@ -86,6 +88,7 @@ def print_urls(port: str) -> None:
                         http://localhost:{port}/api/appreciation/docs
                         http://localhost:{port}/api/notifications/docs
     health              http://localhost:{port}/api/recruitment/healthz
+    student registration http://localhost:{port}/inschrijven   (code {code})
     mail inbox (sink)   http://localhost:8025/
   Demo coordinator token: {token}   (all demo tokens: var/demo.json)
   Ctrl-C stops everything.

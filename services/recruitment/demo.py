@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from services.recruitment.links import Links
 from services.recruitment.models import Network
-from services.recruitment.usecases import registry, vacancies
+from services.recruitment.usecases import education, registry, vacancies
 from shared.auth import Principal, Role
-from shared.db import Database
+from shared.db import Database, utcnow
 
 NETWORK = {
     "name": "Netwerk Vrijwilligerszorg Enkhuizen",
@@ -137,8 +139,16 @@ VACANCIES = [
 EDUCATION_PARTNER = {
     "institution": "Hogeschool Inholland",
     "programme": "Social Work",
+    "contact_name": "Mira Jansen",
     "contact_email": "stages@example.org",
 }
+
+# (member index, title, capacity, area, times)
+PLACEMENTS = [
+    (0, "Kennismaking: op huisbezoek bij een oudere", 4, "Binnenstad", "dinsdag- of donderdagmiddag"),
+    (1, "Kennismaking: een uitstapje begeleiden", 6, "Oost", "een zaterdag per maand"),
+    (2, "Kennismaking: meelopen in de palliatieve zorg", 2, "West", "in overleg"),
+]
 
 
 def load_demo(db: Database, links: Links) -> dict | None:
@@ -155,8 +165,8 @@ def load_demo(db: Database, links: Links) -> dict | None:
             created = registry.admit_organisation(session, network_id, dict(fields))
             tokens[fields["name"]] = created.token
             members.append(created.record.id)
-        registry.add_education_partner(session, network_id, dict(EDUCATION_PARTNER))
     coordinator = Principal(Role.COORDINATOR, network_id)
+    partner_token, cohort = _open_cohort(db, network_id, members, coordinator)
     for drafter, partners, fields in VACANCIES:
         _publish_jointly(db, network_id, members, drafter, partners, fields, coordinator, links)
     return {
@@ -164,6 +174,9 @@ def load_demo(db: Database, links: Links) -> dict | None:
         "network_slug": NETWORK["slug"],
         "coordinator_token": network.token,
         "organisation_tokens": tokens,
+        "education_partner_token": partner_token,
+        "registration_url": links.registration_page(cohort.registration_token),
+        "registration_code": cohort.short_code,
     }
 
 
@@ -178,3 +191,29 @@ def _publish_jointly(db, network_id, members, drafter, partners, fields, coordin
             )
         vacancies.submit(session, actor, vacancy.id, links)
         vacancies.approve(session, coordinator, vacancy.id, links)
+
+
+def _open_cohort(db, network_id, members, coordinator):
+    """The education partner, a cohort open for registration for a month, and three placements."""
+    now = utcnow()
+    with db.transaction(network_id=network_id) as session:
+        partner = education.add_partner(session, network_id, dict(EDUCATION_PARTNER))
+        cohort = education.create_cohort(
+            session,
+            coordinator,
+            {
+                "partner_id": partner.record.id,
+                "name": f"Social Work jaar 1, {now.year}-{now.year + 1}",
+                "kind": "introduction",
+                "required_hours": 40,
+                "max_preferences": 3,
+                "opens_at": now - timedelta(days=1),
+                "closes_at": now + timedelta(days=30),
+            },
+        )
+        for member, title, capacity, area, times in PLACEMENTS:
+            fields = {"organisation_id": members[member], "title": title, "capacity": capacity}
+            education.offer_placement(
+                session, coordinator, cohort.id, {**fields, "area": area, "times": times}
+            )
+    return partner.token, cohort

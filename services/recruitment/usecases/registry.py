@@ -11,7 +11,6 @@ from services.recruitment import domain
 from services.recruitment.models import (
     ActivityCategory,
     ApiToken,
-    EducationPartner,
     Network,
     Organisation,
     OrganisationActivity,
@@ -215,12 +214,6 @@ def remove_category(session: Session, key: str) -> None:
 
 def categories(session: Session) -> list[ActivityCategory]:
     return list(session.scalars(select(ActivityCategory).order_by(ActivityCategory.name)))
-
-
-def add_education_partner(session: Session, network_id: str, fields: dict) -> EducationPartner:
-    partner = EducationPartner(network_id=network_id, **fields)
-    session.add(partner)
-    return partner
 
 
 def network_by_slug(session: Session, slug: str) -> Network:
