@@ -2,9 +2,10 @@
 
 We use student-proposing deferred acceptance (Gale-Shapley) because it is both *stable* (no student
 and placement would both rather be matched to each other than to what they got, so nobody has a
-reason to arrange things behind the coordinator's back) and *strategy-proof for students* (ranking
-placements honestly is always best, so students need no tactics). Of all stable outcomes it is the
-one every student likes best.
+reason to arrange things behind the coordinator's back) and *strategy-proof for students* when
+they may rank every placement (ranking honestly is then always best; with a short list, as a cohort
+usually allows, a student may still do better by not wasting it on long shots). Of all stable
+outcomes it is the one every student likes best.
 
 Placements may carry an organisation priority (students they would like first); everything left
 undecided is settled by a single lottery drawn from the seed, so a run can be repeated and audited:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import nh3
 
@@ -199,6 +200,8 @@ def matches(
 # --- student placements ----------------------------------------------------------------------
 
 COHORT_KINDS = ("introduction", "longer")
+# Students and organisations live by Dutch days: "today" and times on pages are in this zone.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is read aloud and typed
 
 

@@ -124,9 +124,11 @@ class RegistrationInputSchema(BaseSchema):
 
 
 class RegistrationReceiptSchema(BaseSchema):
-    id = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
     message = fields.String(dump_only=True)
+
+
+class StudentFilterSchema(BaseSchema):
+    cohort = fields.String(load_default=None, metadata={"description": "Only this cohort's students"})
 
 
 class StudentSchema(BaseSchema):

@@ -37,7 +37,7 @@ def csv_response(rows: list[dict], filename: str, columns: tuple[str, ...] = STU
 def _cell(value) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
 
 
 def _is_number(text: str) -> bool:

@@ -56,15 +56,17 @@ class Cohort:
         }
         response = self.net.client.post(f"/api/recruitment/registration/{self.link}", json=body)
         assert response.status_code == 201, response.get_json()
+        [*_, event] = self.registrations(body["email"])
         client = self.verify(body["email"]) if verify else None
-        return {**response.get_json(), "email": body["email"], "client": client}
+        return {"id": event["student_id"], "email": body["email"], "client": client}
+
+    def registrations(self, email: str) -> list[dict]:
+        """The student_registered events for this address, oldest first."""
+        app = self.net.client.application
+        return [e for e in events(app, "recruitment.student_registered.v1") if e["student"]["email"] == email]
 
     def verification_link(self, email: str) -> str:
-        [*_, event] = [
-            e
-            for e in events(self.net.client.application, "recruitment.student_registered.v1")
-            if e["student"]["email"] == email
-        ]
+        [*_, event] = self.registrations(email)
         return urlparse(event["verify_url"]).path
 
     def verify(self, email: str, client=None):

@@ -30,6 +30,7 @@ from services.recruitment.education_schemas import (
     RegistrationReceiptSchema,
     RegistrationStateSchema,
     ReviewInputSchema,
+    StudentFilterSchema,
     StudentProgressSchema,
     StudentSchema,
 )
@@ -197,12 +198,9 @@ class Registration(MethodView):
             cohort = education.cohort_by_link(session, link)
         with kit().db.transaction(network_id=cohort.network_id) as session:
             cohort = education.cohort_by_link(session, link)
-            student = students.register(session, cohort, data, links())
-            return {
-                "id": student.id,
-                "status": student.status,
-                "message": "Check your e-mail to confirm your address.",
-            }
+            students.register(session, cohort, data, links())
+        # The same answer whether the address was registered before or not.
+        return {"message": "Check your e-mail to confirm your address."}
 
 
 @education_api.route("/cohorts/<cohort_id>/students")
@@ -228,7 +226,10 @@ class CohortImport(MethodView):
     def post(self, cohort_id):
         """Pre-register students from CSV (columns name, email, student_number; optional phone,
         language). Each row is reported; importing the same file again changes nothing."""
-        text = request.get_data(as_text=True)
+        try:
+            text = request.get_data().decode("utf-8-sig")  # Excel writes a byte-order mark
+        except UnicodeDecodeError:
+            raise students.BadCsv("save the file as CSV in UTF-8 and try again") from None
         _, rows = students.read_rows(text)
         with unit_of_work() as session:
             report = students.import_students(session, current_principal(), cohort_id, rows)
@@ -239,22 +240,24 @@ class CohortImport(MethodView):
 class PartnerStudents(MethodView):
     @require_role(*PARTNER)
     @education_api.doc(security=SECURED)
+    @education_api.arguments(StudentFilterSchema, location="query")
     @education_api.response(200, StudentProgressSchema(many=True))
-    def get(self):
+    def get(self, args):
         """Your students' progress: status, placement, hours. A partner sees only its own students."""
         with unit_of_work() as session:
-            return education.students_of(session, current_principal(), request.args.get("cohort"))
+            return education.students_of(session, current_principal(), args.get("cohort"))
 
 
 @education_api.route("/students.csv")
 class PartnerStudentsCsv(MethodView):
     @require_role(*PARTNER)
     @education_api.doc(security=SECURED)
-    def get(self):
+    @education_api.arguments(StudentFilterSchema, location="query")
+    def get(self, args):
         """The same as a CSV file for study credits (`;` separated, UTF-8 with BOM for Excel)."""
         with unit_of_work() as session:
             rows = StudentProgressSchema(many=True).dump(
-                education.students_of(session, current_principal(), request.args.get("cohort"))
+                education.students_of(session, current_principal(), args.get("cohort"))
             )
         return csv_response(rows, "studenten.csv")
 

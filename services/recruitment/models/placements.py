@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
@@ -140,6 +140,7 @@ class MeetSession(NetworkScoped, Base):
     """A meet-and-greet time slot where a cohort's students meet member organisations."""
 
     __tablename__ = "meet_sessions"
+    __table_args__ = (CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_meet_sessions_seats"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     cohort_id: Mapped[str] = mapped_column(ForeignKey("cohorts.id"), index=True)

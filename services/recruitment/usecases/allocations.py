@@ -14,13 +14,21 @@ from services.recruitment import allocation, domain
 from services.recruitment.links import Links
 from services.recruitment.models import Cohort, HoursEntry, Placement, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get, network_of, outbox
+from services.recruitment.usecases.common import (
+    Conflict,
+    NotFound,
+    UnknownReference,
+    get,
+    locked,
+    network_of,
+    outbox,
+)
 from services.recruitment.usecases.common import recipient as organisation_recipient
+from services.recruitment.usecases.education import HOLDING, taken_seats
 from services.recruitment.usecases.students import hours_of, student_recipient
 from shared.auth import Principal
 from shared.db import utcnow
 
-HOLDING = (StudentStatus.ASSIGNED, StudentStatus.CONFIRMED, StudentStatus.SIGNED_OFF)
 UNVERIFIED_REASON = "unverified"
 REASONS = {**allocation.REASONS, UNVERIFIED_REASON: "The student has not confirmed their e-mail address."}
 
@@ -136,30 +144,42 @@ def _position(ranked: list[str], placement_id: str | None) -> int | None:
     return ranked.index(placement_id) + 1 if placement_id in ranked else None
 
 
+def _lock_placements(session: Session, cohort_id: str) -> dict[str, Placement]:
+    """The cohort's placements, locked until commit (in id order, so two coordinators cannot
+    deadlock): a capacity check and the moves it allows never interleave with another's. SQLite
+    runs one writer at a time, which gives the same."""
+    return {
+        p.id: p
+        for p in session.scalars(
+            select(Placement)
+            .where(Placement.cohort_id == cohort_id)
+            .order_by(Placement.id)
+            .with_for_update(of=Placement)
+        )
+    }
+
+
 def adjust(
     session: Session, principal: Principal, cohort_id: str, student_id: str, placement_id: str | None
 ) -> Student:
     """The coordinator moves one student by hand (or takes them out); capacity still holds."""
     cohort = get(session, Cohort, cohort_id, "cohort")
     domain.ensure_coordinator(principal, cohort.network_id)
+    placements = _lock_placements(session, cohort.id)
     student = session.get(Student, student_id)
     if student is None or student.cohort_id != cohort.id:
         raise NotFound("no such student in this cohort")
     if student.status != StudentStatus.REGISTERED:
         raise Conflict("only a student still in the pool can be moved; this one is " + student.status)
     if placement_id is not None:
-        placement = session.get(Placement, placement_id)
-        if placement is None or placement.cohort_id != cohort.id:
+        if placement_id not in placements:
             raise UnknownReference("placement_id", "not a placement of this cohort")
-        seats = {p.id: p.capacity for p in _free_seats(session, cohort)}
-        proposed = session.scalars(
-            select(Student.id).where(
-                Student.proposed_placement_id == placement_id,
-                Student.status == StudentStatus.REGISTERED,
-                Student.id != student.id,
-            )
-        ).all()
-        if len(proposed) >= seats[placement_id]:
+        if placement_id in (student.declined_by or []):
+            raise Conflict("this organisation declined this student before")
+        if (
+            taken_seats(session, cohort.id, except_student=student.id).get(placement_id, 0)
+            >= placements[placement_id].capacity
+        ):
             raise Conflict("this placement is full; move someone else out first")
     student.proposed_placement_id = placement_id
     student.choice = _position([p.placement_id for p in student.preferences], placement_id)
@@ -180,19 +200,33 @@ def publish(session: Session, principal: Principal, cohort_id: str, links: Links
     cohort = get(session, Cohort, cohort_id, "cohort")
     domain.ensure_coordinator(principal, cohort.network_id)
     network = network_of(session, cohort.network_id)
-    chosen = list(
-        session.scalars(
-            select(Student).where(
-                Student.cohort_id == cohort.id,
-                Student.status == StudentStatus.REGISTERED,
-                Student.proposed_placement_id.is_not(None),
-            )
+    placements = _lock_placements(session, cohort.id)
+    taken = taken_seats(session, cohort.id)
+    if over := sorted(placements[p].title for p, n in taken.items() if n > placements[p].capacity):
+        raise Conflict(f"more students than places at: {', '.join(over)}; adjust before publishing")
+    # One conditional UPDATE: a second click (or a second coordinator) finds nothing left to publish.
+    published = session.scalars(
+        update(Student)
+        .where(
+            Student.cohort_id == cohort.id,
+            Student.status == StudentStatus.REGISTERED,
+            Student.proposed_placement_id.is_not(None),
         )
-    )
-    for student in chosen:
-        student.placement_id, student.proposed_placement_id = student.proposed_placement_id, None
-        student.status = StudentStatus.ASSIGNED
-    session.flush()
+        .values(
+            status=StudentStatus.ASSIGNED,
+            placement_id=Student.proposed_placement_id,
+            proposed_placement_id=None,
+        )
+        .returning(Student.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    chosen = []
+    for start in range(0, len(published), 500):
+        chosen += session.scalars(
+            select(Student)
+            .where(Student.id.in_(published[start : start + 500]))
+            .execution_options(populate_existing=True)
+        ).all()
     for student in chosen:
         placement = session.get(Placement, student.placement_id)
         outbox.add(
@@ -222,8 +256,12 @@ def publish(session: Session, principal: Principal, cohort_id: str, links: Links
 # --- the organisation's side -----------------------------------------------------------------
 
 
-def student_at_own_placement(session: Session, principal: Principal, student_id: str) -> Student:
-    student = session.get(Student, student_id)
+def student_at_own_placement(
+    session: Session, principal: Principal, student_id: str, lock: bool = False
+) -> Student:
+    """The student if at one of the caller's placements (404 otherwise); `lock` holds the row until
+    commit, so hours logged or reviewed and a sign-off never cross."""
+    student = locked(session, Student, student_id) if lock else session.get(Student, student_id)
     if student is None or student.placement is None:
         raise NotFound("no such student at your placements")
     try:
@@ -247,9 +285,7 @@ def students_at(session: Session, principal: Principal) -> list[Student]:
 
 def confirm(session: Session, principal: Principal, student_id: str, links: Links) -> Student:
     student = student_at_own_placement(session, principal, student_id)
-    if student.status != StudentStatus.ASSIGNED:
-        raise domain.InvalidTransition(f"a placement that is {student.status} cannot be confirmed")
-    student.status = StudentStatus.CONFIRMED
+    _step_from_assigned(session, student, "confirmed", status=StudentStatus.CONFIRMED)
     placement, cohort = student.placement, student.cohort
     outbox.add(
         session,
@@ -275,13 +311,33 @@ def confirm(session: Session, principal: Principal, student_id: str, links: Link
 def decline(session: Session, principal: Principal, student_id: str) -> Student:
     """The organisation cannot take this student: back to the pool, never proposed there again."""
     student = student_at_own_placement(session, principal, student_id)
-    if student.status != StudentStatus.ASSIGNED:
-        raise domain.InvalidTransition(f"a placement that is {student.status} cannot be declined")
-    student.declined_by = [*(student.declined_by or []), student.placement_id]
-    student.placement_id = None
-    student.choice = None
-    student.status = StudentStatus.REGISTERED
+    _step_from_assigned(
+        session,
+        student,
+        "declined",
+        status=StudentStatus.REGISTERED,
+        placement_id=None,
+        choice=None,
+        declined_by=[*(student.declined_by or []), student.placement_id],
+    )
     return student
+
+
+def _step_from_assigned(session: Session, student: Student, step: str, **values) -> None:
+    """Confirm or decline exactly once: conditional on the state read, so a double click, or a
+    confirm and a decline at the same moment, cannot both happen (nor announce twice)."""
+    changed = session.execute(
+        update(Student)
+        .where(
+            Student.id == student.id,
+            Student.status == StudentStatus.ASSIGNED,
+            Student.placement_id == student.placement_id,
+        )
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not changed:
+        raise domain.InvalidTransition(f"a placement that is {student.status} cannot be {step}")
 
 
 def review_hours(
@@ -289,7 +345,7 @@ def review_hours(
 ) -> HoursEntry:
     """Approve an entry as logged, or correct its number of hours (with a note the student sees)."""
     entry = get(session, HoursEntry, entry_id, "hours entry")
-    student = student_at_own_placement(session, principal, entry.student_id)
+    student = student_at_own_placement(session, principal, entry.student_id, lock=True)
     if student.status == StudentStatus.SIGNED_OFF:
         raise domain.InvalidTransition("the placement has been signed off; its hours are final")
     corrected = hours is not None and hours != entry.hours
@@ -301,7 +357,7 @@ def review_hours(
 
 
 def sign_off(session: Session, principal: Principal, student_id: str, links: Links) -> Student:
-    student = student_at_own_placement(session, principal, student_id)
+    student = student_at_own_placement(session, principal, student_id, lock=True)
     if student.status != StudentStatus.CONFIRMED:
         raise domain.InvalidTransition(f"a placement that is {student.status} cannot be signed off")
     entries = hours_of(session, student.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.recruitment import domain
@@ -46,3 +47,14 @@ def recipient(organisation: Organisation) -> dict:
         "email": organisation.contact_email,
         "language": organisation.language,
     }
+
+
+def locked(session: Session, model, record_id: str):
+    """The record, its row locked until commit (PostgreSQL; SQLite has one writer at a time anyway).
+    `of=model` keeps the lock off the tables its eager joins bring along, where PostgreSQL refuses it."""
+    return session.scalar(
+        select(model)
+        .where(model.id == record_id)
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from services.recruitment.models import (
     Student,
 )
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get
+from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get, locked
 from services.recruitment.usecases.registry import Created, _issue_token
 from shared.auth import Principal, Role
 from shared.db import utcnow
@@ -120,6 +120,8 @@ def cohort_by_link(session: Session, token_or_code: str) -> Cohort:
     return cohort
 
 
+HOLDING = (StudentStatus.ASSIGNED, StudentStatus.CONFIRMED, StudentStatus.SIGNED_OFF)
+
 # --- placements ------------------------------------------------------------------------------
 
 
@@ -143,28 +145,36 @@ def offer_placement(session: Session, principal: Principal, cohort_id: str, fiel
 
 
 def update_placement(session: Session, principal: Principal, placement_id: str, changes: dict) -> Placement:
-    placement = get(session, Placement, placement_id, "placement")
+    placement = locked(session, Placement, placement_id)
+    if placement is None:
+        raise NotFound("no such placement")
     domain.ensure_placement_owner(principal, placement)
     if "capacity" in changes:
-        held = _held_places(session, placement.id)
+        held = taken_seats(session, placement.cohort_id).get(placement.id, 0)
         if changes["capacity"] < held:
-            raise Conflict(f"{held} students already hold this placement: capacity cannot go below that")
+            raise Conflict(
+                f"{held} students hold or are proposed this placement: capacity cannot go below that"
+            )
     for name, value in changes.items():
         setattr(placement, name, value)
     return placement
 
 
-def _held_places(session: Session, placement_id: str) -> int:
-    return len(
-        session.scalars(
-            select(Student.id).where(
-                Student.placement_id == placement_id,
-                Student.status.in_(
-                    (StudentStatus.ASSIGNED, StudentStatus.CONFIRMED, StudentStatus.SIGNED_OFF)
-                ),
-            )
-        ).all()
+def taken_seats(session: Session, cohort_id: str, except_student: str | None = None) -> dict[str, int]:
+    """Seats per placement held by published students plus those proposed to students in the pool."""
+    taken: dict[str, int] = {}
+    rows = session.execute(
+        select(Student.id, Student.status, Student.placement_id, Student.proposed_placement_id).where(
+            Student.cohort_id == cohort_id
+        )
     )
+    for student_id, status, placement_id, proposed in rows:
+        if student_id == except_student:
+            continue
+        seat = placement_id if status in HOLDING else proposed if status == StudentStatus.REGISTERED else None
+        if seat:
+            taken[seat] = taken.get(seat, 0) + 1
+    return taken
 
 
 def placements_of_cohort(session: Session, cohort_id: str) -> list[Placement]:
@@ -235,9 +245,10 @@ def sign_up_for_meeting(session: Session, student: Student, meet_id: str) -> Mee
 
 
 def cancel_meeting(session: Session, student: Student, meet_id: str) -> None:
-    signup = session.get(MeetSignup, (meet_id, student.id))
-    if signup is not None:
-        session.delete(signup)
+    removed = session.execute(
+        delete(MeetSignup).where(MeetSignup.session_id == meet_id, MeetSignup.student_id == student.id)
+    ).rowcount
+    if removed:  # two cancels at once give back one seat
         session.execute(
             update(MeetSession).where(MeetSession.id == meet_id).values(taken=MeetSession.taken - 1)
         )

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import Cohort, HoursEntry, Placement, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases.common import NotFound, UnknownReference, get, network_of, outbox
+from services.recruitment.usecases.common import NotFound, UnknownReference, locked, network_of, outbox
 from services.recruitment.usecases.education import cohort_for
 from shared.auth import Principal, Role
 from shared.db import utcnow
@@ -48,30 +49,52 @@ def _valid_preferences(session: Session, cohort: Cohort, placement_ids: list[str
     return placement_ids
 
 
-def register(session: Session, cohort: Cohort, fields: dict, links: Links) -> Student:
-    """Register (or update the registration of) a student; the e-mail asks them to confirm the address.
+def register(session: Session, cohort: Cohort, fields: dict, links: Links) -> None:
+    """Register a student; the e-mail asks them to confirm the address.
 
-    Registering again with the same address before the allocation updates the registration, so a
-    student who lost the confirmation e-mail or changed their mind is never stuck.
+    Registering again with an address already registered changes nothing yet: the changes travel
+    in the signed link of the e-mail to that address and apply when its owner opens it. So nobody
+    who knows a classmate's address can rewrite their registration, and the answer is the same
+    whether the address was known or not.
     """
     if reason := domain.registration_closed_reason(cohort, utcnow()):
         raise RegistrationClosed(reason)
-    preferences = _valid_preferences(session, cohort, fields.pop("preferences", []))
-    email = fields["email"].strip().lower()
-    student = session.scalar(select(Student).where(Student.cohort_id == cohort.id, Student.email == email))
-    if student is not None and student.status not in (StudentStatus.UNVERIFIED, StudentStatus.REGISTERED):
-        raise AlreadyAllocated("you already have a placement in this group")
-    _check_number_is_free(session, cohort, fields["student_number"], student.id if student else None)
-    if student is None:
-        student = Student(cohort_id=cohort.id, network_id=cohort.network_id)
-        session.add(student)
-    for name, value in {**fields, "email": email}.items():
-        setattr(student, name, value)
-    student.consent_at = utcnow()
-    student.preferences = [StudentPreference(rank=n, placement_id=p) for n, p in enumerate(preferences, 1)]
-    session.flush()
+    fields = {**fields, "email": fields["email"].strip().lower()}
+    fields["preferences"] = _valid_preferences(session, cohort, fields.get("preferences", []))
+    student = session.scalar(
+        select(Student).where(Student.cohort_id == cohort.id, Student.email == fields["email"])
+    )
+    if student is not None:
+        if student.status not in (StudentStatus.UNVERIFIED, StudentStatus.REGISTERED):
+            raise AlreadyAllocated("you already have a placement in this group")
+        _check_number_is_free(session, cohort, fields["student_number"], student.id)
+        _ask_to_verify(session, cohort, student, links, changes=_jsonable(fields))
+        return
+    _check_number_is_free(session, cohort, fields["student_number"], None)
+    student = Student(cohort_id=cohort.id, network_id=cohort.network_id)
+    _apply(student, fields)
+    try:
+        with session.begin_nested():
+            session.add(student)
+    except IntegrityError:  # the same address or number registered this very moment
+        raise UnknownReference(
+            "email", "this address or student number was registered a moment ago"
+        ) from None
     _ask_to_verify(session, cohort, student, links)
-    return student
+
+
+def _jsonable(fields: dict) -> dict:
+    return {k: v for k, v in fields.items() if k != "consent"}
+
+
+def _apply(student: Student, fields: dict) -> None:
+    for name, value in fields.items():
+        if name != "preferences":
+            setattr(student, name, value)
+    student.consent_at = utcnow()
+    student.preferences = [
+        StudentPreference(rank=n, placement_id=p) for n, p in enumerate(fields.get("preferences", []), 1)
+    ]
 
 
 def _check_number_is_free(session: Session, cohort: Cohort, number: str, student_id: str | None) -> None:
@@ -82,8 +105,12 @@ def _check_number_is_free(session: Session, cohort: Cohort, number: str, student
         raise UnknownReference("student_number", "another student in this group has this student number")
 
 
-def _ask_to_verify(session: Session, cohort: Cohort, student: Student, links: Links) -> None:
+def _ask_to_verify(
+    session: Session, cohort: Cohort, student: Student, links: Links, changes: dict | None = None
+) -> None:
     identity = {"role": Role.STUDENT, "network_id": cohort.network_id, "person_id": student.id}
+    if changes:
+        identity["changes"] = changes
     outbox.add(
         session,
         "recruitment.student_registered.v1",
@@ -95,7 +122,7 @@ def _ask_to_verify(session: Session, cohort: Cohort, student: Student, links: Li
             "partner_id": cohort.partner_id,
             "partner_name": f"{cohort.partner.institution}, {cohort.partner.programme}",
             "network_name": network_of(session, cohort.network_id).name,
-            "student": student_recipient(student),
+            "student": {**student_recipient(student), **({"name": changes["name"]} if changes else {})},
             "verify_url": links.registration_verification(identity),
         },
     )
@@ -105,9 +132,24 @@ def student_recipient(student: Student) -> dict:
     return {"name": student.name, "email": student.email, "language": student.language}
 
 
-def verify(session: Session, student_id: str) -> Student:
-    """The student opened the confirmation link: the address is theirs; they join the pool."""
-    student = get(session, Student, student_id, "registration")
+def verify(session: Session, student_id: str, changes: dict | None = None) -> Student:
+    """The student opened the confirmation link: the address is theirs; they join the pool. A link
+    sent for a second registration carries its changes, applied now (and checked again)."""
+    student = locked(session, Student, student_id)
+    if student is None:
+        raise NotFound("no such registration")
+    if changes:
+        if student.status not in (StudentStatus.UNVERIFIED, StudentStatus.REGISTERED):
+            raise AlreadyAllocated("you already have a placement in this group")
+        cohort = session.get(Cohort, student.cohort_id)
+        _check_number_is_free(session, cohort, changes["student_number"], student.id)
+        changes = {
+            **changes,
+            "preferences": _valid_preferences(session, cohort, changes.get("preferences", [])),
+        }
+        _apply(student, changes)
+        # A proposal made for the old preferences no longer stands.
+        student.proposed_placement_id, student.choice, student.unplaced_reason = None, None, ""
     if student.verified_at is None:
         student.verified_at = utcnow()
     if student.status == StudentStatus.UNVERIFIED:
@@ -115,21 +157,26 @@ def verify(session: Session, student_id: str) -> Student:
     return student
 
 
-def me(session: Session, principal: Principal) -> Student:
-    """The logged-in student's own registration."""
+def me(session: Session, principal: Principal, lock: bool = False) -> Student:
+    """The logged-in student's own registration (locked for a change that sign-off must not cross)."""
     if principal.role != Role.STUDENT or not principal.person_id:
         raise domain.NotAllowed("log in as a student first")
-    return get(session, Student, principal.person_id, "registration")
+    student = (
+        locked(session, Student, principal.person_id) if lock else session.get(Student, principal.person_id)
+    )
+    if student is None:
+        raise NotFound("no such registration")
+    return student
 
 
 # --- hours -----------------------------------------------------------------------------------
 
 
 def log_hours(session: Session, principal: Principal, fields: dict) -> HoursEntry:
-    student = me(session, principal)
+    student = me(session, principal, lock=True)
     if student.status not in (StudentStatus.CONFIRMED,):
         raise domain.InvalidTransition("hours can be logged once the organisation confirmed your placement")
-    if fields["day"] > utcnow().date():
+    if fields["day"] > utcnow().astimezone(domain.LOCAL_TIME).date():
         raise UnknownReference("day", "hours cannot be logged for a day in the future")
     entry = HoursEntry(student_id=student.id, network_id=student.network_id, **fields)
     session.add(entry)
@@ -181,15 +228,18 @@ class BadCsv(UnknownReference):
 def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
     """(number of data rows, iterator of (line number, row)); `;` or `,` separated, with a header."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if any(c not in header for c in IMPORT_COLUMNS):
-        raise BadCsv("the first line must name the columns name, email and student_number")
-    reader.fieldnames = header
-    rows = list(reader)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if any(c not in header for c in IMPORT_COLUMNS):
+            raise BadCsv("the first line must name the columns name, email and student_number")
+        reader.fieldnames = header
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than the csv module allows
+        raise BadCsv("the file cannot be read as CSV") from exc
     return len(rows), ((n, row) for n, row in enumerate(rows, start=2))
 
 
@@ -201,12 +251,12 @@ def _clean(row: dict) -> tuple[dict | None, str]:
         return None, "name is empty"
     if not values["student_number"]:
         return None, "student number is empty"
-    if len(values["name"]) > 200 or len(values["student_number"]) > 40:
-        return None, "name or student number is too long"
+    if len(values["name"]) > 200 or len(values["student_number"]) > 40 or len(values["phone"]) > 40:
+        return None, "name, student number or phone number is too long"
     try:
         values["email"] = validate_email(values["email"], check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        return None, f"e-mail address is not valid: {exc}"
+    except EmailNotValidError:
+        return None, "e-mail address is not valid"
     language = values.pop("language").lower() or "nl"
     if language not in ("nl", "en"):
         return None, "language must be nl or en"

@@ -27,8 +27,10 @@ def _as(*roles: str) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
             principal = current_principal()
-            if principal is None or principal.role not in roles:
+            if principal is None:
                 abort(401)
+            if principal.role not in roles:
+                abort(403)
             return view(principal, *args, **kwargs)
 
         return wrapper

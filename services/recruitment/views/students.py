@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from services.recruitment import domain, statements
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import education, logins, students
-from services.recruitment.usecases.common import NotFound, UnknownReference
+from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
 from services.recruitment.views.common import db, links
 from services.recruitment.views.forms import (
     ActionForm,
@@ -107,11 +107,13 @@ def verify(token: str):
     try:
         with db().transaction(network_id=payload["network_id"]) as session:
             logins.redeem_login(session, payload)
-            students.verify(session, payload["person_id"])
+            students.verify(session, payload["person_id"], payload.get("changes"))
     except logins.LinkAlreadyUsed:
         return render_template("recruitment/login_failed.html"), 410
     except NotFound:
         abort(404)
+    except domain.DomainError as exc:  # the changes no longer fit (allocated meanwhile, number taken)
+        return render_template("recruitment/student_verify.html", form=form, error=str(exc)), 409
     log_in(Principal(role=Role.STUDENT, network_id=payload["network_id"], person_id=payload["person_id"]))
     flash(lazy_gettext("Your e-mail address is confirmed. You are registered."), "ok")
     return redirect(url_for("student_pages.home"), code=303)
@@ -121,8 +123,10 @@ def _student(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         principal = current_principal()
-        if principal is None or principal.role != Role.STUDENT:
+        if principal is None:
             abort(401)
+        if principal.role != Role.STUDENT:
+            abort(403)
         return view(principal, *args, **kwargs)
 
     return wrapper
@@ -197,6 +201,8 @@ def meet(principal, meet_id: str):
         flash(lazy_gettext("Cancelled.") if cancel else lazy_gettext("You are signed up."), "ok")
     except education.SessionFull:
         flash(lazy_gettext("This session is full. Choose another one."), "error")
+    except Conflict:
+        flash(lazy_gettext("You are signed up for this session already."), "error")
     except NotFound:
         abort(404)
     return redirect(url_for("student_pages.home"), code=303)

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column("taken", sa.Integer(), nullable=False),
         sa.Column("network_id", sa.String(length=36), nullable=False),
+        sa.CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_meet_sessions_seats"),
         sa.ForeignKeyConstraint(
             ["cohort_id"],
             ["cohorts.id"],

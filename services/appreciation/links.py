@@ -1,0 +1,38 @@
+"""Links appreciation puts in e-mails and QR codes: absolute, signed, one salt per purpose."""
+
+from __future__ import annotations
+
+import secrets
+
+from shared.tokens import LinkSigner
+
+DAY = 24 * 3600
+LOGIN_MINUTES = 15
+
+
+class Links:
+    def __init__(self, secret_keys: tuple[str, ...], base_url: str):
+        self.base_url = base_url.rstrip("/")
+        # The QR code carries the pass id with a SHA-256 HMAC of its own salt: unguessable, and it
+        # stops working the moment the pass is replaced or revoked (checked on use, not in the link).
+        self.qr = LinkSigner(secret_keys, "pass-qr", max_age=3 * 365 * DAY)
+        # The holder's page shows the QR code, so its link is as good as the pass: valid as long.
+        self.holder = LinkSigner(secret_keys, "pass-holder", max_age=3 * 365 * DAY)
+        # Its own purpose: a recruitment login link must not log in here as well (each service keeps
+        # its own record of used links).
+        self.login = LinkSigner(secret_keys, "partner-login", max_age=LOGIN_MINUTES * 60)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def qr_url(self, pass_id: str) -> str:
+        return self.url(f"/waardering/p/{self.qr.sign(pass_id)}")
+
+    def holder_page(self, holder_id: str) -> str:
+        return self.url(f"/waardering/pas/{self.holder.sign(holder_id)}")
+
+    def login_link(self, identity: dict) -> str:
+        """Single use: the nonce is recorded when it logs someone in."""
+        return self.url(
+            f"/waardering/inloggen/{self.login.sign({**identity, 'nonce': secrets.token_hex(16)})}"
+        )

@@ -1,0 +1,292 @@
+"""Volunteer passes: the network's policy, nominating volunteers (one by one or from CSV), passes for
+students whose placement is confirmed, reissuing a lost pass, and the holder's own view."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.appreciation import domain
+from services.appreciation.links import Links
+from services.appreciation.models import (
+    NetworkReplica,
+    OrganisationReplica,
+    OutboxMessage,
+    Pass,
+    PassHolder,
+    PassPolicy,
+    Redemption,
+)
+from services.appreciation.services import NotFound
+from shared.auth import Principal, Role
+from shared.db import utcnow
+from shared.messaging.outbox import Outbox
+
+outbox = Outbox(OutboxMessage, source="appreciation")
+
+
+def policy(session: Session, network_id: str) -> PassPolicy:
+    """The network's pass policy (calendar-year passes, no automatic student passes, until set)."""
+    return session.get(PassPolicy, network_id) or PassPolicy(network_id=network_id)
+
+
+def set_policy(session: Session, principal: Principal, changes: dict) -> PassPolicy:
+    if principal.role != Role.COORDINATOR:
+        raise domain.NotAllowed("only the network's coordinator sets the pass policy")
+    current = session.get(PassPolicy, principal.network_id)
+    if current is None:
+        current = PassPolicy(network_id=principal.network_id)
+        session.add(current)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    return current
+
+
+@dataclass(frozen=True)
+class Issued:
+    pass_: Pass
+    new: bool  # False: the person had an active pass already
+
+
+def _holder(session: Session, network_id: str, person: dict) -> PassHolder:
+    """The pass holder with this address in the network, created or brought up to date."""
+    email = person["email"].strip().lower()
+    holder = session.scalar(select(PassHolder).where(PassHolder.email == email))
+    if holder is None:
+        holder = PassHolder(network_id=network_id, email=email, name=person["name"])
+        session.add(holder)
+    holder.name = person["name"]
+    holder.language = person.get("language") or holder.language or "nl"
+    if person.get("organisation_id"):
+        holder.organisation_id = person["organisation_id"]
+    holder.is_student = holder.is_student or bool(person.get("is_student"))
+    session.flush()
+    return holder
+
+
+def _active_pass(session: Session, holder: PassHolder) -> Pass | None:
+    return session.scalar(
+        select(Pass).where(Pass.holder_id == holder.id, Pass.status == domain.PassStatus.ACTIVE)
+    )
+
+
+def issue(session: Session, network_id: str, person: dict, links: Links, reason: str) -> Issued:
+    """One active pass per person per network: a second nomination returns the pass they have.
+
+    The partial unique index on active passes backs this up if two nominations race.
+    """
+    holder = _holder(session, network_id, person)
+    existing = _active_pass(session, holder)
+    today = utcnow().date()
+    if existing is not None and existing.valid_until >= today:
+        return Issued(existing, new=False)
+    if existing is not None:  # expired: the next one replaces it
+        existing.status = domain.PassStatus.REPLACED
+        existing.ended_at = utcnow()
+        session.flush()
+    return Issued(_new_pass(session, holder, links, reason), new=True)
+
+
+def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -> Pass:
+    valid_from, valid_until = domain.validity(
+        policy(session, holder.network_id).validity_kind, utcnow().date()
+    )
+    pass_ = Pass(
+        network_id=holder.network_id,
+        holder_id=holder.id,
+        number=domain.new_pass_number(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    session.add(pass_)
+    session.flush()
+    network = session.get(NetworkReplica, holder.network_id)
+    outbox.add(
+        session,
+        "appreciation.pass_issued.v1",
+        holder.network_id,
+        {
+            "pass_id": pass_.id,
+            "holder": {"name": holder.name, "email": holder.email, "language": holder.language},
+            "number": domain.grouped(pass_.number),
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat(),
+            "network_name": network.name if network else "",
+            "pass_url": links.holder_page(holder.id),
+            "reason": reason,
+        },
+    )
+    return pass_
+
+
+def nominate(session: Session, principal: Principal, person: dict, links: Links) -> Issued:
+    """A member organisation nominates one of its own volunteers."""
+    if principal.role != Role.ORGANISATION:
+        raise domain.NotAllowed("only member organisations nominate their volunteers")
+    member = session.get(OrganisationReplica, principal.organisation_id)
+    if member is None:
+        raise domain.NotAllowed("your organisation is not (or no longer) a member of this network")
+    return issue(
+        session,
+        principal.network_id,
+        {**person, "organisation_id": principal.organisation_id, "is_student": False},
+        links,
+        reason="nominated",
+    )
+
+
+def issue_for_student(session: Session, event_network_id: str, data: dict, links: Links) -> Issued | None:
+    """recruitment.placement_confirmed.v1: a pass for the student where the network's policy says so."""
+    if not policy(session, event_network_id).students_get_pass:
+        return None
+    person = {**data["student"], "is_student": True}
+    return issue(session, event_network_id, person, links, reason="student")
+
+
+def reissue(session: Session, principal: Principal, pass_id: str, links: Links) -> Pass:
+    """A lost pass: the old one stops working at once and the holder gets a new number and code."""
+    old = session.get(Pass, pass_id)
+    if old is None:
+        raise NotFound("no such pass")
+    holder = session.get(PassHolder, old.holder_id)
+    _ensure_may_manage(principal, holder)
+    if old.status != domain.PassStatus.ACTIVE:
+        raise domain.InvalidTransition(f"a {old.status} pass cannot be reissued")
+    old.status = domain.PassStatus.REPLACED
+    old.ended_at = utcnow()
+    session.flush()  # the active-pass index must see the old one go before the new one comes
+    new = _new_pass(session, holder, links, reason="reissued")
+    old.replaced_by = new.id
+    return new
+
+
+def revoke(session: Session, principal: Principal, pass_id: str) -> Pass:
+    pass_ = session.get(Pass, pass_id)
+    if pass_ is None:
+        raise NotFound("no such pass")
+    _ensure_may_manage(principal, session.get(PassHolder, pass_.holder_id))
+    if pass_.status != domain.PassStatus.ACTIVE:
+        raise domain.InvalidTransition(f"a {pass_.status} pass cannot be revoked")
+    pass_.status = domain.PassStatus.REVOKED
+    pass_.ended_at = utcnow()
+    return pass_
+
+
+def _ensure_may_manage(principal: Principal, holder: PassHolder) -> None:
+    """The coordinator manages every pass; an organisation those of its own volunteers."""
+    own = principal.role == Role.ORGANISATION and holder.organisation_id == principal.organisation_id
+    if not (own or domain.is_coordinator_of(principal, holder.network_id)):
+        raise NotFound("no such pass")  # someone else's volunteer does not exist for this caller
+
+
+def passes_of(session: Session, principal: Principal) -> list[tuple[Pass, PassHolder]]:
+    query = (
+        select(Pass, PassHolder).join(PassHolder, PassHolder.id == Pass.holder_id).order_by(PassHolder.name)
+    )
+    if principal.role == Role.ORGANISATION:
+        query = query.where(PassHolder.organisation_id == principal.organisation_id)
+    elif principal.role != Role.COORDINATOR:
+        raise domain.NotAllowed("only the coordinator and member organisations see passes")
+    return [tuple(row) for row in session.execute(query)]
+
+
+# --- the holder's own page -------------------------------------------------------------------
+
+
+@dataclass
+class HolderView:
+    holder: PassHolder
+    pass_: Pass | None
+    history: list[Redemption] = field(default_factory=list)
+
+
+def holder_view(session: Session, holder_id: str) -> HolderView:
+    holder = session.get(PassHolder, holder_id)
+    if holder is None:
+        raise NotFound("no such pass holder")
+    current = session.scalar(
+        select(Pass).where(Pass.holder_id == holder.id).order_by(Pass.issued_at.desc()).limit(1)
+    )
+    history = list(
+        session.scalars(
+            select(Redemption)
+            .join(Pass, Pass.id == Redemption.pass_id)
+            .where(Pass.holder_id == holder.id)
+            .order_by(Redemption.redeemed_at.desc())
+            .limit(50)
+        )
+    )
+    return HolderView(holder, current, history)
+
+
+# --- CSV nomination --------------------------------------------------------------------------
+
+
+@dataclass
+class RowResult:
+    line: int
+    outcome: str  # issued, existing, refused
+    reason: str = ""
+    email: str = ""
+
+
+@dataclass
+class NominationReport:
+    rows: list[RowResult] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {o: sum(1 for r in self.rows if r.outcome == o) for o in ("issued", "existing", "refused")}
+
+
+class BadCsv(domain.DomainError):
+    field = "file"
+
+
+def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
+    """(number of rows, (line, row) pairs) of a `;` or `,` separated file with a header line."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header or "email" not in header:
+        raise BadCsv("the first line must name the columns name and email")
+    reader.fieldnames = header
+    rows = list(reader)
+    return len(rows), ((n, row) for n, row in enumerate(rows, start=2))
+
+
+def nominate_many(
+    session: Session, principal: Principal, rows: Iterable[tuple[int, dict]], links: Links
+) -> NominationReport:
+    report = NominationReport()
+    for line, row in rows:
+        name = (row.get("name") or "").strip()
+        language = (row.get("language") or "nl").strip().lower() or "nl"
+        if None in row:
+            report.rows.append(RowResult(line, "refused", "the row has more cells than the header"))
+            continue
+        if not name or len(name) > 200:
+            report.rows.append(RowResult(line, "refused", "name is empty or too long"))
+            continue
+        if language not in ("nl", "en"):
+            report.rows.append(RowResult(line, "refused", "language must be nl or en"))
+            continue
+        try:
+            email = validate_email((row.get("email") or "").strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            report.rows.append(
+                RowResult(line, "refused", "e-mail address is not valid", row.get("email") or "")
+            )
+            continue
+        issued = nominate(session, principal, {"name": name, "email": email, "language": language}, links)
+        report.rows.append(RowResult(line, "issued" if issued.new else "existing", email=email.lower()))
+    return report

@@ -1,0 +1,215 @@
+"""Redeeming an offer at the counter, race-free: the database decides.
+
+A redemption takes a *slot*: (offer, pass, period, slot number) is unique among redemptions that
+were not undone, so "once per pass" is one slot for ever and "3 a month" three slots per month; two
+counters redeeming at the same moment cannot both get the last one. A capped offer counts down in a
+conditional UPDATE (`redeemed < quantity`) in the same transaction. No rule is read-then-written
+in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.appreciation import domain
+from services.appreciation.domain import Outcome
+from services.appreciation.models import (
+    DiscountPartner,
+    NetworkReplica,
+    Offer,
+    Pass,
+    PassHolder,
+    Redemption,
+    RedemptionAttempt,
+)
+from services.appreciation.passes import outbox
+from services.appreciation.services import NotFound
+from shared.auth import Principal
+from shared.db import utcnow
+
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str
+    pass_id: str | None = None
+    redemption_id: str | None = None
+    first_name: str = ""
+    valid_until: str | None = None
+
+    @property
+    def redeemed(self) -> bool:
+        return self.outcome == Outcome.REDEEMED
+
+
+def find_pass(
+    session: Session, principal: Principal, *, pass_id: str | None = None, number: str | None = None
+):
+    """The pass behind a scanned QR code (its id, already verified) or a typed number."""
+    if pass_id is not None:
+        return session.get(Pass, pass_id)
+    digits = domain.normalise_number(number or "")
+    if digits is None:
+        return None
+    return session.scalar(select(Pass).where(Pass.number == digits))
+
+
+def audit(session: Session, principal: Principal, client: str, how: str, code: str, outcome: str) -> None:
+    """Every attempt is kept: who tried which code (its last four characters), from where, and what
+    came of it."""
+    session.add(
+        RedemptionAttempt(
+            network_id=principal.network_id,
+            partner_id=principal.partner_id,
+            client=client[:64],
+            how=how,
+            code_hint=code[-4:],
+            outcome=outcome,
+        )
+    )
+
+
+def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment: datetime) -> list[Offer]:
+    """The partner's offers this pass holder may use now (what the counter page lists)."""
+    holder = session.get(PassHolder, pass_.holder_id)
+    offers = session.scalars(
+        select(Offer)
+        .where(Offer.partner_id == principal.partner_id, Offer.withdrawn_at.is_(None))
+        .order_by(Offer.title)
+    )
+    return [o for o in offers if domain.is_eligible(o, holder) and domain.applies_at(o, moment)]
+
+
+def redeem(session: Session, principal: Principal, pass_: Pass | None, offer_id: str) -> Result:
+    """Redeem `offer_id` for `pass_` at the calling partner; every refusal is a Result, not an error."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.withdrawn_at is not None:
+        raise NotFound("no such offer")
+    domain.ensure_partner_of(principal, offer.partner_id)
+    if pass_ is None:
+        return Result(Outcome.UNKNOWN)
+    holder = session.get(PassHolder, pass_.holder_id)
+    shown = {
+        "pass_id": pass_.id,
+        "first_name": domain.first_name(holder.name),
+        "valid_until": pass_.valid_until.isoformat(),
+    }
+    now = utcnow()
+    refusal = domain.pass_refusal(pass_, now.astimezone(domain.LOCAL_TIME).date())
+    if refusal is None and not domain.is_eligible(offer, holder):
+        refusal = Outcome.NOT_ELIGIBLE
+    if refusal is None and not domain.applies_at(offer, now):
+        refusal = Outcome.NOT_NOW
+    if refusal is not None:
+        return Result(refusal, **shown)
+    outcome, redemption = _take_slot(session, offer, pass_, now)
+    if redemption is None:
+        return Result(outcome, **shown)
+    _announce(session, offer, pass_, holder, redemption)
+    return Result(Outcome.REDEEMED, redemption_id=redemption.id, **shown)
+
+
+def _take_slot(session: Session, offer: Offer, pass_: Pass, now: datetime) -> tuple[str, Redemption | None]:
+    slots = domain.slots(offer, now)
+    numbers = [None] if slots.count is None else list(range(1, slots.count + 1))
+    for number in numbers:
+        savepoint = session.begin_nested()
+        if offer.total_quantity is not None:
+            counted = session.execute(
+                update(Offer)
+                .where(Offer.id == offer.id, Offer.redeemed < Offer.total_quantity)
+                .values(redeemed=Offer.redeemed + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not counted:
+                savepoint.rollback()
+                return Outcome.SOLD_OUT, None
+        redemption = Redemption(
+            network_id=pass_.network_id,
+            offer_id=offer.id,
+            pass_id=pass_.id,
+            partner_id=offer.partner_id,
+            period=slots.period,
+            slot=number,
+            redeemed_at=now,
+        )
+        session.add(redemption)
+        try:
+            savepoint.commit()  # flushes the INSERT: the unique index decides
+            return Outcome.REDEEMED, redemption
+        except IntegrityError:
+            continue  # this slot is taken (perhaps this very moment, at another counter)
+    return (Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED), None
+
+
+def _announce(
+    session: Session, offer: Offer, pass_: Pass, holder: PassHolder, redemption: Redemption
+) -> None:
+    partner = session.get(DiscountPartner, offer.partner_id)
+    network = session.get(NetworkReplica, pass_.network_id)
+    outbox.add(
+        session,
+        "appreciation.pass_redeemed.v1",
+        pass_.network_id,
+        {
+            "redemption_id": redemption.id,
+            "pass_id": pass_.id,
+            "offer_id": offer.id,
+            "offer_title": offer.title,
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "network_name": network.name if network else "",
+            "redeemed_at": redemption.redeemed_at.isoformat(),
+            "holder": {"name": holder.name, "email": holder.email, "language": holder.language},
+        },
+    )
+
+
+def undo(session: Session, principal: Principal, redemption_id: str) -> Redemption:
+    """A partner takes back its own redemption within ten minutes (a wrong tap at the counter)."""
+    redemption = session.get(Redemption, redemption_id)
+    if redemption is None or redemption.partner_id != principal.partner_id:
+        raise NotFound("no such redemption")
+    if redemption.undone_at is not None:
+        return redemption
+    if utcnow() - redemption.redeemed_at > UNDO_WINDOW:
+        raise domain.InvalidTransition("a redemption can be undone within 10 minutes only")
+    # Conditional, so two undo taps give back one slot and one unit of quantity.
+    changed = session.execute(
+        update(Redemption)
+        .where(Redemption.id == redemption.id, Redemption.undone_at.is_(None))
+        .values(undone_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if changed:
+        session.execute(
+            update(Offer)
+            .where(Offer.id == redemption.offer_id, Offer.total_quantity.is_not(None))
+            .values(redeemed=Offer.redeemed - 1)
+        )
+    return redemption
+
+
+def figures(session: Session, principal: Principal) -> list[dict]:
+    """Redemptions per partner, offer and month: a partner its own, the coordinator all."""
+    query = (
+        select(DiscountPartner.name, Offer.title, Redemption.redeemed_at)
+        .join(Offer, Offer.id == Redemption.offer_id)
+        .join(DiscountPartner, DiscountPartner.id == Redemption.partner_id)
+        .where(Redemption.undone_at.is_(None))
+    )
+    if principal.partner_id and not domain.is_coordinator_of(principal, principal.network_id):
+        query = query.where(Redemption.partner_id == principal.partner_id)
+    counts: dict[tuple[str, str, str], int] = {}
+    for partner, offer, at in session.execute(query):
+        key = (partner, offer, at.astimezone(domain.LOCAL_TIME).strftime("%Y-%m"))
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        {"partner": p, "offer": o, "month": m, "redemptions": n} for (p, o, m), n in sorted(counts.items())
+    ]
