@@ -45,6 +45,8 @@ class Settings:
     reminder_days: int = 3
     match_question_days: int = 14
     public_post_limit: str = "30 per hour"
+    # Wrong pass codes at a counter, per partner and per client address (guessing is stopped).
+    wrong_code_limit: str = "20 per 10 minutes"
     proxy_hops: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -103,6 +105,7 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         reminder_days=int(_env("KNOOP_RESPONSE_REMINDER_DAYS", "3")),
         match_question_days=int(_env("KNOOP_MATCH_QUESTION_DAYS", "14")),
         public_post_limit=_env("KNOOP_PUBLIC_POST_LIMIT", "30 per hour"),
+        wrong_code_limit=_env("KNOOP_WRONG_CODE_LIMIT", "20 per 10 minutes"),
         # Behind the reverse proxy (production) the client's address comes from X-Forwarded-For.
         proxy_hops=int(_env("KNOOP_PROXY_HOPS", "1" if profile == "production" else "0")),
     )

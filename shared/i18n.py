@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request
@@ -17,6 +18,8 @@ LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 SOURCE_LANGUAGE = "en"
 SHARED_TRANSLATIONS = Path(__file__).parent / "web" / "translations"
+# The networks are Dutch: pages show times on the Dutch wall clock.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 _current = contextvars.ContextVar("knoop_language", default=DEFAULT_LANGUAGE)
 
 
@@ -99,6 +102,11 @@ def init_i18n(app: Flask, catalogue: Catalogue) -> None:
                 "lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
             )
         return response
+
+    @app.template_filter("local")
+    def _local(moment, pattern: str = "%d-%m-%Y %H:%M") -> str:
+        """A stored (UTC) moment as the Dutch wall clock shows it."""
+        return moment.astimezone(LOCAL_TIME).strftime(pattern) if moment else ""
 
     @app.template_filter("combine_lang")
     def _combine_lang(args: dict, lang: str) -> str:

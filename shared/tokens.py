@@ -16,6 +16,8 @@ PURPOSES = (
     "unsubscribe",
     "signup",
     "pass-qr",
+    "pass-holder",
+    "partner-login",
     "registration",
     "alert-confirm",
     "match-answer",

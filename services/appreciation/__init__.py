@@ -7,15 +7,22 @@ from pathlib import Path
 from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
+# Where a pass code is tried: wrong codes count against the partner and the client address.
+WRONG_CODE_ENDPOINTS = ["redemption.Redemptions", "pass_pages.counter", "pass_pages.scanned"]
+# Endpoints anyone may POST to without a login: rate limited per client address.
+PUBLIC_POSTS = ["pass_pages.login"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """The appreciation app: API under /api/appreciation."""
+    """The appreciation app: API under /api/appreciation, pages under /waardering."""
     from services.appreciation.api import register_api
     from services.appreciation.cli import register_cli
+    from services.appreciation.links import Links
     from services.appreciation.models import TABLES
+    from services.appreciation.pages import register_pages
     from services.appreciation.tasks import register_tasks
     from shared.service import build_service
+    from shared.web.limits import limit_public_posts, limit_wrong_codes
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(
@@ -27,7 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         package_dir=PACKAGE_DIR,
         test_config=test_config,
     )
+    links = Links(kit.settings.secret_keys, kit.settings.public_base_url)
+    app.extensions["appreciation_links"] = links
     register_api(app, kit.api)
-    register_tasks(kit.celery, kit)
+    register_pages(app)
+    limit_wrong_codes(app, kit.settings.redis_url, kit.settings.wrong_code_limit, WRONG_CODE_ENDPOINTS)
+    limit_public_posts(app, kit.settings.redis_url, kit.settings.public_post_limit, PUBLIC_POSTS)
+    register_tasks(kit.celery, kit, links)
     register_cli(app, kit)
     return app

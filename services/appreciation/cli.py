@@ -28,5 +28,5 @@ def register_cli(app: Flask, kit) -> None:
                 click.echo("demo discount partners exist already")
                 return
             for fields in DEMO_PARTNERS:
-                services.admit_discount_partner(session, network_id, dict(fields))
+                services.admit_discount_partner(session, network_id, dict(fields))  # tokens: see make run
         click.echo(f"{len(DEMO_PARTNERS)} demo discount partners added")

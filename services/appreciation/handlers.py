@@ -1,9 +1,12 @@
-"""What appreciation does with the events it receives: keep its replicas of the registry current."""
+"""What appreciation does with the events it receives: keep its replicas of the registry current,
+and give confirmed students a pass."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.appreciation import passes
+from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
 from shared.auth import token_replica_handlers
 from shared.messaging.inbox import Event, Handler
@@ -31,7 +34,23 @@ def remove_organisation(session: Session, event: Event) -> None:
         session.delete(replica)
 
 
+def student_pass(links: Links) -> Handler:
+    """recruitment.placement_confirmed.v1: a pass for the student, if the network's policy says so.
+    Idempotent twice over: the inbox records the event, and a person has one active pass."""
+
+    def issue_student_pass(session: Session, event: Event) -> None:
+        passes.issue_for_student(session, event.network_id, event.data, links)
+
+    return issue_student_pass
+
+
 _tokens = token_replica_handlers(ApiToken)
+
+
+def event_handlers(links: Links) -> dict[str, list[Handler]]:
+    """Every event appreciation receives and what it does with it."""
+    return {**EVENT_HANDLERS, "recruitment.placement_confirmed.v1": [student_pass(links)]}
+
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.network_created.v1": [replicate_network],

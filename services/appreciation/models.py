@@ -1,11 +1,25 @@
-"""Appreciation's tables: replicas of the network registry, discount partners, and its plumbing."""
+"""Appreciation's tables: replicas of the network registry, discount partners and their offers, the
+volunteer pass and its redemptions, and the plumbing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.auth import ApiTokenMixin
 from shared.db import UTCDateTime, make_base, new_id, utcnow
@@ -47,7 +61,166 @@ class DiscountPartner(NetworkScoped, Base):
     name: Mapped[str] = mapped_column(String(200))
     place: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(60), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
     admitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PassPolicy(Base):
+    """How a network hands out passes: how long one is valid, and whether students get one."""
+
+    __tablename__ = "pass_policies"
+
+    network_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    validity_kind: Mapped[str] = mapped_column(String(20), default="calendar_year")
+    students_get_pass: Mapped[bool] = mapped_column(default=False)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validity_kind", "calendar_year")
+        kwargs.setdefault("students_get_pass", False)
+        super().__init__(**kwargs)
+
+
+class PassHolder(NetworkScoped, Base):
+    """A person with a pass: a volunteer of a member, or a student on a placement."""
+
+    __tablename__ = "pass_holders"
+    __table_args__ = (UniqueConstraint("network_id", "email", name="uq_pass_holder_email"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    organisation_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    is_student: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Pass(NetworkScoped, Base):
+    """One pass: a number to type, a QR code to scan, a validity, a state."""
+
+    __tablename__ = "passes"
+    __table_args__ = (
+        # One active pass per person per network, enforced where two nominations could race.
+        Index(
+            "uq_passes_one_active",
+            "holder_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    holder_id: Mapped[str] = mapped_column(ForeignKey("pass_holders.id"), index=True)
+    number: Mapped[str] = mapped_column(String(12), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    replaced_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Offer(NetworkScoped, Base):
+    """A discount a partner gives pass holders, with when it applies and how often."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("total_quantity IS NULL OR redeemed <= total_quantity", name="ck_offers_quantity"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("discount_partners.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    discount_kind: Mapped[str] = mapped_column(String(20))
+    discount_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    weekdays: Mapped[list] = mapped_column(JSON, default=list)  # ISO 1 (Monday) … 7; empty: every day
+    starts_at: Mapped[time | None] = mapped_column(Time, nullable=True)
+    ends_at: Mapped[time | None] = mapped_column(Time, nullable=True)
+    usage: Mapped[str] = mapped_column(String(12), default="unlimited")
+    per_period: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    period: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    total_quantity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    redeemed: Mapped[int] = mapped_column(Integer, default=0)
+    audience: Mapped[str] = mapped_column(String(14), default="all")
+    organisations: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    partner: Mapped[DiscountPartner] = relationship(lazy="joined")
+
+
+class Redemption(NetworkScoped, Base):
+    """A pass used for an offer. The partial unique index is the rule: one redemption per slot."""
+
+    __tablename__ = "redemptions"
+    __table_args__ = (
+        Index(
+            "uq_redemptions_slot",
+            "offer_id",
+            "pass_id",
+            "period",
+            "slot",
+            unique=True,
+            sqlite_where=text("undone_at IS NULL"),
+            postgresql_where=text("undone_at IS NULL"),
+        ),
+        Index("ix_redemptions_partner_time", "partner_id", "redeemed_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"))
+    pass_id: Mapped[str] = mapped_column(ForeignKey("passes.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("discount_partners.id"))
+    period: Mapped[str] = mapped_column(String(10), default="")
+    # NULL for unlimited offers: NULLs never clash in a unique index.
+    slot: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    redeemed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    offer: Mapped[Offer] = relationship(lazy="joined")
+
+
+class RedemptionAttempt(Base):
+    """The audit trail: every attempt to redeem, right or wrong, by whom and from where."""
+
+    __tablename__ = "redemption_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    network_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    partner_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    client: Mapped[str] = mapped_column(String(64), default="")
+    how: Mapped[str] = mapped_column(String(10))  # qr, number
+    code_hint: Mapped[str] = mapped_column(String(8), default="")
+    outcome: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IdempotentResponse(Base):
+    """The first answer to a till's request with an Idempotency-Key, returned again on a repeat."""
+
+    __tablename__ = "idempotent_responses"
+
+    partner_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer, default=0)
+    body: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class UsedLoginLink(Base):
+    """Partners' login links are single use."""
+
+    __tablename__ = "used_login_links"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ApiToken(ApiTokenMixin, Base):

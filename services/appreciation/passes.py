@@ -3,8 +3,6 @@ students whose placement is confirmed, reissuing a lost pass, and the holder's o
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -27,6 +25,7 @@ from services.appreciation.services import NotFound
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.messaging.outbox import Outbox
+from shared.web.spreadsheet import CsvUnreadable, read_csv
 
 outbox = Outbox(OutboxMessage, source="appreciation")
 
@@ -119,6 +118,7 @@ def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -
             "valid_until": valid_until.isoformat(),
             "network_name": network.name if network else "",
             "pass_url": links.holder_page(holder.id),
+            "qr_url": links.qr_url(pass_.id),
             "reason": reason,
         },
     )
@@ -252,16 +252,9 @@ class BadCsv(domain.DomainError):
 def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
     """(number of rows, (line, row) pairs) of a `;` or `,` separated file with a header line."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if "name" not in header or "email" not in header:
-        raise BadCsv("the first line must name the columns name and email")
-    reader.fieldnames = header
-    rows = list(reader)
-    return len(rows), ((n, row) for n, row in enumerate(rows, start=2))
+        return read_csv(text, ("name", "email"))
+    except CsvUnreadable as exc:
+        raise BadCsv(str(exc)) from None
 
 
 def nominate_many(

@@ -115,37 +115,47 @@ def redeem(session: Session, principal: Principal, pass_: Pass | None, offer_id:
     return Result(Outcome.REDEEMED, redemption_id=redemption.id, **shown)
 
 
+class _SoldOut(Exception):
+    pass
+
+
 def _take_slot(session: Session, offer: Offer, pass_: Pass, now: datetime) -> tuple[str, Redemption | None]:
+    """Try the period's slots in order; each try is a savepoint, so a taken slot costs nothing."""
     slots = domain.slots(offer, now)
     numbers = [None] if slots.count is None else list(range(1, slots.count + 1))
     for number in numbers:
-        savepoint = session.begin_nested()
-        if offer.total_quantity is not None:
-            counted = session.execute(
-                update(Offer)
-                .where(Offer.id == offer.id, Offer.redeemed < Offer.total_quantity)
-                .values(redeemed=Offer.redeemed + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if not counted:
-                savepoint.rollback()
-                return Outcome.SOLD_OUT, None
-        redemption = Redemption(
-            network_id=pass_.network_id,
-            offer_id=offer.id,
-            pass_id=pass_.id,
-            partner_id=offer.partner_id,
-            period=slots.period,
-            slot=number,
-            redeemed_at=now,
-        )
-        session.add(redemption)
         try:
-            savepoint.commit()  # flushes the INSERT: the unique index decides
-            return Outcome.REDEEMED, redemption
+            with session.begin_nested():
+                if offer.total_quantity is not None and not _count_down(session, offer):
+                    raise _SoldOut
+                redemption = Redemption(
+                    network_id=pass_.network_id,
+                    offer_id=offer.id,
+                    pass_id=pass_.id,
+                    partner_id=offer.partner_id,
+                    period=slots.period,
+                    slot=number,
+                    redeemed_at=now,
+                )
+                session.add(redemption)
+            return Outcome.REDEEMED, redemption  # the INSERT went through: the unique index agreed
+        except _SoldOut:
+            return Outcome.SOLD_OUT, None
         except IntegrityError:
             continue  # this slot is taken (perhaps this very moment, at another counter)
     return (Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED), None
+
+
+def _count_down(session: Session, offer: Offer) -> bool:
+    """One unit of a capped offer, if any is left: a conditional UPDATE, so never below zero."""
+    return bool(
+        session.execute(
+            update(Offer)
+            .where(Offer.id == offer.id, Offer.redeemed < Offer.total_quantity)
+            .values(redeemed=Offer.redeemed + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def _announce(

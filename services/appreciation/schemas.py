@@ -1,7 +1,18 @@
 """HTTP schemas of the appreciation API."""
 
-from marshmallow import fields, validate
+from datetime import date
 
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from services.appreciation.domain import (
+    AUDIENCES,
+    DISCOUNT_KINDS,
+    PERIODS,
+    USAGE_RULES,
+    VALIDITY_KINDS,
+    grouped,
+    shown_status,
+)
 from shared.web.schemas import BaseSchema
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
@@ -15,6 +26,9 @@ class DiscountPartnerInputSchema(BaseSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     place = fields.String(load_default="", validate=validate.Length(max=200))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    contact_name = fields.String(load_default="", validate=validate.Length(max=200))
+    contact_email = fields.Email(load_default="", metadata={"description": "Where its login links go"})
+    language = fields.String(load_default="nl", validate=validate.OneOf(["nl", "en"]))
 
 
 class DiscountPartnerSchema(BaseSchema):
@@ -23,3 +37,160 @@ class DiscountPartnerSchema(BaseSchema):
     name = fields.String(dump_only=True)
     place = fields.String(dump_only=True)
     category = fields.String(dump_only=True)
+
+
+class PartnerContactSchema(BaseSchema):
+    """Use with partial=True: the partner's contact for its login links."""
+
+    contact_name = fields.String(validate=validate.Length(min=1, max=200))
+    contact_email = fields.Email()
+    language = fields.String(validate=validate.OneOf(["nl", "en"]))
+
+
+class PartnerCreatedSchema(BaseSchema):
+    partner = fields.Nested(DiscountPartnerSchema, dump_only=True)
+    token = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
+
+
+class PolicySchema(BaseSchema):
+    validity_kind = fields.String(
+        validate=validate.OneOf(VALIDITY_KINDS),
+        metadata={"description": "calendar_year: until 31 December; twelve_months: a year from issue"},
+    )
+    students_get_pass = fields.Boolean(
+        metadata={"description": "A student gets a pass when their placement is confirmed"}
+    )
+
+
+class NominationSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    language = fields.String(load_default="nl", validate=validate.OneOf(["nl", "en"]))
+
+
+class PassSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    holder_id = fields.String(dump_only=True)
+    number = fields.Function(lambda p: grouped(p.number), dump_only=True)
+    status = fields.Function(lambda p: shown_status(p, date.today()), dump_only=True)
+    valid_from = fields.Date(dump_only=True)
+    valid_until = fields.Date(dump_only=True)
+    issued_at = fields.DateTime(dump_only=True)
+    replaced_by = fields.String(dump_only=True)
+
+
+class NominatedSchema(BaseSchema):
+    created = fields.Boolean(dump_only=True, metadata={"description": "False: the person had a pass"})
+    pass_ = fields.Nested(PassSchema, dump_only=True, data_key="pass")
+
+
+class HolderPassSchema(BaseSchema):
+    name = fields.Function(lambda row: row[1].name, dump_only=True)
+    email = fields.Function(lambda row: row[1].email, dump_only=True)
+    organisation_id = fields.Function(lambda row: row[1].organisation_id, dump_only=True)
+    is_student = fields.Function(lambda row: row[1].is_student, dump_only=True)
+    pass_ = fields.Function(lambda row: PassSchema().dump(row[0]), dump_only=True, data_key="pass")
+
+
+class OfferInputSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    discount_kind = fields.String(required=True, validate=validate.OneOf(DISCOUNT_KINDS))
+    discount_value = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, min_inclusive=False)
+    )
+    valid_from = fields.Date(load_default=None, allow_none=True)
+    valid_until = fields.Date(load_default=None, allow_none=True)
+    weekdays = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)), load_default=list)
+    starts_at = fields.Time(load_default=None, allow_none=True)
+    ends_at = fields.Time(load_default=None, allow_none=True)
+    usage = fields.String(load_default="unlimited", validate=validate.OneOf(USAGE_RULES))
+    per_period = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
+    period = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PERIODS))
+    total_quantity = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=1_000_000)
+    )
+    audience = fields.String(load_default="all", validate=validate.OneOf(AUDIENCES))
+    organisations = fields.List(fields.String(), load_default=list)
+
+    MULTILINE = ("description",)
+
+    @validates_schema
+    def _consistent(self, data, **_):
+        errors = {}
+        if data.get("discount_kind") in ("percentage", "amount") and not data.get("discount_value"):
+            errors["discount_value"] = ["Give the percentage or the amount."]
+        if data.get("discount_kind") == "percentage" and (data.get("discount_value") or 0) > 100:
+            errors["discount_value"] = ["A percentage is at most 100."]
+        if data.get("usage") == "per_period" and not (data.get("per_period") and data.get("period")):
+            errors["per_period"] = ["Say how many times per week, month or year."]
+        if data.get("audience") == "organisations" and not data.get("organisations"):
+            errors["organisations"] = ["Name the organisations whose volunteers may use it."]
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            errors["valid_until"] = ["The offer must end after it starts."]
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            errors["ends_at"] = ["The end time must come after the start time."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class OfferSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    partner_id = fields.String(dump_only=True)
+    partner_name = fields.Function(lambda o: o.partner.name, dump_only=True)
+    title = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    discount_kind = fields.String(dump_only=True)
+    discount_value = fields.Float(dump_only=True)
+    valid_from = fields.Date(dump_only=True)
+    valid_until = fields.Date(dump_only=True)
+    weekdays = fields.List(fields.Integer(), dump_only=True)
+    starts_at = fields.Time(dump_only=True)
+    ends_at = fields.Time(dump_only=True)
+    usage = fields.String(dump_only=True)
+    per_period = fields.Integer(dump_only=True)
+    period = fields.String(dump_only=True)
+    total_quantity = fields.Integer(dump_only=True)
+    redeemed = fields.Integer(dump_only=True)
+    audience = fields.String(dump_only=True)
+    organisations = fields.List(fields.String(), dump_only=True)
+
+
+class RedeemInputSchema(BaseSchema):
+    offer_id = fields.String(required=True)
+    qr = fields.String(load_default=None, metadata={"description": "The token from a scanned QR code"})
+    number = fields.String(
+        load_default=None, validate=validate.Length(max=30), metadata={"description": "The typed pass number"}
+    )
+
+    @validates_schema
+    def _one_code(self, data, **_):
+        if bool(data.get("qr")) == bool(data.get("number")):
+            raise ValidationError({"number": ["Give either the scanned QR token or the pass number."]})
+
+
+class RedemptionResultSchema(BaseSchema):
+    outcome = fields.String(dump_only=True)
+    message = fields.String(dump_only=True)
+    redemption_id = fields.String(dump_only=True, allow_none=True)
+    first_name = fields.String(dump_only=True)
+    valid_until = fields.String(dump_only=True, allow_none=True)
+
+
+class FigureSchema(BaseSchema):
+    partner = fields.String(dump_only=True)
+    offer = fields.String(dump_only=True)
+    month = fields.String(dump_only=True)
+    redemptions = fields.Integer(dump_only=True)
+
+
+class NominationRowSchema(BaseSchema):
+    line = fields.Integer(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+
+
+class NominationReportSchema(BaseSchema):
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    rows = fields.List(fields.Nested(NominationRowSchema), dump_only=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.appreciation.models import DiscountPartner, NetworkReplica, OrganisationReplica
+from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
+from shared.auth import Role, issue_token
 
 
 class NotFound(Exception):
@@ -19,10 +20,29 @@ def network_by_slug(session: Session, slug: str) -> NetworkReplica:
     return network
 
 
-def admit_discount_partner(session: Session, network_id: str, fields: dict) -> DiscountPartner:
+def admit_discount_partner(session: Session, network_id: str, fields: dict) -> tuple[DiscountPartner, str]:
+    """The coordinator admits a partner; it gets an API token of its own for its till system.
+    Appreciation issues it (only this service serves discount partners) and keeps its hash."""
     partner = DiscountPartner(network_id=network_id, **fields)
     session.add(partner)
     session.flush()
+    _, token = issue_token(
+        session,
+        ApiToken,
+        name=f"discount partner {partner.name}",
+        role=Role.DISCOUNT_PARTNER,
+        network_id=network_id,
+        partner_id=partner.id,
+    )
+    return partner, token
+
+
+def update_partner(session: Session, partner_id: str, changes: dict) -> DiscountPartner:
+    partner = session.get(DiscountPartner, partner_id)
+    if partner is None:
+        raise NotFound("no such discount partner")
+    for name, value in changes.items():
+        setattr(partner, name, value)
     return partner
 
 

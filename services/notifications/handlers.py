@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from services.notifications import preferences
 from services.notifications.models import ApiToken, Delivery, DeliveryStatus, NetworkReplica
 from shared.auth import token_replica_handlers
+from shared.contracts import schema_for
 from shared.messaging.inbox import Event, Handler
 
 
@@ -74,7 +75,9 @@ def notify(template: str, recipients: Recipients) -> Handler:
 
     def handle(session: Session, event: Event) -> None:
         seen = set()
-        for person, extra in recipients(event.data):
+        # Stored as JSON until sent: dates and times as the contract writes them (ISO strings).
+        data = schema_for(event.type).dump(event.data)
+        for person, extra in recipients(data):
             address = person["email"].lower()
             if address in seen:  # two publishers sharing one contact address get one message
                 continue
@@ -86,7 +89,7 @@ def notify(template: str, recipients: Recipients) -> Handler:
                 recipient=address,
                 recipient_name=" ".join(person["name"].split()),
                 lang=person["language"],
-                context={**event.data, **extra, "recipient_name": person["name"]},
+                context={**data, **extra, "recipient_name": person["name"]},
             )
 
     handle.__qualname__ = f"notify_{template}"
@@ -143,4 +146,7 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     ],
     "recruitment.placement_confirmed.v1": [notify("placement_confirmed", to("student"))],
     "recruitment.placement_signed_off.v1": [notify("placement_signed_off", to("student"))],
+    "appreciation.pass_issued.v1": [notify("pass_issued", to("holder"))],
+    "appreciation.pass_redeemed.v1": [notify("pass_redeemed", to("holder"))],
+    "appreciation.partner_login_requested.v1": [notify("login_link", to("recipient"))],
 }

@@ -12,6 +12,7 @@ from shared.db import utcnow
 KINDS = {
     "alert": "alerts",
     "match_question": "surveys",
+    "pass_redeemed": "receipts",
 }
 KIND_NAMES = ("alerts", "receipts", "invitations", "surveys")
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
+import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from shared.db import utcnow
@@ -66,6 +68,11 @@ class EmailRenderer:
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        if context.get("qr_url"):
+            # The pass itself: its QR code travels inside the message (remote images are often
+            # blocked, data: URIs too), referenced from the HTML as cid:pass-qr@knoop.
+            html_part = message.get_payload()[1]
+            html_part.add_related(qr_png(context["qr_url"]), "image", "png", cid=f"<{QR_CID}>")
         message["Content-Language"] = lang  # after set_content, which drops Content-* headers
         one_click = context.get("unsubscribe_url") or context.get("preferences_url")
         if one_click:
@@ -74,6 +81,15 @@ class EmailRenderer:
             message["List-Unsubscribe"] = f"<{one_click}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return message
+
+
+QR_CID = "pass-qr@knoop"
+
+
+def qr_png(url: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()
 
 
 def sender_domain(sender: str) -> str:

@@ -144,6 +144,21 @@ class StudentSchema(BaseSchema):
     unplaced_reason = fields.String(dump_only=True)
 
 
+# The columns of the export for study credits, in this order.
+STUDENT_COLUMNS = (
+    "student_number",
+    "name",
+    "email",
+    "cohort",
+    "status",
+    "organisation",
+    "placement",
+    "logged_hours",
+    "approved_hours",
+    "signed_off_at",
+)
+
+
 class StudentProgressSchema(BaseSchema):
     """A student as the education partner follows them."""
 

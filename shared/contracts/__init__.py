@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import ValidationError
 
-from shared.contracts import recruitment, recruitment_samples
+from shared.contracts import appreciation, appreciation_samples, recruitment, recruitment_samples
 from shared.contracts.envelope import EnvelopeSchema, envelope
 
-CONTRACTS = {**recruitment.CONTRACTS}
-SAMPLES = {**recruitment_samples.SAMPLES}
+CONTRACTS = {**recruitment.CONTRACTS, **appreciation.CONTRACTS}
+SAMPLES = {**recruitment_samples.SAMPLES, **appreciation_samples.SAMPLES}
 
 
 class ContractViolation(ValueError):

@@ -24,9 +24,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "recruitment.login_link_requested.v1": ("notifications",),
     "recruitment.student_registered.v1": ("notifications",),
     "recruitment.placement_assigned.v1": ("notifications",),
-    # Appreciation will issue passes to confirmed students where the network's policy says so.
-    "recruitment.placement_confirmed.v1": ("notifications",),
+    # Appreciation issues a pass to a confirmed student where the network's policy says so.
+    "recruitment.placement_confirmed.v1": ("notifications", "appreciation"),
     "recruitment.placement_signed_off.v1": ("notifications",),
+    "appreciation.pass_issued.v1": ("notifications",),
+    "appreciation.pass_redeemed.v1": ("notifications",),
+    "appreciation.partner_login_requested.v1": ("notifications",),
 }
 
 

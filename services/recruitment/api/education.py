@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from services.recruitment import domain
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
 from services.recruitment.education_schemas import (
+    STUDENT_COLUMNS,
     AdjustInputSchema,
     AllocateInputSchema,
     AllocationReportSchema,
@@ -34,10 +35,10 @@ from services.recruitment.education_schemas import (
     StudentProgressSchema,
     StudentSchema,
 )
-from services.recruitment.exports import csv_response
 from services.recruitment.usecases import allocations, education, students
 from shared.auth import Role, current_principal, require_role
 from shared.db import utcnow
+from shared.web.spreadsheet import csv_response
 
 education_api = Blueprint(
     "education",
@@ -259,7 +260,7 @@ class PartnerStudentsCsv(MethodView):
             rows = StudentProgressSchema(many=True).dump(
                 education.students_of(session, current_principal(), args.get("cohort"))
             )
-        return csv_response(rows, "studenten.csv")
+        return csv_response(rows, "studenten.csv", STUDENT_COLUMNS)
 
 
 @education_api.route("/cohorts/<cohort_id>/allocation")

@@ -3,8 +3,6 @@ CSV pre-registration an education partner can do for a whole cohort."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,6 +19,7 @@ from services.recruitment.usecases.common import NotFound, UnknownReference, loc
 from services.recruitment.usecases.education import cohort_for
 from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.web.spreadsheet import CsvUnreadable, read_csv
 
 
 class RegistrationClosed(domain.DomainError):
@@ -228,19 +227,9 @@ class BadCsv(UnknownReference):
 def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
     """(number of data rows, iterator of (line number, row)); `;` or `,` separated, with a header."""
     try:
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        if any(c not in header for c in IMPORT_COLUMNS):
-            raise BadCsv("the first line must name the columns name, email and student_number")
-        reader.fieldnames = header
-        rows = list(reader)
-    except csv.Error as exc:  # e.g. a cell longer than the csv module allows
-        raise BadCsv("the file cannot be read as CSV") from exc
-    return len(rows), ((n, row) for n, row in enumerate(rows, start=2))
+        return read_csv(text, IMPORT_COLUMNS)
+    except CsvUnreadable as exc:
+        raise BadCsv(str(exc)) from None
 
 
 def _clean(row: dict) -> tuple[dict | None, str]:

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.recruitment.domain import LOCAL_TIME
 from services.recruitment.views import alerts, bank, feeds, placements, portal, registry, students
 
 
 def register_views(app: Flask) -> None:
     for module in (bank, registry, feeds, alerts, portal, students, placements):
         app.register_blueprint(module.pages)
-
-    @app.template_filter("local")
-    def local(moment, pattern: str = "%d-%m-%Y %H:%M") -> str:
-        """A stored (UTC) moment as the Dutch wall clock shows it."""
-        return moment.astimezone(LOCAL_TIME).strftime(pattern) if moment else ""

@@ -10,14 +10,14 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import StudentProgressSchema
-from services.recruitment.exports import csv_response
+from services.recruitment.education_schemas import STUDENT_COLUMNS, StudentProgressSchema
 from services.recruitment.usecases import allocations, education, students
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links
 from services.recruitment.views.forms import ActionForm, ReviewForm, UploadForm
 from shared.auth import Role, current_principal
 from shared.i18n import lazy_gettext
+from shared.web.spreadsheet import csv_response
 
 pages = Blueprint("placement_pages", __name__)
 
@@ -124,7 +124,7 @@ def partner_home(principal):
 def partner_export(principal):
     with db().reader(network_id=principal.network_id) as session:
         rows = StudentProgressSchema(many=True).dump(education.students_of(session, principal))
-    return csv_response(rows, "studenten.csv")
+    return csv_response(rows, "studenten.csv", STUDENT_COLUMNS)
 
 
 @pages.route("/onderwijs/groepen/<cohort_id>/import", methods=["GET", "POST"])

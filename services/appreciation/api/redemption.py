@@ -1,0 +1,192 @@
+"""API for discount partners' own till systems: their offers, redeeming with an Idempotency-Key,
+undo within ten minutes, and the figures; plus the public list of a network's offers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from services.appreciation import offers as offer_usecases
+from services.appreciation import redemptions as usecases
+from services.appreciation import services
+from services.appreciation.api.common import PREFIX, SECURED, kit, links, reader, unit_of_work
+from services.appreciation.domain import Outcome
+from services.appreciation.models import IdempotentResponse
+from services.appreciation.schemas import (
+    FigureSchema,
+    NetworkQuerySchema,
+    OfferInputSchema,
+    OfferSchema,
+    RedeemInputSchema,
+    RedemptionResultSchema,
+)
+from shared.auth import Role, current_principal, require_role
+from shared.tokens import InvalidToken
+from shared.web.spreadsheet import csv_response
+
+redemption = Blueprint(
+    "redemption",
+    __name__,
+    url_prefix=PREFIX,
+    description="Offers, redemption at the counter or from a till system, and the figures.",
+)
+BLUEPRINTS = (redemption,)
+
+# What a till reads from the status code alone.
+STATUS = {Outcome.REDEEMED: 201, Outcome.UNKNOWN: 404}
+IDEMPOTENCY_KEY_MAX = 200
+
+
+@redemption.route("/offers")
+class Offers(MethodView):
+    @redemption.arguments(NetworkQuerySchema, location="query")
+    @redemption.response(200, OfferSchema(many=True))
+    def get(self, args):
+        """A network's current offers. Anyone may call this."""
+        with kit().db.reader() as session:
+            network = services.network_by_slug(session, args["network"])
+        with kit().db.reader(network_id=network.id) as session:
+            return offer_usecases.current_offers(session)
+
+    @require_role(Role.DISCOUNT_PARTNER)
+    @redemption.doc(security=SECURED)
+    @redemption.arguments(OfferInputSchema)
+    @redemption.response(201, OfferSchema)
+    def post(self, data):
+        """Add an offer of your own. Discount partners only."""
+        with unit_of_work() as session:
+            return offer_usecases.add_offer(session, current_principal(), data)
+
+
+@redemption.route("/offers/<offer_id>")
+class OfferById(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER, Role.COORDINATOR)
+    @redemption.doc(security=SECURED)
+    @redemption.response(200, OfferSchema)
+    def delete(self, offer_id):
+        """Withdraw an offer (redemptions stay in the figures). Its partner or the coordinator."""
+        with unit_of_work() as session:
+            return offer_usecases.withdraw(session, current_principal(), offer_id)
+
+
+def _request_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        abort(422, message="Idempotency-Key must be 1 to 200 printable characters.")
+    return key
+
+
+@redemption.route("/redemptions")
+class Redemptions(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER)
+    @redemption.doc(
+        security=SECURED,
+        parameters=[
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX},
+                "description": "A repeated request with the same key returns the first answer.",
+            }
+        ],
+    )
+    @redemption.arguments(RedeemInputSchema)
+    @redemption.response(201, RedemptionResultSchema, description="Redeemed")
+    @redemption.alt_response(409, schema=RedemptionResultSchema, description="Refused, with the reason")
+    @redemption.alt_response(404, schema=RedemptionResultSchema, description="No pass has this code")
+    def post(self, data):
+        """Redeem an offer of yours for a scanned QR token or a typed pass number. Race-free: the
+        database decides. `outcome` says what happened: redeemed (201), already_used, limit_reached,
+        sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now (409), unknown (404;
+        wrong codes are rate limited). Discount partners only."""
+        principal, key = current_principal(), _idempotency_key()
+        digest = _request_hash(data)
+        try:
+            with unit_of_work() as session:
+                if key is not None:
+                    stored = session.get(IdempotentResponse, (principal.partner_id, key))
+                    if stored is not None:
+                        return _replay(stored, digest)
+                    record = IdempotentResponse(partner_id=principal.partner_id, key=key, request_hash=digest)
+                    session.add(record)
+                    session.flush()  # a concurrent twin waits here, then finds the first answer
+                body, status = _redeem(session, principal, data)
+                if key is not None:
+                    record.status, record.body = status, body
+                return body, status
+        except IntegrityError:
+            with reader() as session:
+                return _replay(session.get(IdempotentResponse, (principal.partner_id, key)), digest)
+
+
+def _redeem(session, principal, data: dict) -> tuple[dict, int]:
+    pass_id, how, code = None, "number", data.get("number") or ""
+    if data.get("qr"):
+        how, code = "qr", data["qr"]
+        try:
+            pass_id = links().qr.verify(data["qr"])
+        except InvalidToken:
+            pass_id = ""
+    pass_ = usecases.find_pass(session, principal, pass_id=pass_id, number=None if how == "qr" else code)
+    result = usecases.redeem(session, principal, pass_, data["offer_id"])
+    usecases.audit(session, principal, request.remote_addr or "", how, code, result.outcome)
+    body = {
+        "outcome": result.outcome,
+        "message": Outcome.MESSAGES[result.outcome],
+        "redemption_id": result.redemption_id,
+        "first_name": result.first_name,
+        "valid_until": result.valid_until,
+    }
+    return body, STATUS.get(result.outcome, 409)
+
+
+def _replay(stored: IdempotentResponse, digest: str):
+    if stored.request_hash != digest:
+        abort(422, message="This Idempotency-Key was used for a different request.")
+    return stored.body, stored.status
+
+
+@redemption.route("/redemptions/<redemption_id>/undo")
+class Undo(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER)
+    @redemption.doc(security=SECURED)
+    @redemption.response(200, RedemptionResultSchema)
+    def post(self, redemption_id):
+        """Take back a redemption of yours within 10 minutes (a wrong tap)."""
+        with unit_of_work() as session:
+            usecases.undo(session, current_principal(), redemption_id)
+        return {"outcome": "undone", "message": "The redemption was undone.", "redemption_id": redemption_id}
+
+
+@redemption.route("/figures/redemptions")
+class Figures(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER, Role.COORDINATOR)
+    @redemption.doc(security=SECURED)
+    @redemption.response(200, FigureSchema(many=True))
+    def get(self):
+        """Redemptions per partner, offer and month: a partner its own, the coordinator all."""
+        with reader() as session:
+            return usecases.figures(session, current_principal())
+
+
+@redemption.route("/figures/redemptions.csv")
+class FiguresCsv(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER, Role.COORDINATOR)
+    @redemption.doc(security=SECURED)
+    def get(self):
+        """The same as CSV (`;`, UTF-8 with BOM)."""
+        with reader() as session:
+            rows = usecases.figures(session, current_principal())
+        return csv_response(rows, "inwisselingen.csv", ("partner", "offer", "month", "redemptions"))

@@ -1,0 +1,63 @@
+"""Discount partners' offers: added by the partner, withdrawn by it or the coordinator, listed."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from services.appreciation import domain
+from services.appreciation.models import Offer, OrganisationReplica
+from services.appreciation.services import NotFound
+from shared.auth import Principal, Role
+from shared.db import utcnow
+
+
+class UnknownOrganisation(domain.DomainError):
+    field = "organisations"
+
+
+def add_offer(session: Session, principal: Principal, fields: dict) -> Offer:
+    if fields.get("audience") == "organisations":
+        known = set(session.scalars(select(OrganisationReplica.id)))
+        if unknown := [o for o in fields["organisations"] if o not in known]:
+            raise UnknownOrganisation(f"not a member organisation of this network: {', '.join(unknown)}")
+    offer = Offer(partner_id=principal.partner_id, **fields)
+    session.add(offer)
+    session.flush()
+    session.refresh(offer)  # loads the partner, which the answer names
+    return offer
+
+
+def withdraw(session: Session, principal: Principal, offer_id: str) -> Offer:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound("no such offer")
+    if principal.role != Role.COORDINATOR:
+        try:
+            domain.ensure_partner_of(principal, offer.partner_id)
+        except domain.NotAllowed:
+            raise NotFound("no such offer") from None
+    offer.withdrawn_at = offer.withdrawn_at or utcnow()
+    return offer
+
+
+def current_offers(session: Session) -> list[Offer]:
+    """Offers not withdrawn and not past their end date, by partner."""
+    today = utcnow().astimezone(domain.LOCAL_TIME).date()
+    return list(
+        session.scalars(
+            select(Offer)
+            .where(Offer.withdrawn_at.is_(None), or_(Offer.valid_until.is_(None), Offer.valid_until >= today))
+            .order_by(Offer.partner_id, Offer.title)
+        )
+    )
+
+
+def partner_offers(session: Session, partner_id: str) -> list[Offer]:
+    return list(
+        session.scalars(
+            select(Offer)
+            .where(Offer.partner_id == partner_id, Offer.withdrawn_at.is_(None))
+            .order_by(Offer.title)
+        )
+    )

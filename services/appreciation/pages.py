@@ -1,0 +1,229 @@
+"""Appreciation's pages (under /waardering): the holder's pass page, the partner's counter page
+(scan or type, redeem in one tap, undo), the partner's login, and a network's public offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+import segno
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from services.appreciation import domain, logins, offers, passes, redemptions, services
+from services.appreciation.domain import Outcome
+from services.appreciation.forms import ActionForm, LoginForm, NumberForm, RedeemForm
+from services.appreciation.links import Links
+from services.appreciation.models import Pass, PassHolder
+from shared.auth import Role, current_principal, log_in
+from shared.db import utcnow
+from shared.i18n import current_language, lazy_gettext
+from shared.tokens import InvalidToken
+
+pages = Blueprint("pass_pages", __name__, url_prefix="/waardering")
+
+
+def db():
+    return current_app.extensions["knoop"].db
+
+
+def links() -> Links:
+    return current_app.extensions["appreciation_links"]
+
+
+def register_pages(app: Flask) -> None:
+    app.register_blueprint(pages)
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code as inline SVG, big enough to scan from a phone held up at a counter."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=8, border=2, title="QR"))
+
+
+# --- the holder's pass page ------------------------------------------------------------------
+
+
+@pages.get("/pas/<token>")
+def holder(token: str):
+    """The pass: QR code, number, validity, the offers this holder may use, and the history.
+    Whoever holds the link from the pass e-mail."""
+    try:
+        holder_id = links().holder.verify(token)
+    except InvalidToken:
+        abort(404)
+    with db().reader() as session:
+        holder_row = session.get(PassHolder, holder_id)
+        if holder_row is None:
+            abort(404)
+    with db().reader(network_id=holder_row.network_id) as session:
+        view = passes.holder_view(session, holder_id)
+        today = utcnow().astimezone(domain.LOCAL_TIME).date()
+        usable = [o for o in offers.current_offers(session) if domain.is_eligible(o, view.holder)]
+        current = view.pass_
+        return render_template(
+            "appreciation/holder.html",
+            holder=view.holder,
+            pass_=current,
+            status=domain.shown_status(current, today) if current else None,
+            number=domain.grouped(current.number) if current else "",
+            qr=qr_svg(links().qr_url(current.id)) if current and current.status == "active" else None,
+            offers=usable,
+            history=view.history,
+        )
+
+
+# --- partner login ---------------------------------------------------------------------------
+
+
+@pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])
+def login(slug: str):
+    """Discount partners ask for a login link. Anyone (the answer never says whether it is known)."""
+    with db().reader() as session:
+        try:
+            network = services.network_by_slug(session, slug)
+        except services.NotFound:
+            abort(404)
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("appreciation/login.html", form=form, network=network, sent=False), status
+    with db().transaction(network_id=network.id) as session:
+        logins.request_login(session, network, form.email.data, current_language(), links())
+    return render_template("appreciation/login.html", form=form, network=network, sent=True)
+
+
+@pages.route("/inloggen/<token>", methods=["GET", "POST"])
+def redeem_login(token: str):
+    """GET asks (mail scanners open links); POST logs the partner in, once, within 15 minutes."""
+    try:
+        payload = links().login.verify(token)
+    except InvalidToken:
+        return render_template("appreciation/login_failed.html"), 410
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template("appreciation/login_confirm.html", form=form)
+    try:
+        with db().transaction(network_id=payload["network_id"]) as session:
+            principal = logins.redeem_login(session, payload)
+    except logins.LinkAlreadyUsed:
+        return render_template("appreciation/login_failed.html"), 410
+    log_in(principal)
+    return redirect(url_for("pass_pages.counter"), code=303)
+
+
+# --- the counter -----------------------------------------------------------------------------
+
+
+def _partner(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = current_principal()
+        if principal is None:
+            return render_template("appreciation/partner_only.html"), 401
+        if principal.role != Role.DISCOUNT_PARTNER:
+            abort(403)
+        return view(principal, *args, **kwargs)
+
+    return wrapper
+
+
+def _counter_page(principal, pass_: Pass | None, code: dict, result=None, status: int = 200):
+    """The page a partner sees for a presented pass: first name, validity, offers, one-tap buttons."""
+    with db().reader(network_id=principal.network_id) as session:
+        partner = session.get(services.DiscountPartner, principal.partner_id)
+        context = {"partner": partner, "result": result, "code": code, "action": ActionForm()}
+        if pass_ is not None:
+            holder_row = session.get(PassHolder, pass_.holder_id)
+            today = utcnow().astimezone(domain.LOCAL_TIME).date()
+            context |= {
+                "pass_": pass_,
+                "first_name": domain.first_name(holder_row.name),
+                "refusal": domain.pass_refusal(pass_, today),
+                "offers": redemptions.eligible_offers(session, principal, pass_, utcnow()),
+                "form": RedeemForm(formdata=None),
+            }
+        return render_template(
+            "appreciation/counter.html",
+            number_form=NumberForm(formdata=None),
+            messages=Outcome.MESSAGES,
+            **context,
+        ), status
+
+
+@pages.route("/kassa", methods=["GET", "POST"])
+@_partner
+def counter(principal):
+    """The counter page on a phone: type the number (or scan the QR), then redeem in one tap.
+    Discount partners; a wrong number counts towards the rate limit."""
+    if request.method == "GET":
+        return _counter_page(principal, None, {})
+    redeem_form = RedeemForm()
+    number = request.form.get("number", "")
+    if not redeem_form.validate_on_submit() and not NumberForm().validate_on_submit():
+        abort(400)
+    return _present(principal, {"number": number}, redeem_form.offer_id.data or None)
+
+
+@pages.route("/p/<token>", methods=["GET", "POST"])
+@_partner
+def scanned(principal, token: str):
+    """Scanning the pass's QR code opens this page on the partner's phone. Discount partners."""
+    if request.method == "POST" and not RedeemForm().validate_on_submit():
+        abort(400)
+    offer_id = request.form.get("offer_id") if request.method == "POST" else None
+    return _present(principal, {"qr": token}, offer_id)
+
+
+def _present(principal, code: dict, offer_id: str | None):
+    with db().transaction(network_id=principal.network_id) as session:
+        pass_id = None
+        if "qr" in code:
+            try:
+                pass_id = links().qr.verify(code["qr"])
+            except InvalidToken:
+                pass_id = ""
+        pass_ = redemptions.find_pass(session, principal, pass_id=pass_id, number=code.get("number"))
+        how, raw = ("qr", code["qr"]) if "qr" in code else ("number", code.get("number", ""))
+        result = None
+        if pass_ is None:
+            redemptions.audit(session, principal, request.remote_addr or "", how, raw, Outcome.UNKNOWN)
+        elif offer_id:
+            result = redemptions.redeem(session, principal, pass_, offer_id)
+            redemptions.audit(session, principal, request.remote_addr or "", how, raw, result.outcome)
+    if pass_ is None:
+        return _counter_page(principal, None, code, result=redemptions.Result(Outcome.UNKNOWN), status=404)
+    return _counter_page(principal, pass_, code, result=result)
+
+
+@pages.post("/inwisselingen/<redemption_id>/ongedaan")
+@_partner
+def undo(principal, redemption_id: str):
+    """Take back a redemption within 10 minutes. The partner that made it."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            redemptions.undo(session, principal, redemption_id)
+        flash(lazy_gettext("The redemption was undone."), "ok")
+    except services.NotFound:
+        abort(404)
+    except domain.InvalidTransition:
+        flash(lazy_gettext("A redemption can be undone within 10 minutes only."), "error")
+    return redirect(url_for("pass_pages.counter"), code=303)
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+@pages.get("/n/<slug>/aanbod")
+def public_offers(slug: str):
+    """The network's current offers for pass holders. Anyone."""
+    with db().reader() as session:
+        try:
+            network = services.network_by_slug(session, slug)
+        except services.NotFound:
+            abort(404)
+    with db().reader(network_id=network.id) as session:
+        return render_template(
+            "appreciation/offers.html", network=network, offers=offers.current_offers(session)
+        )

@@ -1,0 +1,35 @@
+"""A valid sample of every appreciation event (contract tests and e-mail rendering use them)."""
+
+_NETWORK = "Netwerk Vrijwilligerszorg Enkhuizen"
+_JOOP = {"name": "Joop Visser", "email": "joop@example.org", "language": "nl"}
+
+SAMPLES = {
+    "appreciation.pass_issued.v1": {
+        "pass_id": "5b7c1a52-0000-4000-8000-000000000020",
+        "holder": _JOOP,
+        "number": "1234 5678 9012",
+        "valid_from": "2026-11-23",
+        "valid_until": "2026-12-31",
+        "network_name": _NETWORK,
+        "pass_url": "http://localhost:8000/waardering/pas/t7",
+        "qr_url": "http://localhost:8000/waardering/p/t9",
+        "reason": "nominated",
+    },
+    "appreciation.pass_redeemed.v1": {
+        "redemption_id": "5b7c1a52-0000-4000-8000-000000000021",
+        "pass_id": "5b7c1a52-0000-4000-8000-000000000020",
+        "offer_id": "5b7c1a52-0000-4000-8000-000000000022",
+        "offer_title": "Twee kaartjes voor de prijs van één",
+        "partner_id": "5b7c1a52-0000-4000-8000-000000000023",
+        "partner_name": "Theater De Drommedaris",
+        "network_name": _NETWORK,
+        "redeemed_at": "2026-11-23T19:30:00+00:00",
+        "holder": _JOOP,
+    },
+    "appreciation.partner_login_requested.v1": {
+        "recipient": {"name": "Theater De Drommedaris", "email": "kassa@example.org", "language": "nl"},
+        "network_name": _NETWORK,
+        "links": [{"label": "Theater De Drommedaris", "url": "http://localhost:8000/waardering/inloggen/t8"}],
+        "minutes_valid": 15,
+    },
+}

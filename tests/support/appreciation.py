@@ -1,0 +1,108 @@
+"""Driving appreciation in tests: the recruitment network's events handed to appreciation's real
+handlers in this process (the Celery path is covered by the flow tests), discount partners, offers,
+passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from sqlalchemy import select
+
+from services.appreciation.handlers import event_handlers
+from services.appreciation.models import OutboxMessage as AppreciationOutbox
+from services.recruitment.models import OutboxMessage as RecruitmentOutbox
+from shared.messaging.consumer import consume
+from tests.support.flows import bearer
+from tests.support.recruitment import Network, network_with_members
+
+API = "/api/appreciation"
+
+
+def replicate(recruitment_app, appreciation_app) -> None:
+    """Hand every recruitment event to appreciation's handlers (each once: the inbox sees to it)."""
+    with recruitment_app.extensions["knoop"].db.reader() as session:
+        messages = list(session.scalars(select(RecruitmentOutbox.message).order_by(RecruitmentOutbox.id)))
+    kit = appreciation_app.extensions["knoop"]
+    handlers = event_handlers(appreciation_app.extensions["appreciation_links"])
+    for message in messages:
+        if message["type"] in handlers:
+            consume(kit, handlers, message)
+
+
+def appreciation_events(app, event_type: str) -> list[dict]:
+    with app.extensions["knoop"].db.reader() as session:
+        rows = session.scalars(
+            select(AppreciationOutbox.message)
+            .where(AppreciationOutbox.type == event_type)
+            .order_by(AppreciationOutbox.id)
+        )
+        return [row["data"] for row in rows]
+
+
+@dataclass
+class PassNetwork:
+    net: Network
+    app: object  # appreciation's Flask app
+    partners: dict = field(default_factory=dict)  # name -> {"id", "token"}
+
+    @property
+    def client(self):
+        return self.app.test_client()
+
+    def api(self, method: str, path: str, who: str = "coordinator", **kwargs):
+        if who == "coordinator":
+            headers = bearer(self.net.coordinator)
+        elif who in self.partners:
+            headers = bearer(self.partners[who]["token"])
+        else:
+            headers = self.net.token(who)
+        headers = {**headers, **kwargs.pop("headers", {})}
+        return getattr(self.client, method)(f"{API}{path}", headers=headers, **kwargs)
+
+    def admit_partner(self, name: str, **fields) -> dict:
+        body = {"name": name, "place": "Enkhuizen", "category": "theatre", **fields}
+        body.setdefault("contact_email", f"{name.split()[0].lower()}@partner.example.org")
+        answer = self.api("post", "/partners", json=body)
+        assert answer.status_code == 201, answer.get_json()
+        created = answer.get_json()
+        self.partners[name] = {"id": created["partner"]["id"], "token": created["token"]}
+        return self.partners[name]
+
+    def offer(self, partner: str, title: str, **fields) -> str:
+        body = {"title": title, "discount_kind": "two_for_one", **fields}
+        answer = self.api("post", "/offers", who=partner, json=body)
+        assert answer.status_code == 201, answer.get_json()
+        return answer.get_json()["id"]
+
+    def nominate(self, member: str, name: str, email: str | None = None) -> dict:
+        email = email or f"{name.split()[0].lower()}@example.org"
+        answer = self.api("post", "/passes", who=member, json={"name": name, "email": email})
+        assert answer.status_code in (200, 201), answer.get_json()
+        return answer.get_json()["pass"]
+
+    def issued(self, email: str) -> dict:
+        """The latest pass_issued event for this address."""
+        [*_, event] = [
+            e
+            for e in appreciation_events(self.app, "appreciation.pass_issued.v1")
+            if e["holder"]["email"] == email
+        ]
+        return event
+
+    def qr_token(self, email: str) -> str:
+        return urlparse(self.issued(email)["qr_url"]).path.rsplit("/", 1)[1]
+
+    def redeem(
+        self, partner: str, offer_id: str, *, number: str | None = None, qr: str | None = None, key=None
+    ):
+        headers = {"Idempotency-Key": key} if key else {}
+        body = {"offer_id": offer_id, **({"number": number} if number else {"qr": qr})}
+        return self.api("post", "/redemptions", who=partner, json=body, headers=headers)
+
+
+def pass_network(stack) -> PassNetwork:
+    recruitment, appreciation = stack.app("recruitment"), stack.app("appreciation")
+    net = network_with_members(recruitment)
+    replicate(recruitment, appreciation)
+    return PassNetwork(net, appreciation)
