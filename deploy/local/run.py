@@ -83,13 +83,16 @@ def print_urls(port: str) -> None:
     print(
         f"""
   Knoop is starting. Open:
-    vacancy bank        http://localhost:{port}/
-    API docs            http://localhost:{port}/api/recruitment/docs
-                        http://localhost:{port}/api/appreciation/docs
-                        http://localhost:{port}/api/notifications/docs
-    health              http://localhost:{port}/api/recruitment/healthz
-    student registration http://localhost:{port}/inschrijven   (code {code})
-    mail inbox (sink)   http://localhost:8025/
+    vacancy bank          http://localhost:{port}/
+    student registration  http://localhost:{port}/inschrijven   (code {code})
+    pass discounts        http://localhost:{port}/waardering/n/enkhuizen/aanbod
+    partner counter login http://localhost:{port}/waardering/n/enkhuizen/inloggen
+                          (kassa@drommedaris.example.org; the pass e-mails are in the inbox)
+    API docs              http://localhost:{port}/api/recruitment/docs
+                          http://localhost:{port}/api/appreciation/docs
+                          http://localhost:{port}/api/notifications/docs
+    health                http://localhost:{port}/api/recruitment/healthz
+    mail inbox (sink)     http://localhost:8025/
   Demo coordinator token: {token}   (all demo tokens: var/demo.json)
   Ctrl-C stops everything.
 """,

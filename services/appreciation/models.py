@@ -122,6 +122,8 @@ class Pass(NetworkScoped, Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     replaced_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
+    holder: Mapped[PassHolder] = relationship(lazy="joined")
+
 
 class Offer(NetworkScoped, Base):
     """A discount a partner gives pass holders, with when it applies and how often."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.appreciation import domain
@@ -30,9 +31,10 @@ from services.appreciation.models import (
 from services.appreciation.passes import outbox
 from services.appreciation.services import NotFound
 from shared.auth import Principal
-from shared.db import utcnow
+from shared.db import new_id, utcnow
 
 UNDO_WINDOW = timedelta(minutes=10)
+SLOT = ["offer_id", "pass_id", "period", "slot"]  # unique among redemptions not undone
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def redeem(session: Session, principal: Principal, pass_: Pass | None, offer_id:
     domain.ensure_partner_of(principal, offer.partner_id)
     if pass_ is None:
         return Result(Outcome.UNKNOWN)
-    holder = session.get(PassHolder, pass_.holder_id)
+    holder = pass_.holder
     shown = {
         "pass_id": pass_.id,
         "first_name": domain.first_name(holder.name),
@@ -115,44 +117,54 @@ def redeem(session: Session, principal: Principal, pass_: Pass | None, offer_id:
     return Result(Outcome.REDEEMED, redemption_id=redemption.id, **shown)
 
 
-class _SoldOut(Exception):
-    pass
-
-
 def _take_slot(session: Session, offer: Offer, pass_: Pass, now: datetime) -> tuple[str, Redemption | None]:
-    """Try the period's slots in order; each try is a savepoint, so a taken slot costs nothing."""
+    """Try the period's slots in order. Each try is one INSERT … ON CONFLICT DO NOTHING against the
+    partial unique index: the row comes back if the slot was free, nothing if it was taken (perhaps
+    this very moment, at another counter)."""
     slots = domain.slots(offer, now)
-    numbers = [None] if slots.count is None else list(range(1, slots.count + 1))
-    for number in numbers:
-        try:
-            with session.begin_nested():
-                if offer.total_quantity is not None and not _count_down(session, offer):
-                    raise _SoldOut
-                redemption = Redemption(
-                    network_id=pass_.network_id,
-                    offer_id=offer.id,
-                    pass_id=pass_.id,
-                    partner_id=offer.partner_id,
-                    period=slots.period,
-                    slot=number,
-                    redeemed_at=now,
-                )
-                session.add(redemption)
-            return Outcome.REDEEMED, redemption  # the INSERT went through: the unique index agreed
-        except _SoldOut:
-            return Outcome.SOLD_OUT, None
-        except IntegrityError:
-            continue  # this slot is taken (perhaps this very moment, at another counter)
+    if offer.total_quantity is not None and not _count_down(session, offer, -1):
+        return Outcome.SOLD_OUT, None
+    for number in [None] if slots.count is None else range(1, slots.count + 1):
+        redemption_id = new_id()
+        row = {
+            "id": redemption_id,
+            "network_id": pass_.network_id,
+            "offer_id": offer.id,
+            "pass_id": pass_.id,
+            "partner_id": offer.partner_id,
+            "period": slots.period,
+            "slot": number,
+            "redeemed_at": now,
+        }
+        if session.execute(_insert_if_free(session, row)).first() is not None:
+            return Outcome.REDEEMED, Redemption(**row)
+    if offer.total_quantity is not None:
+        _count_down(session, offer, +1)  # give back the unit this pass could not use
     return (Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED), None
 
 
-def _count_down(session: Session, offer: Offer) -> bool:
-    """One unit of a capped offer, if any is left: a conditional UPDATE, so never below zero."""
+def _insert_if_free(session: Session, row: dict):
+    dialect_insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(Redemption)
+        .values(**row)
+        .on_conflict_do_nothing(
+            index_elements=["offer_id", "pass_id", "period", "slot"],
+            index_where=Redemption.undone_at.is_(None),
+        )
+        .returning(Redemption.id)
+    )
+
+
+def _count_down(session: Session, offer: Offer, step: int) -> bool:
+    """Take (step -1) or give back (+1) one unit of a capped offer: a conditional UPDATE, so the
+    count never passes the cap; it also holds the offer's row until commit."""
+    taken = Offer.redeemed < Offer.total_quantity if step < 0 else Offer.redeemed > 0
     return bool(
         session.execute(
             update(Offer)
-            .where(Offer.id == offer.id, Offer.redeemed < Offer.total_quantity)
-            .values(redeemed=Offer.redeemed + 1)
+            .where(Offer.id == offer.id, taken)
+            .values(redeemed=Offer.redeemed - step)
             .execution_options(synchronize_session=False)
         ).rowcount
     )
@@ -161,8 +173,8 @@ def _count_down(session: Session, offer: Offer) -> bool:
 def _announce(
     session: Session, offer: Offer, pass_: Pass, holder: PassHolder, redemption: Redemption
 ) -> None:
-    partner = session.get(DiscountPartner, offer.partner_id)
-    network = session.get(NetworkReplica, pass_.network_id)
+    partner = offer.partner
+    network = session.get(NetworkReplica, pass_.network_id)  # from the identity map after the first
     outbox.add(
         session,
         "appreciation.pass_redeemed.v1",

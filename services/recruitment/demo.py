@@ -174,6 +174,7 @@ def load_demo(db: Database, links: Links) -> dict | None:
         "network_slug": NETWORK["slug"],
         "coordinator_token": network.token,
         "organisation_tokens": tokens,
+        "organisation_ids": dict(zip((o["name"] for o in ORGANISATIONS), members, strict=True)),
         "education_partner_token": partner_token,
         "registration_url": links.registration_page(cohort.registration_token),
         "registration_code": cohort.short_code,

@@ -223,3 +223,64 @@ def test_a_confirmed_student_gets_a_pass_where_the_policy_says_so(pn, stack):
     students_only = pn.offer("Theater De Drommedaris", "Studentenkorting", audience="students")
     number = pn.api("get", "/passes").get_json()[0]["pass"]["number"]
     assert pn.redeem("Theater De Drommedaris", students_only, number=number).status_code == 201
+
+
+def test_figures_per_partner_offer_and_month_each_partner_its_own(pn):
+    theatre = pn.offer("Theater De Drommedaris", "Twee voor één")
+    museum = pn.offer("Zuiderzeemuseum", "Gratis entree", discount_kind="free")
+    number = pn.nominate("Humanitas", "Joop Visser")["number"]
+    pn.redeem("Theater De Drommedaris", theatre, number=number)
+    pn.redeem("Theater De Drommedaris", theatre, number=number)
+    pn.redeem("Zuiderzeemuseum", museum, number=number)
+    mine = pn.api("get", "/figures/redemptions", who="Theater De Drommedaris").get_json()
+    assert [(f["partner"], f["offer"], f["redemptions"]) for f in mine] == [
+        ("Theater De Drommedaris", "Twee voor één", 2)
+    ]
+    everything = pn.api("get", "/figures/redemptions").get_json()
+    assert sorted(f["partner"] for f in everything) == ["Theater De Drommedaris", "Zuiderzeemuseum"]
+    exported = pn.api("get", "/figures/redemptions.csv", who="Zuiderzeemuseum").get_data(as_text=True)
+    assert "Gratis entree" in exported and "Twee voor één" not in exported
+
+
+def test_the_public_offers_page_and_the_counter_need_the_right_people(pn, stack):
+    pn.offer("Theater De Drommedaris", "Twee kaartjes voor de prijs van één")
+    page = pn.client.get("/waardering/n/enkhuizen/aanbod").get_data(as_text=True)
+    assert "Korting met de vrijwilligerspas" in page and "Twee kaartjes voor de prijs van één" in page
+    assert "twee voor de prijs van één" in page
+    pn.nominate("Humanitas", "Joop Visser")
+    scanned = pn.client.get(f"/waardering/p/{pn.qr_token('joop@example.org')}")
+    assert scanned.status_code == 401 and "Voor kortingspartners" in scanned.get_data(as_text=True)
+    holder_page = pn.client.get("/waardering/pas/not-a-valid-link")
+    assert holder_page.status_code == 404
+
+
+def test_a_partner_login_link_works_once(pn):
+    from tests.support.placements import csrf
+
+    pn.api(
+        "patch",
+        f"/partners/{pn.partners['Zuiderzeemuseum']['id']}",
+        json={"contact_email": "balie@museum.example.org"},
+    )
+    client = pn.app.test_client()
+    page = client.get("/waardering/n/enkhuizen/inloggen").get_data(as_text=True)
+    sent = client.post(
+        "/waardering/n/enkhuizen/inloggen",
+        data={"csrf_token": csrf(page), "email": "BALIE@museum.example.org"},
+    )
+    assert sent.status_code == 200 and "inloglink onderweg" in sent.get_data(as_text=True)
+    [request] = appreciation_events(pn.app, "appreciation.partner_login_requested.v1")
+    assert request["recipient"]["email"] == "balie@museum.example.org"
+    link = request["links"][0]["url"].split("localhost:8000", 1)[1]
+    confirm = client.get(link).get_data(as_text=True)
+    assert client.post(link, data={"csrf_token": csrf(confirm)}).status_code == 303
+    counter = client.get("/waardering/kassa")
+    assert counter.status_code == 200 and "Zuiderzeemuseum" in counter.get_data(as_text=True)
+    other = pn.app.test_client()
+    again = other.post(link, data={"csrf_token": csrf(other.get(link).get_data(as_text=True))})
+    assert again.status_code == 410
+    wrong = client.post(
+        "/waardering/kassa",
+        data={"csrf_token": csrf(counter.get_data(as_text=True)), "number": "1234 5678 9012"},
+    )
+    assert wrong.status_code == 404 and "Geen pas heeft deze code" in wrong.get_data(as_text=True)

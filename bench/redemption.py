@@ -1,0 +1,346 @@
+"""Redemptions at the counter: throughput and latency of POST /api/appreciation/redemptions through
+gunicorn on PostgreSQL at 1, 16 and 64 concurrent clients, beside an endpoint that does one database
+round trip on the same server in the same run (the baseline); then an open-loop run at a fixed rate
+for the tail latency. Every redemption is of a once-per-pass offer with its own pass; afterwards the
+database must hold exactly one redemption per success (zero doubles).
+
+    KNOOP_BENCH_POSTGRES_URL=postgresql+psycopg://… python bench/redemption.py [--quick]
+
+Targets: at 16 clients, redemption throughput at least half the baseline's; p99 <= 10 ms at 200
+redemptions/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import func, insert, select
+
+from bench.common import rss_mb, summary_ms, write_result
+from bench.vacancy_search import database
+from deploy.local.harness import BIN, REPO_ROOT, RedisServer, free_port, wait_until
+from services.appreciation import domain
+from services.appreciation.models import (
+    DiscountPartner,
+    NetworkReplica,
+    Offer,
+    Pass,
+    PassHolder,
+    Redemption,
+)
+from shared.auth import Role, issue_token
+from shared.migrations import upgrade
+
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 10.0
+OPEN_LOOP_RATE = 200
+TARGET = f"ratio >= {TARGET_RATIO} at 16 clients; p99 <= {TARGET_P99_MS} ms at {OPEN_LOOP_RATE}/s"
+
+
+def seed(app, passes: int) -> tuple[str, str, list[str]]:
+    """A network, a partner with its token, a once-per-pass offer, and `passes` passes."""
+    from services.appreciation.models import ApiToken
+
+    db = app.extensions["knoop"].db
+    network_id = str(uuid.uuid4())
+    with db.transaction(network_id=network_id) as session:
+        session.add(NetworkReplica(id=network_id, name="Bench", slug="bench"))
+        partner = DiscountPartner(network_id=network_id, name="Theater", category="theatre")
+        session.add(partner)
+        session.flush()
+        _, token = issue_token(
+            session,
+            ApiToken,
+            name="bench",
+            role=Role.DISCOUNT_PARTNER,
+            network_id=network_id,
+            partner_id=partner.id,
+        )
+        offer = Offer(
+            network_id=network_id,
+            partner_id=partner.id,
+            title="Twee voor één",
+            discount_kind="two_for_one",
+            usage="once",
+        )
+        session.add(offer)
+        session.flush()
+        offer_id = offer.id
+        holders, cards, numbers = [], [], []
+        for n in range(passes):
+            hid = str(uuid.uuid4())
+            number = domain.new_pass_number()
+            holders.append(
+                {
+                    "id": hid,
+                    "network_id": network_id,
+                    "name": f"Vrijwilliger {n}",
+                    "email": f"v{n}@example.org",
+                    "language": "nl",
+                    "is_student": False,
+                    "created_at": datetime.now(UTC),
+                }
+            )
+            cards.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "network_id": network_id,
+                    "holder_id": hid,
+                    "number": number,
+                    "status": "active",
+                    "valid_from": date(2000, 1, 1),
+                    "valid_until": date(2999, 12, 31),
+                    "issued_at": datetime.now(UTC),
+                }
+            )
+            numbers.append(number)
+        session.execute(insert(PassHolder), holders)
+        session.execute(insert(Pass), cards)
+    return token, offer_id, numbers
+
+
+class Server:
+    """gunicorn with the production worker model (gthread), on a free port."""
+
+    def __init__(self, env: dict, workdir: Path, workers: int, threads: int):
+        self.port = free_port()
+        self.log = (workdir / "gunicorn.log").open("w")
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "bench.redemption_app:app",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(self._up, 30, message="gunicorn")
+
+    def _up(self) -> bool:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+            conn.request("GET", "/bench/one-query")
+            return conn.getresponse().status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class Load:
+    """Clients on keep-alive connections; each takes the next request from a shared source."""
+
+    def __init__(self, port: int, token: str, offer_id: str, numbers: list[str]):
+        self.port, self.token, self.offer_id = port, token, offer_id
+        self.numbers = iter(numbers)
+        self.lock = threading.Lock()
+        self.statuses: list[int] = []
+
+    def _next_number(self) -> str:
+        with self.lock:
+            return next(self.numbers)
+
+    def _request(self, conn: http.client.HTTPConnection, kind: str) -> float:
+        started = time.perf_counter()
+        if kind == "baseline":
+            conn.request("GET", "/bench/one-query")
+        else:
+            body = json.dumps({"offer_id": self.offer_id, "number": self._next_number()})
+            conn.request(
+                "POST",
+                "/api/appreciation/redemptions",
+                body=body,
+                headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+            )
+        response = conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if kind == "redeem":
+            self.statuses.append(response.status)
+        return elapsed
+
+    def closed_loop(self, kind: str, clients: int, seconds: float) -> dict:
+        samples: list[float] = []
+        stop = time.perf_counter() + seconds
+
+        def client() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            mine = []
+            while time.perf_counter() < stop:
+                mine.append(self._request(conn, kind))
+            conn.close()
+            with self.lock:
+                samples.extend(mine)
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+        return {"clients": clients, "throughput_per_s": round(len(samples) / wall, 1), **summary_ms(samples)}
+
+    def open_loop(self, rate: int, seconds: float, clients: int = 32) -> dict:
+        """Requests sent on a fixed schedule (not when the previous one returns), so a slow answer
+        cannot hide the queue behind it; latency counts from the scheduled moment."""
+        total = int(rate * seconds)
+        start = time.perf_counter() + 0.2
+        schedule = iter(start + n / rate for n in range(total))
+        samples: list[float] = []
+
+        def client() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            while True:
+                with self.lock:
+                    due = next(schedule, None)
+                if due is None:
+                    break
+                time.sleep(max(0.0, due - time.perf_counter()))
+                self._request(conn, "redeem")
+                done = time.perf_counter()
+                with self.lock:
+                    samples.append(done - due)
+            conn.close()
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return {"rate_per_s": rate, **summary_ms(samples)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="2 s per step instead of 10")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    seconds = 2.0 if args.quick else 10.0
+    workdir = Path(tempfile.mkdtemp(prefix="knoop-bench-redemption-"))
+    url = database("postgresql", workdir)
+    if url is None:
+        sys.exit("set KNOOP_BENCH_POSTGRES_URL: this benchmark runs on PostgreSQL")
+    redis_server = RedisServer(workdir / "redis")
+    redis_server.start()
+    env = {
+        **os.environ,
+        "KNOOP_ENV": "test",
+        "KNOOP_VAR_DIR": str(workdir),
+        "APPRECIATION_DATABASE_URL": url,
+        "KNOOP_REDIS_URL": redis_server.url,
+        "KNOOP_WRONG_CODE_LIMIT": "1000000 per minute",
+    }
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("KNOOP_", "APPRECIATION_"))})
+    upgrade(REPO_ROOT / "services" / "appreciation" / "migrations", url)
+    from services.appreciation import create_app
+
+    app = create_app()
+    passes = 40_000 if not args.quick else 12_000
+    token, offer_id, numbers = seed(app, passes)
+    server = Server(env, workdir, args.workers, args.threads)
+    load = Load(server.port, token, offer_id, numbers)
+    try:
+        load.closed_loop("redeem", 4, 1.0)  # warm-up: connections, caches, the first plans
+        load.closed_loop("baseline", 4, 1.0)
+        steps = []
+        for clients in (1, 16, 64):
+            steps.append(
+                {
+                    "redeem": load.closed_loop("redeem", clients, seconds),
+                    "baseline": load.closed_loop("baseline", clients, seconds),
+                }
+            )
+        open_loop = load.open_loop(OPEN_LOOP_RATE, seconds)
+        memory = rss_mb(server.process.pid)
+    finally:
+        server.stop()
+        redis_server.stop()
+    db = app.extensions["knoop"].db
+    with db.reader() as session:
+        stored = session.scalar(select(func.count()).select_from(Redemption))
+        doubles = session.scalar(
+            select(func.count()).select_from(
+                select(Redemption.pass_id)
+                .group_by(Redemption.offer_id, Redemption.pass_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
+    successes = load.statuses.count(201)
+    at16 = steps[1]
+    ratio = round(at16["redeem"]["throughput_per_s"] / at16["baseline"]["throughput_per_s"], 2)
+    met = (
+        ratio >= TARGET_RATIO
+        and open_loop["p99_ms"] <= TARGET_P99_MS
+        and doubles == 0
+        and stored == successes
+    )
+    print(f"{'clients':>8}{'redeem/s':>10}{'p50':>8}{'p99':>8}{'base/s':>10}{'p50':>8}{'p99':>8}")
+    for step in steps:
+        r, b = step["redeem"], step["baseline"]
+        print(
+            f"{r['clients']:>8}{r['throughput_per_s']:>10}{r['p50_ms']:>8}{r['p99_ms']:>8}{b['throughput_per_s']:>10}{b['p50_ms']:>8}{b['p99_ms']:>8}"
+        )
+    print(f"open loop {OPEN_LOOP_RATE}/s: p50 {open_loop['p50_ms']} ms, p99 {open_loop['p99_ms']} ms")
+    print(
+        f"ratio at 16 clients {ratio}; successes {successes}, stored {stored}, doubles {doubles}; met: {met}"
+    )
+    path = write_result(
+        "redemption",
+        {
+            "quick": args.quick,
+            "params": {
+                "workers": args.workers,
+                "threads": args.threads,
+                "seconds": seconds,
+                "passes": passes,
+            },
+            "results": {
+                "steps": steps,
+                "open_loop": open_loop,
+                "successes": successes,
+                "stored": stored,
+                "doubles": doubles,
+                "server_rss_mb": memory,
+            },
+            "baseline": {"name": "GET /bench/one-query: one SELECT through the same stack"},
+            "ratio": ratio,
+            "target": TARGET,
+            "met": met,
+        },
+        "quick" if args.quick else "",
+    )
+    print(f"written {path}")
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
