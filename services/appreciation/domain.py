@@ -53,7 +53,8 @@ def new_pass_number() -> str:
 def normalise_number(typed: str) -> str | None:
     """The pass number in `typed` (spaces and dashes allowed), or None if it cannot be one."""
     digits = "".join(c for c in typed if not c.isspace() and c != "-")
-    if len(digits) != NUMBER_DIGITS or not digits.isdigit():
+    # ASCII digits only: str.isdigit() also accepts '²' and other scripts' digits.
+    if len(digits) != NUMBER_DIGITS or any(c not in "0123456789" for c in digits):
         return None
     return digits if luhn_check_digit(digits[:-1]) == digits[-1] else None
 
@@ -65,6 +66,11 @@ def grouped(number: str) -> str:
 # --- validity --------------------------------------------------------------------------------
 
 VALIDITY_KINDS = ("calendar_year", "twelve_months")
+
+
+def local_today() -> date:
+    """Today on the Dutch calendar (a pass issued just after midnight belongs to the new day)."""
+    return datetime.now(LOCAL_TIME).date()
 
 
 def validity(kind: str, today: date) -> tuple[date, date]:
@@ -144,7 +150,7 @@ def is_eligible(offer, holder) -> bool:
         return True
     if offer.audience == "students":
         return holder.is_student
-    return holder.organisation_id in (offer.organisations or [])
+    return bool(set(holder.organisation_ids) & set(offer.organisations or []))
 
 
 def applies_at(offer, moment: datetime) -> bool:
@@ -157,7 +163,7 @@ def applies_at(offer, moment: datetime) -> bool:
         return False
     if offer.weekdays and local.isoweekday() not in offer.weekdays:
         return False
-    now = local.time()
+    now = local.time().replace(second=0, microsecond=0)  # "until 17:00" includes 17:00:30
     starts, ends = offer.starts_at or time.min, offer.ends_at or time.max
     return starts <= now <= ends
 

@@ -28,8 +28,9 @@ class Links:
     def qr_url(self, pass_id: str) -> str:
         return self.url(f"/waardering/p/{self.qr.sign(pass_id)}")
 
-    def holder_page(self, holder_id: str) -> str:
-        return self.url(f"/waardering/pas/{self.holder.sign(holder_id)}")
+    def holder_page(self, holder_id: str, version: int) -> str:
+        """Signed with the holder's link version: a reissue makes older links stop working."""
+        return self.url(f"/waardering/pas/{self.holder.sign([holder_id, version])}")
 
     def login_link(self, identity: dict) -> str:
         """Single use: the nonce is recorded when it logs someone in."""

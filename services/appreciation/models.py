@@ -92,9 +92,26 @@ class PassHolder(NetworkScoped, Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(2), default="nl")
-    organisation_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     is_student: Mapped[bool] = mapped_column(default=False)
+    # Bumped when a pass is reissued: links to the holder's page from older e-mails stop working.
+    link_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[HolderMembership]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+    @property
+    def organisation_ids(self) -> list[str]:
+        return [m.organisation_id for m in self.memberships]
+
+
+class HolderMembership(Base):
+    """A member organisation that nominated this person (someone may volunteer for several)."""
+
+    __tablename__ = "pass_holder_memberships"
+
+    holder_id: Mapped[str] = mapped_column(ForeignKey("pass_holders.id"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    nominated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Pass(NetworkScoped, Base):

@@ -48,13 +48,13 @@ def holder(token: str):
     """The pass: QR code, number, validity, the offers this holder may use, and the history.
     Whoever holds the link from the pass e-mail."""
     try:
-        holder_id = links().holder.verify(token)
-    except InvalidToken:
+        holder_id, version = links().holder.verify(token)
+    except (InvalidToken, ValueError, TypeError):
         abort(404)
     with db().reader() as session:
         holder_row = session.get(PassHolder, holder_id)
-        if holder_row is None:
-            abort(404)
+        if holder_row is None or holder_row.link_version != version:
+            abort(404)  # a link from before a reissue
     with db().reader(network_id=holder_row.network_id) as session:
         view = passes.holder_view(session, holder_id)
         today = utcnow().astimezone(domain.LOCAL_TIME).date()
@@ -188,7 +188,11 @@ def _present(principal, code: dict, offer_id: str | None):
         if pass_ is None:
             redemptions.audit(session, principal, request.remote_addr or "", how, raw, Outcome.UNKNOWN)
         elif offer_id:
-            result = redemptions.redeem(session, principal, pass_, offer_id)
+            try:
+                result = redemptions.redeem(session, principal, pass_, offer_id)
+            except (services.NotFound, domain.NotAllowed):
+                # Withdrawn while the page was open, or not this partner's: nothing to redeem.
+                result = redemptions.Result(Outcome.NOT_NOW)
             redemptions.audit(session, principal, request.remote_addr or "", how, raw, result.outcome)
     if pass_ is None:
         return _counter_page(principal, None, code, result=redemptions.Result(Outcome.UNKNOWN), status=404)

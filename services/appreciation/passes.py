@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.appreciation import domain
 from services.appreciation.links import Links
 from services.appreciation.models import (
+    HolderMembership,
     NetworkReplica,
     OrganisationReplica,
     OutboxMessage,
@@ -54,16 +55,23 @@ class Issued:
 
 
 def _holder(session: Session, network_id: str, person: dict) -> PassHolder:
-    """The pass holder with this address in the network, created or brought up to date."""
+    """The pass holder with this address in this network (explicitly: event handlers run unscoped).
+
+    A new holder takes the name given; an existing one keeps theirs, so a second nominating member
+    cannot rename someone another member nominated. Memberships are only ever added.
+    """
     email = person["email"].strip().lower()
-    holder = session.scalar(select(PassHolder).where(PassHolder.email == email))
+    holder = session.scalar(
+        select(PassHolder).where(PassHolder.network_id == network_id, PassHolder.email == email)
+    )
     if holder is None:
-        holder = PassHolder(network_id=network_id, email=email, name=person["name"])
+        holder = PassHolder(
+            network_id=network_id, email=email, name=person["name"], language=person.get("language") or "nl"
+        )
         session.add(holder)
-    holder.name = person["name"]
-    holder.language = person.get("language") or holder.language or "nl"
-    if person.get("organisation_id"):
-        holder.organisation_id = person["organisation_id"]
+    organisation_id = person.get("organisation_id")
+    if organisation_id and organisation_id not in holder.organisation_ids:
+        holder.memberships.append(HolderMembership(organisation_id=organisation_id))
     holder.is_student = holder.is_student or bool(person.get("is_student"))
     session.flush()
     return holder
@@ -71,7 +79,11 @@ def _holder(session: Session, network_id: str, person: dict) -> PassHolder:
 
 def _active_pass(session: Session, holder: PassHolder) -> Pass | None:
     return session.scalar(
-        select(Pass).where(Pass.holder_id == holder.id, Pass.status == domain.PassStatus.ACTIVE)
+        select(Pass).where(
+            Pass.network_id == holder.network_id,
+            Pass.holder_id == holder.id,
+            Pass.status == domain.PassStatus.ACTIVE,
+        )
     )
 
 
@@ -82,14 +94,25 @@ def issue(session: Session, network_id: str, person: dict, links: Links, reason:
     """
     holder = _holder(session, network_id, person)
     existing = _active_pass(session, holder)
-    today = utcnow().date()
+    today = domain.local_today()
     if existing is not None and existing.valid_until >= today:
         return Issued(existing, new=False)
     if existing is not None:  # expired: the next one replaces it
-        existing.status = domain.PassStatus.REPLACED
-        existing.ended_at = utcnow()
-        session.flush()
+        _end(session, existing, domain.PassStatus.REPLACED)
     return Issued(_new_pass(session, holder, links, reason), new=True)
+
+
+def _end(session: Session, pass_: Pass, status: str) -> None:
+    """Active → revoked or replaced, once: conditional, so a revoke racing a reissue cannot both
+    succeed (and leave a new active pass behind a revocation)."""
+    changed = session.execute(
+        update(Pass)
+        .where(Pass.id == pass_.id, Pass.status == domain.PassStatus.ACTIVE)
+        .values(status=status, ended_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not changed:
+        raise domain.InvalidTransition("this pass is no longer active")
 
 
 def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -> Pass:
@@ -117,7 +140,7 @@ def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat(),
             "network_name": network.name if network else "",
-            "pass_url": links.holder_page(holder.id),
+            "pass_url": links.holder_page(holder.id, holder.link_version),
             "qr_url": links.qr_url(pass_.id),
             "reason": reason,
         },
@@ -150,16 +173,15 @@ def issue_for_student(session: Session, event_network_id: str, data: dict, links
 
 
 def reissue(session: Session, principal: Principal, pass_id: str, links: Links) -> Pass:
-    """A lost pass: the old one stops working at once and the holder gets a new number and code."""
+    """A lost pass: the old number, QR code and pass-page link stop working at once; the holder gets
+    a new pass by e-mail."""
     old = session.get(Pass, pass_id)
     if old is None:
         raise NotFound("no such pass")
-    holder = session.get(PassHolder, old.holder_id)
+    holder = old.holder
     _ensure_may_manage(principal, holder)
-    if old.status != domain.PassStatus.ACTIVE:
-        raise domain.InvalidTransition(f"a {old.status} pass cannot be reissued")
-    old.status = domain.PassStatus.REPLACED
-    old.ended_at = utcnow()
+    _end(session, old, domain.PassStatus.REPLACED)
+    holder.link_version += 1
     session.flush()  # the active-pass index must see the old one go before the new one comes
     new = _new_pass(session, holder, links, reason="reissued")
     old.replaced_by = new.id
@@ -167,20 +189,25 @@ def reissue(session: Session, principal: Principal, pass_id: str, links: Links) 
 
 
 def revoke(session: Session, principal: Principal, pass_id: str) -> Pass:
+    """The coordinator revokes a pass outright. A member organisation withdraws its own nomination
+    (the volunteer left it); the pass stops only when no member nominates the person any more and
+    they are not a student on a placement, so one member cannot end another member's volunteer's pass."""
     pass_ = session.get(Pass, pass_id)
     if pass_ is None:
         raise NotFound("no such pass")
-    _ensure_may_manage(principal, session.get(PassHolder, pass_.holder_id))
-    if pass_.status != domain.PassStatus.ACTIVE:
-        raise domain.InvalidTransition(f"a {pass_.status} pass cannot be revoked")
-    pass_.status = domain.PassStatus.REVOKED
-    pass_.ended_at = utcnow()
+    holder = pass_.holder
+    _ensure_may_manage(principal, holder)
+    if principal.role == Role.ORGANISATION:
+        holder.memberships = [m for m in holder.memberships if m.organisation_id != principal.organisation_id]
+        if holder.memberships or holder.is_student:
+            return pass_
+    _end(session, pass_, domain.PassStatus.REVOKED)
     return pass_
 
 
 def _ensure_may_manage(principal: Principal, holder: PassHolder) -> None:
     """The coordinator manages every pass; an organisation those of its own volunteers."""
-    own = principal.role == Role.ORGANISATION and holder.organisation_id == principal.organisation_id
+    own = principal.role == Role.ORGANISATION and principal.organisation_id in holder.organisation_ids
     if not (own or domain.is_coordinator_of(principal, holder.network_id)):
         raise NotFound("no such pass")  # someone else's volunteer does not exist for this caller
 
@@ -190,7 +217,9 @@ def passes_of(session: Session, principal: Principal) -> list[tuple[Pass, PassHo
         select(Pass, PassHolder).join(PassHolder, PassHolder.id == Pass.holder_id).order_by(PassHolder.name)
     )
     if principal.role == Role.ORGANISATION:
-        query = query.where(PassHolder.organisation_id == principal.organisation_id)
+        query = query.join(HolderMembership, HolderMembership.holder_id == PassHolder.id).where(
+            HolderMembership.organisation_id == principal.organisation_id
+        )
     elif principal.role != Role.COORDINATOR:
         raise domain.NotAllowed("only the coordinator and member organisations see passes")
     return [tuple(row) for row in session.execute(query)]

@@ -1,7 +1,5 @@
 """HTTP schemas of the appreciation API."""
 
-from datetime import date
-
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.appreciation.domain import (
@@ -11,8 +9,10 @@ from services.appreciation.domain import (
     USAGE_RULES,
     VALIDITY_KINDS,
     grouped,
+    local_today,
     shown_status,
 )
+from shared.auth import Role, current_principal
 from shared.web.schemas import BaseSchema
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
@@ -71,12 +71,24 @@ class NominationSchema(BaseSchema):
 class PassSchema(BaseSchema):
     id = fields.String(dump_only=True)
     holder_id = fields.String(dump_only=True)
-    number = fields.Function(lambda p: grouped(p.number), dump_only=True)
-    status = fields.Function(lambda p: shown_status(p, date.today()), dump_only=True)
+    number = fields.Method(
+        "_number",
+        dump_only=True,
+        metadata={"description": "In full for the coordinator; the last 4 digits otherwise"},
+    )
+    status = fields.Function(lambda p: shown_status(p, local_today()), dump_only=True)
     valid_from = fields.Date(dump_only=True)
     valid_until = fields.Date(dump_only=True)
     issued_at = fields.DateTime(dump_only=True)
     replaced_by = fields.String(dump_only=True)
+
+    def _number(self, pass_) -> str:
+        # Only the holder (by e-mail) and the coordinator need the number; a member that nominates
+        # someone must not learn the number of a pass another member's volunteer already had.
+        principal = current_principal()
+        if principal is not None and principal.role == Role.COORDINATOR:
+            return grouped(pass_.number)
+        return "•••• •••• " + pass_.number[-4:]
 
 
 class NominatedSchema(BaseSchema):
@@ -87,7 +99,7 @@ class NominatedSchema(BaseSchema):
 class HolderPassSchema(BaseSchema):
     name = fields.Function(lambda row: row[1].name, dump_only=True)
     email = fields.Function(lambda row: row[1].email, dump_only=True)
-    organisation_id = fields.Function(lambda row: row[1].organisation_id, dump_only=True)
+    organisations = fields.Function(lambda row: row[1].organisation_ids, dump_only=True)
     is_student = fields.Function(lambda row: row[1].is_student, dump_only=True)
     pass_ = fields.Function(lambda row: PassSchema().dump(row[0]), dump_only=True, data_key="pass")
 

@@ -1,6 +1,8 @@
 """The volunteer pass: nominations, passes for students, reissue, offers, redemption at the counter
 and from a till (race-free, idempotent, rate limited), and who may do what."""
 
+from urllib.parse import urlparse
+
 import pytest
 
 from services.appreciation import domain
@@ -23,7 +25,9 @@ def test_a_nominated_volunteer_gets_one_pass_with_a_typeable_checked_number(pn):
     again = pn.api(
         "post", "/passes", who="Humanitas", json={"name": "Joop Visser", "email": "JOOP@example.org"}
     )
-    assert again.status_code == 200 and again.get_json() == {"created": False, "pass": first}
+    assert again.status_code == 200 and again.get_json()["created"] is False
+    assert again.get_json()["pass"]["id"] == first["id"]
+    assert again.get_json()["pass"]["number"] == "•••• •••• " + first["number"][-4:]  # a member sees 4 digits
     digits = first["number"].replace(" ", "")
     assert len(first["number"].split()) == 3 and domain.normalise_number(first["number"]) == digits
     typo = digits[:-1] + str((int(digits[-1]) + 1) % 10)
@@ -41,12 +45,25 @@ def test_an_organisation_manages_only_its_own_volunteers_passes(pn):
     assert pn.api("post", f"/passes/{joop['id']}/revoke", who="Zonnebloem").status_code == 404
     assert pn.api("post", f"/passes/{joop['id']}/reissue", who="Zonnebloem").status_code == 404
     assert len(pn.api("get", "/passes").get_json()) == 2  # the coordinator sees every pass
-    assert (
-        pn.api(
-            "post", "/passes", who="Theater De Drommedaris", json={"name": "X", "email": "x@example.org"}
-        ).status_code
-        == 403
+    stranger = pn.api(
+        "post", "/passes", who="Theater De Drommedaris", json={"name": "X", "email": "x@example.org"}
     )
+    assert stranger.status_code == 403
+
+
+def test_a_volunteer_of_two_members_keeps_the_pass_until_both_withdraw(pn):
+    joop = pn.nominate("Humanitas", "Joop Visser")
+    second = pn.api(
+        "post", "/passes", who="Zonnebloem", json={"name": "Iemand Anders", "email": "joop@example.org"}
+    )
+    assert second.status_code == 200 and second.get_json()["pass"]["number"].startswith("••••")
+    [listed] = pn.api("get", "/passes", who="Zonnebloem").get_json()
+    assert listed["name"] == "Joop Visser"  # a second member cannot rename the holder
+    withdrawn = pn.api("post", f"/passes/{joop['id']}/revoke", who="Zonnebloem").get_json()
+    assert withdrawn["status"] == "active"  # Humanitas still nominates Joop
+    assert pn.api("get", "/passes", who="Zonnebloem").get_json() == []
+    assert pn.api("post", f"/passes/{joop['id']}/revoke", who="Humanitas").get_json()["status"] == "revoked"
+    assert pn.api("post", f"/passes/{joop['id']}/revoke").status_code == 409  # not active any more
 
 
 def test_once_per_pass_redeems_once_and_a_partner_can_undo_within_ten_minutes(pn):
@@ -121,6 +138,11 @@ def test_a_reissued_pass_replaces_the_old_number_and_qr_code(pn):
     assert pn.redeem("Theater De Drommedaris", offer, qr=old_qr).get_json()["outcome"] == "revoked"
     assert pn.redeem("Theater De Drommedaris", offer, qr=pn.qr_token("joop@example.org")).status_code == 201
     assert pn.issued("joop@example.org")["reason"] == "reissued"
+    [first_mail, second_mail] = [
+        e["pass_url"] for e in appreciation_events(pn.app, "appreciation.pass_issued.v1")
+    ]
+    assert pn.client.get(urlparse(first_mail).path).status_code == 404  # the lost pass's page link
+    assert pn.client.get(urlparse(second_mail).path).status_code == 200
 
 
 def test_an_idempotency_key_returns_the_first_answer(pn):
@@ -284,3 +306,31 @@ def test_a_partner_login_link_works_once(pn):
         data={"csrf_token": csrf(counter.get_data(as_text=True)), "number": "1234 5678 9012"},
     )
     assert wrong.status_code == 404 and "Geen pas heeft deze code" in wrong.get_data(as_text=True)
+
+
+def test_odd_input_at_the_counter_is_a_clear_answer_not_an_error(pn):
+    from tests.support.placements import csrf
+
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één")
+    superscript = pn.redeem("Theater De Drommedaris", offer, number="²" * 12)
+    assert superscript.status_code == 404 and superscript.get_json()["outcome"] == "unknown"
+    unknown_offer = pn.api(
+        "post", "/redemptions", who="Theater De Drommedaris", json={"offer_id": "nope", "number": "1"}
+    )
+    assert unknown_offer.status_code == 404
+    pn.nominate("Humanitas", "Joop Visser")
+    client = pn.app.test_client()
+    with client.session_transaction() as browser:
+        browser["principal"] = {
+            "role": "discount_partner",
+            "network_id": pn.net.client.application.extensions["recruitment_networks"]
+            .by_slug("enkhuizen")
+            .id,
+            "partner_id": pn.partners["Theater De Drommedaris"]["id"],
+            "since": __import__("time").time(),
+        }
+    token = pn.qr_token("joop@example.org")
+    page = client.get(f"/waardering/p/{token}").get_data(as_text=True)
+    pn.api("delete", f"/offers/{offer}", who="Theater De Drommedaris")  # withdrawn while the page is open
+    answer = client.post(f"/waardering/p/{token}", data={"csrf_token": csrf(page), "offer_id": offer})
+    assert answer.status_code == 200 and "Deze aanbieding geldt nu niet" in answer.get_data(as_text=True)

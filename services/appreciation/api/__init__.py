@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
-from flask_smorest import Api, abort
+from flask_smorest import Api
+from werkzeug.exceptions import default_exceptions
 
 from services.appreciation.api import partners, passes, redemption
 from services.appreciation.api.common import PREFIX
@@ -24,6 +25,7 @@ def register_api(app: Flask, api: Api) -> None:
     def domain_error(exc: Exception):
         code = next((c for kind, c in STATUS_FOR.items() if isinstance(exc, kind)), 422)
         if not request.path.startswith(PREFIX):
-            abort(code)
+            # A page: the plain HTTP error page (abort() cannot be used inside an error handler).
+            return default_exceptions[code]().get_response()
         field = getattr(exc, "field", None)
         return jsonify(error_body(code, str(exc), {field: [str(exc)]} if field else None)), code

@@ -127,8 +127,13 @@ class Redemptions(MethodView):
                     record.status, record.body = status, body
                 return body, status
         except IntegrityError:
-            with reader() as session:
-                return _replay(session.get(IdempotentResponse, (principal.partner_id, key)), digest)
+            if key is None:
+                raise
+            with reader() as session:  # a twin with the same key committed first: its answer stands
+                stored = session.get(IdempotentResponse, (principal.partner_id, key))
+            if stored is None:
+                raise
+            return _replay(stored, digest)
 
 
 def _redeem(session, principal, data: dict) -> tuple[dict, int]:

@@ -4,7 +4,8 @@ place; views only translate HTTP to a use case and back."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
-from flask_smorest import Api, abort
+from flask_smorest import Api
+from werkzeug.exceptions import default_exceptions
 
 from services.recruitment.api import alerts, education, registry, responses, vacancies
 from services.recruitment.api.common import PREFIX
@@ -35,6 +36,7 @@ def register_api(app: Flask, api: Api) -> None:
     def domain_error(exc: DomainError):
         code = STATUS_FOR.get(type(exc), 422)
         if not request.path.startswith(PREFIX):
-            abort(code)
+            # A page: the plain HTTP error page (abort() cannot be used inside an error handler).
+            return default_exceptions[code]().get_response()
         fields = {exc.field: [str(exc)]} if isinstance(exc, UnknownReference) else None
         return jsonify(error_body(code, str(exc), fields)), code

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 14:32:48.114812
+Create Date: 2026-11-23 14:54:34.172595
 """
 
 import sqlalchemy as sa
@@ -37,8 +37,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("language", sa.String(length=2), nullable=False),
-        sa.Column("organisation_id", sa.String(length=36), nullable=True),
         sa.Column("is_student", sa.Boolean(), nullable=False),
+        sa.Column("link_version", sa.Integer(), nullable=False),
         sa.Column("created_at", shared.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("network_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -46,9 +46,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pass_holders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pass_holders_network_id"), ["network_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_pass_holders_organisation_id"), ["organisation_id"], unique=False
-        )
 
     op.create_table(
         "pass_policies",
@@ -111,6 +108,22 @@ def upgrade() -> None:
     with op.batch_alter_table("offers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_offers_network_id"), ["network_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_offers_partner_id"), ["partner_id"], unique=False)
+
+    op.create_table(
+        "pass_holder_memberships",
+        sa.Column("holder_id", sa.String(length=36), nullable=False),
+        sa.Column("organisation_id", sa.String(length=36), nullable=False),
+        sa.Column("nominated_at", shared.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["holder_id"],
+            ["pass_holders.id"],
+        ),
+        sa.PrimaryKeyConstraint("holder_id", "organisation_id"),
+    )
+    with op.batch_alter_table("pass_holder_memberships", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pass_holder_memberships_organisation_id"), ["organisation_id"], unique=False
+        )
 
     op.create_table(
         "passes",
@@ -219,6 +232,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_passes_holder_id"))
 
     op.drop_table("passes")
+    with op.batch_alter_table("pass_holder_memberships", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pass_holder_memberships_organisation_id"))
+
+    op.drop_table("pass_holder_memberships")
     with op.batch_alter_table("offers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_offers_partner_id"))
         batch_op.drop_index(batch_op.f("ix_offers_network_id"))
@@ -231,7 +248,6 @@ def downgrade() -> None:
     op.drop_table("redemption_attempts")
     op.drop_table("pass_policies")
     with op.batch_alter_table("pass_holders", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_pass_holders_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_pass_holders_network_id"))
 
     op.drop_table("pass_holders")
