@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import current_app, g, request, session
 from flask_smorest import abort
 from sqlalchemy import String, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.db import UTCDateTime, new_id, utcnow
@@ -133,7 +134,7 @@ def token_replica_handlers(model: type[ApiTokenMixin]) -> dict:
     return {"issued": replicate_issued_token, "revoked": replicate_revoked_token}
 
 
-def principal_for(session: Session, model: type[ApiTokenMixin], token: str) -> Principal | None:
+def principal_for(session: Session | Connection, model: type[ApiTokenMixin], token: str) -> Principal | None:
     """The principal behind a presented token, or None if unknown or revoked."""
     if not token.startswith(TOKEN_PREFIX):
         return None

@@ -104,7 +104,8 @@ def build_service(
 
 def _authenticator(db: Database, model: type[ApiTokenMixin]):
     def authenticate(token: str):
-        with db.reader() as session:
-            return principal_for(session, model, token)
+        # A plain connection, not an ORM session: this runs on every API request.
+        with db.engine.connect() as connection:
+            return principal_for(connection, model, token)
 
     return authenticate

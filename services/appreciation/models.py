@@ -97,7 +97,8 @@ class PassHolder(NetworkScoped, Base):
     link_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    memberships: Mapped[list[HolderMembership]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    # Loaded when asked for (offers for given organisations, managing): not on every redemption.
+    memberships: Mapped[list[HolderMembership]] = relationship(lazy="select", cascade="all, delete-orphan")
 
     @property
     def organisation_ids(self) -> list[str]:

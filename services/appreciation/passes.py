@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from services.appreciation import domain
 from services.appreciation.links import Links
@@ -214,7 +214,10 @@ def _ensure_may_manage(principal: Principal, holder: PassHolder) -> None:
 
 def passes_of(session: Session, principal: Principal) -> list[tuple[Pass, PassHolder]]:
     query = (
-        select(Pass, PassHolder).join(PassHolder, PassHolder.id == Pass.holder_id).order_by(PassHolder.name)
+        select(Pass, PassHolder)
+        .join(PassHolder, PassHolder.id == Pass.holder_id)
+        .options(selectinload(PassHolder.memberships))  # the answer lists them after the session
+        .order_by(PassHolder.name)
     )
     if principal.role == Role.ORGANISATION:
         query = query.join(HolderMembership, HolderMembership.holder_id == PassHolder.id).where(

@@ -9,10 +9,11 @@ in Python.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,15 +65,16 @@ def find_pass(
 
 def audit(session: Session, principal: Principal, client: str, how: str, code: str, outcome: str) -> None:
     """Every attempt is kept: who tried which code (its last four characters), from where, and what
-    came of it."""
-    session.add(
-        RedemptionAttempt(
+    came of it. A plain INSERT: it runs on every attempt at the counter."""
+    session.execute(
+        insert(RedemptionAttempt).values(
             network_id=principal.network_id,
             partner_id=principal.partner_id,
             client=client[:64],
             how=how,
             code_hint=code[-4:],
             outcome=outcome,
+            at=utcnow(),
         )
     )
 
@@ -174,7 +176,7 @@ def _announce(
     session: Session, offer: Offer, pass_: Pass, holder: PassHolder, redemption: Redemption
 ) -> None:
     partner = offer.partner
-    network = session.get(NetworkReplica, pass_.network_id)  # from the identity map after the first
+    network_name = _network_name(session, pass_.network_id)
     outbox.add(
         session,
         "appreciation.pass_redeemed.v1",
@@ -186,11 +188,27 @@ def _announce(
             "offer_title": offer.title,
             "partner_id": partner.id,
             "partner_name": partner.name,
-            "network_name": network.name if network else "",
+            "network_name": network_name,
             "redeemed_at": redemption.redeemed_at.isoformat(),
             "holder": {"name": holder.name, "email": holder.email, "language": holder.language},
         },
     )
+
+
+_NETWORK_NAMES: dict[str, tuple[float, str]] = {}
+NAME_SECONDS = 300
+
+
+def _network_name(session: Session, network_id: str) -> str:
+    """The network's name for the receipt, remembered a few minutes per process (it rarely changes,
+    and this runs on every redemption)."""
+    cached = _NETWORK_NAMES.get(network_id)
+    if cached and time.monotonic() - cached[0] < NAME_SECONDS:
+        return cached[1]
+    network = session.get(NetworkReplica, network_id)
+    name = network.name if network else ""
+    _NETWORK_NAMES[network_id] = (time.monotonic(), name)
+    return name
 
 
 def undo(session: Session, principal: Principal, redemption_id: str) -> Redemption:
