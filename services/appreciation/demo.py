@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.appreciation import offers, passes, services
 from services.appreciation.links import Links
-from services.appreciation.models import DiscountPartner
+from services.appreciation.models import DiscountPartner, NetworkReplica
 from shared.auth import Principal, Role
 from shared.db import Database
 
@@ -69,6 +69,13 @@ def load_demo(db: Database, links: Links, summary: dict) -> dict | None:
             return None
     tokens = {}
     with db.transaction(network_id=network_id) as session:
+        if session.get(NetworkReplica, network_id) is None:
+            # The demo runs before recruitment's events have arrived; the replica they bring will
+            # find this row and keep it current.
+            replica = NetworkReplica(
+                id=network_id, name=summary["network_name"], slug=summary["network_slug"]
+            )
+            session.add(replica)
         for fields, partner_offers in PARTNERS:
             partner, token = services.admit_discount_partner(session, network_id, dict(fields))
             tokens[partner.name] = token

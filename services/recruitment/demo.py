@@ -172,6 +172,7 @@ def load_demo(db: Database, links: Links) -> dict | None:
     return {
         "network_id": network_id,
         "network_slug": NETWORK["slug"],
+        "network_name": NETWORK["name"],
         "coordinator_token": network.token,
         "organisation_tokens": tokens,
         "organisation_ids": dict(zip((o["name"] for o in ORGANISATIONS), members, strict=True)),
