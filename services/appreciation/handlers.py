@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.appreciation import passes
+from services.appreciation import appreciation_events, passes
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
 from shared.auth import token_replica_handlers
@@ -47,9 +47,24 @@ def student_pass(links: Links) -> Handler:
 _tokens = token_replica_handlers(ApiToken)
 
 
+def next_invitations(links: Links) -> Handler:
+    """appreciation.invitations_continue.v1 (from itself): the next batch of an event's invitations."""
+
+    def invite_next_batch(session: Session, event: Event) -> None:
+        appreciation_events.invite_batch(
+            session, event.network_id, event.data["event_id"], event.data["after"], links
+        )
+
+    return invite_next_batch
+
+
 def event_handlers(links: Links) -> dict[str, list[Handler]]:
     """Every event appreciation receives and what it does with it."""
-    return {**EVENT_HANDLERS, "recruitment.placement_confirmed.v1": [student_pass(links)]}
+    return {
+        **EVENT_HANDLERS,
+        "recruitment.placement_confirmed.v1": [student_pass(links)],
+        "appreciation.invitations_continue.v1": [next_invitations(links)],
+    }
 
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {

@@ -21,6 +21,8 @@ class Links:
         # Its own purpose: a recruitment login link must not log in here as well (each service keeps
         # its own record of used links).
         self.login = LinkSigner(secret_keys, "partner-login", max_age=LOGIN_MINUTES * 60)
+        # A personal invitation: sign up, decline, cancel, take an offered place; no password.
+        self.signup = LinkSigner(secret_keys, "signup", max_age=365 * DAY)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -37,3 +39,6 @@ class Links:
         return self.url(
             f"/waardering/inloggen/{self.login.sign({**identity, 'nonce': secrets.token_hex(16)})}"
         )
+
+    def invitation_page(self, invitation_id: str) -> str:
+        return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}")

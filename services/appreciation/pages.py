@@ -10,11 +10,11 @@ import segno
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from services.appreciation import domain, logins, offers, passes, redemptions, services
+from services.appreciation import appreciation_events, domain, logins, offers, passes, redemptions, services
 from services.appreciation.domain import Outcome
 from services.appreciation.forms import ActionForm, LoginForm, NumberForm, RedeemForm
 from services.appreciation.links import Links
-from services.appreciation.models import Pass, PassHolder
+from services.appreciation.models import Invitation, Pass, PassHolder
 from shared.auth import Role, current_principal, log_in
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
@@ -231,3 +231,61 @@ def public_offers(slug: str):
         return render_template(
             "appreciation/offers.html", network=network, offers=offers.current_offers(session)
         )
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+@pages.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """A personal invitation: sign up (with guests and answers), decline, cancel, or take a place
+    offered from the waiting list. Whoever holds the link from the invitation e-mail; no password."""
+    try:
+        invitation_id = links().signup.verify(token)
+    except InvalidToken:
+        abort(404)
+    with db().reader() as session:
+        found = session.get(Invitation, invitation_id)
+        if found is None:
+            abort(404)
+        network_id = found.network_id
+    status = 200
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        status = _answer(network_id, invitation_id, request.form)
+    with db().reader(network_id=network_id) as session:
+        current = session.get(Invitation, invitation_id)
+        page = render_template(
+            "appreciation/invitation.html",
+            invitation=current,
+            event=current.event,
+            position=appreciation_events.waiting_position(session, current),
+            action=ActionForm(),
+        )
+    return page, status
+
+
+def _answer(network_id: str, invitation_id: str, form) -> int:
+    step = form.get("step")
+    try:
+        with db().transaction(network_id=network_id) as session:
+            if step == "signup":
+                guests = int(form.get("guests") or 0)
+                answers = {
+                    k.removeprefix("answer-"): v[:500] for k, v in form.items() if k.startswith("answer-")
+                }
+                appreciation_events.sign_up(session, invitation_id, guests, answers, links())
+            elif step == "decline":
+                appreciation_events.decline(session, invitation_id, links())
+            elif step == "accept":
+                appreciation_events.accept_offer(session, invitation_id, links())
+            else:
+                abort(400)
+    except ValueError:
+        flash(lazy_gettext("Choose the number of guests from the list."), "error")
+        return 422
+    except domain.InvalidTransition as exc:
+        flash(lazy_gettext(str(exc)), "error")
+        return 409
+    return 200

@@ -206,3 +206,60 @@ class NominationRowSchema(BaseSchema):
 class NominationReportSchema(BaseSchema):
     summary = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
     rows = fields.List(fields.Nested(NominationRowSchema), dump_only=True)
+
+
+EVENT_KINDS = ["volunteer_day", "pampering", "thank_you_evening", "training"]
+
+
+class EventInputSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(["volunteer_day", "pampering", "thank_you_evening", "training"]),
+    )
+    venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    area = fields.String(load_default="", validate=validate.Length(max=120))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
+    signup_deadline = fields.AwareDateTime(required=True)
+    guests_allowed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=5))
+    accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
+    questions = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    audience = fields.String(load_default="all", validate=validate.OneOf(["all", "organisations"]))
+    organisations = fields.List(fields.String(), load_default=list)
+
+    MULTILINE = ("description", "accessibility")
+
+    @validates_schema
+    def _times(self, data, **_):
+        errors = {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            errors["ends_at"] = ["The event must end after it starts."]
+        if (
+            data.get("signup_deadline")
+            and data.get("starts_at")
+            and data["signup_deadline"] > data["starts_at"]
+        ):
+            errors["signup_deadline"] = ["Sign-up must close before the event starts."]
+        if data.get("audience") == "organisations" and not data.get("organisations"):
+            errors["organisations"] = ["Name the organisations whose volunteers are invited."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventSchema(BaseSchema):
+    id = fields.String(dump_only=True)
+    organiser_id = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True)
+    venue = fields.String(dump_only=True)
+    starts_at = fields.DateTime(dump_only=True)
+    ends_at = fields.DateTime(dump_only=True)
+    capacity = fields.Integer(dump_only=True)
+    taken = fields.Integer(dump_only=True)
+    invited = fields.Integer(dump_only=True)
+    signup_deadline = fields.DateTime(dump_only=True)
+    guests_allowed = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True)

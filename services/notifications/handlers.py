@@ -119,6 +119,11 @@ def _match_question(data: dict) -> list[tuple[dict, dict]]:
     ]
 
 
+def _each_invitee(data: dict) -> list[tuple[dict, dict]]:
+    """One invitation per person in the batch, each with their own sign-up link."""
+    return [(person, {"signup_url": person["signup_url"]}) for person in data["invitees"]]
+
+
 _tokens = token_replica_handlers(ApiToken)
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
@@ -149,4 +154,7 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "appreciation.pass_issued.v1": [notify("pass_issued", to("holder"))],
     "appreciation.pass_redeemed.v1": [notify("pass_redeemed", to("holder"))],
     "appreciation.partner_login_requested.v1": [notify("login_link", to("recipient"))],
+    "appreciation.invitations_sent.v1": [notify("event_invitation", _each_invitee)],
+    "appreciation.signup_answered.v1": [notify("signup_answered", to("person"))],
+    "appreciation.place_offered.v1": [notify("place_offered", to("person"))],
 }

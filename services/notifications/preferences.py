@@ -13,6 +13,7 @@ KINDS = {
     "alert": "alerts",
     "match_question": "surveys",
     "pass_redeemed": "receipts",
+    "event_invitation": "invitations",
 }
 KIND_NAMES = ("alerts", "receipts", "invitations", "surveys")
 

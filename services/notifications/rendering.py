@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
@@ -12,7 +13,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from shared.db import utcnow
-from shared.i18n import Catalogue, language
+from shared.i18n import LOCAL_TIME, Catalogue, language
 
 TEMPLATES = Path(__file__).parent / "templates" / "email"
 
@@ -34,6 +35,7 @@ class EmailRenderer:
             extensions=["jinja2.ext.i18n"],
         )
         self.env.install_gettext_callables(catalogue.gettext, catalogue.ngettext, newstyle=True)
+        self.env.filters["local"] = local_time
 
     def templates(self) -> list[str]:
         return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir())
@@ -68,6 +70,15 @@ class EmailRenderer:
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        if template in CALENDAR_TEMPLATES:
+            # The event as a calendar entry (RFC 5545), so it lands in the person's agenda.
+            message.add_attachment(
+                calendar_entry(context["event"], context.get("signup_url", "")).encode(),
+                maintype="text",
+                subtype="calendar",
+                filename="uitnodiging.ics",
+                params={"method": "PUBLISH"},
+            )
         if context.get("qr_url"):
             # The pass itself: its QR code travels inside the message (remote images are often
             # blocked, data: URIs too), referenced from the HTML as cid:pass-qr@knoop.
@@ -84,6 +95,44 @@ class EmailRenderer:
 
 
 QR_CID = "pass-qr@knoop"
+CALENDAR_TEMPLATES = {"event_invitation"}
+
+
+def _moment(value) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def local_time(value, pattern: str = "%d-%m-%Y %H:%M") -> str:
+    """A moment (a datetime, or ISO text as stored in a delivery) on the Dutch wall clock."""
+    return _moment(value).astimezone(LOCAL_TIME).strftime(pattern) if value else ""
+
+
+def calendar_entry(event: dict, url: str) -> str:
+    """A one-event iCalendar file; lines end in CRLF and text is escaped as RFC 5545 asks."""
+
+    def text(value: str) -> str:
+        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+    def stamp(value) -> str:
+        return _moment(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Knoop//appreciation events//NL",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{event['event_id']}@knoop",
+        f"DTSTAMP:{stamp(utcnow())}",
+        f"DTSTART:{stamp(event['starts_at'])}",
+        f"DTEND:{stamp(event['ends_at'])}",
+        f"SUMMARY:{text(event['title'])}",
+        f"LOCATION:{text(event['venue'])}",
+        *([f"URL:{url}"] if url else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
 
 
 def qr_png(url: str) -> bytes:

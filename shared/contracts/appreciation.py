@@ -50,3 +50,72 @@ CONTRACTS = {
     "appreciation.pass_redeemed.v1": PassRedeemedV1,
     "appreciation.partner_login_requested.v1": PartnerLoginRequestedV1,
 }
+
+
+class EventSummary(Contract):
+    """What every message about an appreciation event shows of it."""
+
+    event_id = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    venue = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    network_name = fields.String(required=True)
+
+
+class Invitee(Recipient):
+    signup_url = fields.Url(required=True, require_tld=False)
+
+
+class InvitationsSentV1(Contract):
+    """A batch of invitations to an event (at most a few hundred people): one event, one message per
+    invitee, sent over one SMTP connection."""
+
+    event = fields.Nested(EventSummary, required=True)
+    network_name = fields.String(required=True)
+    description = fields.String(load_default="", dump_default="")
+    signup_deadline = fields.AwareDateTime(required=True)
+    invitees = fields.List(fields.Nested(Invitee), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class InvitationsContinueV1(Contract):
+    """Appreciation to itself: invite the next batch of the audience, after this pass holder id.
+    Going through the outbox makes each batch happen exactly once, whatever crashes."""
+
+    event_id = fields.String(required=True)
+    after = fields.String(load_default="", dump_default="")
+
+
+class SignupAnsweredV1(Contract):
+    """Someone signed up (or joined the waiting list) for an event: the confirmation."""
+
+    invitation_id = fields.String(required=True)
+    event = fields.Nested(EventSummary, required=True)
+    network_name = fields.String(required=True)
+    person = fields.Nested(Recipient, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["signed_up", "waiting"]))
+    waiting_position = fields.Integer(load_default=None, allow_none=True)
+    seats = fields.Integer(required=True)
+    manage_url = fields.Url(required=True, require_tld=False)
+
+
+class PlaceOfferedV1(Contract):
+    """A place came free and is offered to the next person on the waiting list, until a deadline."""
+
+    invitation_id = fields.String(required=True)
+    event = fields.Nested(EventSummary, required=True)
+    network_name = fields.String(required=True)
+    person = fields.Nested(Recipient, required=True)
+    confirm_url = fields.Url(required=True, require_tld=False)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+CONTRACTS.update(
+    {
+        "appreciation.invitations_sent.v1": InvitationsSentV1,
+        "appreciation.invitations_continue.v1": InvitationsContinueV1,
+        "appreciation.signup_answered.v1": SignupAnsweredV1,
+        "appreciation.place_offered.v1": PlaceOfferedV1,
+    }
+)

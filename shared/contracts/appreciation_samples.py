@@ -3,6 +3,16 @@
 _NETWORK = "Netwerk Vrijwilligerszorg Enkhuizen"
 _JOOP = {"name": "Joop Visser", "email": "joop@example.org", "language": "nl"}
 
+_EVENT = {
+    "event_id": "5b7c1a52-0000-4000-8000-000000000030",
+    "title": "Vrijwilligersdag 2026",
+    "kind": "volunteer_day",
+    "venue": "Zuiderzeemuseum, Enkhuizen",
+    "starts_at": "2026-12-12T13:00:00+00:00",
+    "ends_at": "2026-12-12T17:00:00+00:00",
+    "network_name": _NETWORK,
+}
+
 SAMPLES = {
     "appreciation.pass_issued.v1": {
         "pass_id": "5b7c1a52-0000-4000-8000-000000000020",
@@ -31,5 +41,31 @@ SAMPLES = {
         "network_name": _NETWORK,
         "links": [{"label": "Theater De Drommedaris", "url": "http://localhost:8000/waardering/inloggen/t8"}],
         "minutes_valid": 15,
+    },
+    "appreciation.invitations_sent.v1": {
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "description": "Een middag om jullie te bedanken, met muziek en een hapje.",
+        "signup_deadline": "2026-12-05T23:00:00+00:00",
+        "invitees": [{**_JOOP, "signup_url": "http://localhost:8000/waardering/uitnodiging/t10"}],
+    },
+    "appreciation.invitations_continue.v1": {"event_id": _EVENT["event_id"], "after": ""},
+    "appreciation.signup_answered.v1": {
+        "invitation_id": "5b7c1a52-0000-4000-8000-000000000031",
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "person": _JOOP,
+        "status": "waiting",
+        "waiting_position": 3,
+        "seats": 2,
+        "manage_url": "http://localhost:8000/waardering/uitnodiging/t10",
+    },
+    "appreciation.place_offered.v1": {
+        "invitation_id": "5b7c1a52-0000-4000-8000-000000000031",
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "person": _JOOP,
+        "confirm_url": "http://localhost:8000/waardering/uitnodiging/t10",
+        "expires_at": "2026-12-07T12:00:00+00:00",
     },
 }

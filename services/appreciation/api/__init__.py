@@ -6,7 +6,7 @@ from flask import Flask, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import default_exceptions
 
-from services.appreciation.api import partners, passes, redemption
+from services.appreciation.api import gatherings, partners, passes, redemption
 from services.appreciation.api.common import PREFIX
 from services.appreciation.domain import DomainError, InvalidTransition, NotAllowed
 from services.appreciation.services import NotFound
@@ -16,7 +16,7 @@ STATUS_FOR = {NotFound: 404, NotAllowed: 403, InvalidTransition: 409}
 
 
 def register_api(app: Flask, api: Api) -> None:
-    for module in (partners, passes, redemption):
+    for module in (partners, passes, redemption, gatherings):
         for blueprint in module.BLUEPRINTS:
             api.register_blueprint(blueprint)
 

@@ -1,0 +1,51 @@
+"""API of joint appreciation events: the organiser creates and publishes; invitations fan out."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.appreciation import appreciation_events as usecases
+from services.appreciation.api.common import PREFIX, SECURED, reader, unit_of_work
+from services.appreciation.schemas import EventInputSchema, EventSchema
+from shared.auth import Role, current_principal, require_role
+
+events = Blueprint(
+    "appreciation_events",
+    __name__,
+    url_prefix=f"{PREFIX}/events",
+    description="Joint appreciation events: invitations, sign-up, capacity and waiting list.",
+)
+BLUEPRINTS = (events,)
+ORGANISERS = (Role.COORDINATOR, Role.ORGANISATION)
+
+
+@events.route("")
+class Events(MethodView):
+    @require_role(*ORGANISERS)
+    @events.doc(security=SECURED)
+    @events.response(200, EventSchema(many=True))
+    def get(self):
+        """Events: the coordinator sees all of the network's, a member its own."""
+        with reader() as session:
+            return usecases.events_of(session, current_principal())
+
+    @require_role(*ORGANISERS)
+    @events.doc(security=SECURED)
+    @events.arguments(EventInputSchema)
+    @events.response(201, EventSchema)
+    def post(self, data):
+        """Create an event (a draft). A member's event invites only its own volunteers."""
+        with unit_of_work() as session:
+            return usecases.create(session, current_principal(), data)
+
+
+@events.route("/<event_id>/publish")
+class Publish(MethodView):
+    @require_role(*ORGANISERS)
+    @events.doc(security=SECURED)
+    @events.response(200, EventSchema)
+    def post(self, event_id):
+        """Publish: every pass holder in the audience gets a personal invitation, in batches of 500."""
+        with unit_of_work() as session:
+            return usecases.publish(session, current_principal(), event_id)

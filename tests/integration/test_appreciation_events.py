@@ -1,0 +1,181 @@
+"""Joint appreciation events: invitations in batches (each exactly once), sign-up within capacity,
+a waiting list in a consistent order, freed places offered in that order until their deadline."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+
+from services.appreciation import appreciation_events
+from services.appreciation.handlers import event_handlers
+from services.appreciation.models import Invitation
+from services.appreciation.models import OutboxMessage as AppreciationOutbox
+from shared.messaging.consumer import consume
+from tests.support.appreciation import appreciation_events as events_of
+from tests.support.appreciation import pass_network
+from tests.support.placements import csrf
+
+pytestmark = pytest.mark.integration
+
+
+def run_own_events(app) -> None:
+    """Hand appreciation's messages to itself to its own handlers until none are new (what its
+    worker does with `appreciation.invitations_continue.v1`)."""
+    kit, handlers = app.extensions["knoop"], event_handlers(app.extensions["appreciation_links"])
+    seen = 0
+    while True:
+        with kit.db.reader() as session:
+            messages = list(
+                session.scalars(select(AppreciationOutbox.message).order_by(AppreciationOutbox.id))
+            )
+        if len(messages) == seen:
+            return
+        for message in messages[seen:]:
+            if message["type"] in handlers:
+                consume(kit, handlers, message)
+        seen = len(messages)
+
+
+def event_body(**fields) -> dict:
+    start = datetime.now(UTC) + timedelta(days=10)
+    return {
+        "title": "Vrijwilligersdag",
+        "kind": "volunteer_day",
+        "venue": "Zuiderzeemuseum",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=4)).isoformat(),
+        "signup_deadline": (start - timedelta(days=2)).isoformat(),
+        "capacity": 100,
+        **fields,
+    }
+
+
+@pytest.fixture
+def pn(stack):
+    return pass_network(stack)
+
+
+def publish(pn, who="coordinator", **fields) -> dict:
+    created = pn.api("post", "/events", who=who, json=event_body(**fields))
+    assert created.status_code == 201, created.get_json()
+    published = pn.api("post", f"/events/{created.get_json()['id']}/publish", who=who)
+    assert published.status_code == 200
+    run_own_events(pn.app)
+    return created.get_json()
+
+
+def invitations(pn, event_id: str) -> list[Invitation]:
+    with pn.app.extensions["knoop"].db.reader() as session:
+        return list(session.scalars(select(Invitation).where(Invitation.event_id == event_id)))
+
+
+def test_invitations_go_out_in_batches_each_person_once(pn, monkeypatch):
+    monkeypatch.setattr(appreciation_events, "BATCH", 3)
+    for n in range(7):
+        pn.nominate("Humanitas" if n % 2 else "Zonnebloem", f"Vrijwilliger {n}", f"v{n}@example.org")
+    event = publish(pn)
+    batches = events_of(pn.app, "appreciation.invitations_sent.v1")
+    assert [len(b["invitees"]) for b in batches] == [3, 3, 1]
+    everyone = [i["email"] for b in batches for i in b["invitees"]]
+    assert sorted(everyone) == sorted(f"v{n}@example.org" for n in range(7))
+    run_own_events(pn.app)  # a redelivered batch changes nothing
+    assert len(invitations(pn, event["id"])) == 7
+    assert pn.api("post", f"/events/{event['id']}/publish").status_code == 409
+
+
+def test_a_members_event_invites_only_its_own_volunteers(pn):
+    pn.nominate("Humanitas", "Joop Visser")
+    pn.nominate("Zonnebloem", "Fatima El Amrani")
+    publish(pn, who="Humanitas")
+    [batch] = events_of(pn.app, "appreciation.invitations_sent.v1")
+    assert [i["email"] for i in batch["invitees"]] == ["joop@example.org"]
+
+
+def test_fifty_simultaneous_sign_ups_for_the_last_ten_places(pn, stack):
+    for n in range(50):
+        pn.nominate("Humanitas", f"Vrijwilliger {n}", f"v{n}@example.org")
+    event = publish(pn, capacity=10)
+    ids = [i.id for i in invitations(pn, event["id"])]
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    barrier = threading.Barrier(len(ids))
+
+    def sign_up(invitation_id: str) -> None:
+        barrier.wait()
+        for _ in range(20):  # SQLite answers "database is locked" to some writers under this load
+            try:
+                with db.transaction() as session:
+                    appreciation_events.sign_up(session, invitation_id, 0, {}, links)
+                return
+            except Exception as exc:
+                if "locked" not in str(exc):
+                    raise
+
+    threads = [threading.Thread(target=sign_up, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = invitations(pn, event["id"])
+    assert sorted(r.status for r in rows).count("signed_up") == 10
+    waiting = sorted((r for r in rows if r.status == "waiting"), key=lambda r: r.waiting_position)
+    assert len(waiting) == 40 and [r.waiting_position for r in waiting] == list(range(1, 41))
+
+    # A freed place goes to number 1; an offer not taken in time passes to number 2.
+    signed = next(r for r in rows if r.status == "signed_up")
+    with db.transaction() as session:
+        appreciation_events.decline(session, signed.id, links)
+    by_id = {r.id: r for r in invitations(pn, event["id"])}
+    assert by_id[waiting[0].id].status == "offered" and by_id[waiting[1].id].status == "waiting"
+    with db.transaction() as session:
+        appreciation_events.lapse_offers(session, links, datetime.now(UTC) + timedelta(days=3))
+    by_id = {r.id: r for r in invitations(pn, event["id"])}
+    assert by_id[waiting[0].id].status == "lapsed" and by_id[waiting[1].id].status == "offered"
+    offers = events_of(pn.app, "appreciation.place_offered.v1")
+    assert [o["invitation_id"] for o in offers] == [waiting[0].id, waiting[1].id]
+
+
+def test_the_invitation_page_signs_up_with_guests_and_cancels(pn):
+    pn.nominate("Humanitas", "Joop Visser")
+    pn.nominate("Humanitas", "Fatima El Amrani")
+    publish(pn, capacity=2, guests_allowed=1, questions=["Dieetwensen?"])
+    [batch] = events_of(pn.app, "appreciation.invitations_sent.v1")
+    urls = {i["email"]: urlparse(i["signup_url"]).path for i in batch["invitees"]}
+    joop, fatima = pn.app.test_client(), pn.app.test_client()
+    page = joop.get(urls["joop@example.org"]).get_data(as_text=True)
+    assert "Kom je ook?" in page and "Dieetwensen?" in page
+    done = joop.post(
+        urls["joop@example.org"],
+        data={
+            "csrf_token": csrf(page),
+            "step": "signup",
+            "guests": "1",
+            "answer-Dieetwensen?": "vegetarisch",
+        },
+    )
+    assert "Je bent aangemeld (2 plekken)" in done.get_data(as_text=True)
+    page = fatima.get(urls["fatima@example.org"]).get_data(as_text=True)
+    full = fatima.post(urls["fatima@example.org"], data={"csrf_token": csrf(page), "step": "signup"})
+    assert "wachtlijst, nummer 1" in full.get_data(as_text=True)
+    page = joop.get(urls["joop@example.org"]).get_data(as_text=True)
+    joop.post(urls["joop@example.org"], data={"csrf_token": csrf(page), "step": "decline"})
+    offered = fatima.get(urls["fatima@example.org"]).get_data(as_text=True)
+    assert "Er is een plek voor je vrijgekomen" in offered
+    taken = fatima.post(urls["fatima@example.org"], data={"csrf_token": csrf(offered), "step": "accept"})
+    assert "Je bent aangemeld (1 plek)" in taken.get_data(as_text=True)
+    answered = [e["status"] for e in events_of(pn.app, "appreciation.signup_answered.v1")]
+    assert answered == ["signed_up", "waiting", "signed_up"]
+
+
+def test_event_input_is_checked_field_by_field(pn):
+    bad = pn.api("post", "/events", json=event_body(capacity=0, ends_at="2020-01-01T00:00:00+00:00"))
+    assert bad.status_code == 422 and {"capacity"} <= set(bad.get_json()["errors"])
+    late = event_body()
+    late["signup_deadline"] = (datetime.fromisoformat(late["starts_at"]) + timedelta(days=1)).isoformat()
+    answer = pn.api("post", "/events", json=late)
+    assert answer.status_code == 422 and "signup_deadline" in answer.get_json()["errors"]
+    member_event = pn.api("post", "/events", who="Humanitas", json=event_body())
+    assert member_event.status_code == 201 and member_event.get_json()["organiser_id"] == pn.net.id(
+        "Humanitas"
+    )
