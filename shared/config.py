@@ -43,6 +43,7 @@ class Settings:
     outbox_retention_days: int = 30
     default_network: str = ""
     reminder_days: int = 3
+    event_reminder_days: int = 2
     match_question_days: int = 14
     public_post_limit: str = "30 per hour"
     # Wrong pass codes at a counter, per partner and per client address (guessing is stopped).
@@ -103,6 +104,7 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         outbox_retention_days=int(_env("KNOOP_OUTBOX_RETENTION_DAYS", "30")),
         default_network=_env("KNOOP_DEFAULT_NETWORK", ""),
         reminder_days=int(_env("KNOOP_RESPONSE_REMINDER_DAYS", "3")),
+        event_reminder_days=int(_env("KNOOP_EVENT_REMINDER_DAYS", "2")),
         match_question_days=int(_env("KNOOP_MATCH_QUESTION_DAYS", "14")),
         public_post_limit=_env("KNOOP_PUBLIC_POST_LIMIT", "30 per hour"),
         wrong_code_limit=_env("KNOOP_WRONG_CODE_LIMIT", "20 per 10 minutes"),

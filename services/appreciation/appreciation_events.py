@@ -57,7 +57,7 @@ def create(session: Session, principal: Principal, fields: dict) -> Appreciation
     return event
 
 
-def _own(session: Session, principal: Principal, event_id: str) -> AppreciationEvent:
+def organised(session: Session, principal: Principal, event_id: str) -> AppreciationEvent:
     event = session.get(AppreciationEvent, event_id)
     if event is None:
         raise NotFound("no such event")
@@ -71,7 +71,7 @@ def _own(session: Session, principal: Principal, event_id: str) -> AppreciationE
 
 def publish(session: Session, principal: Principal, event_id: str) -> AppreciationEvent:
     """Draft → published, once; the invitations then go out batch by batch (see `invite_batch`)."""
-    event = _own(session, principal, event_id)
+    event = organised(session, principal, event_id)
     changed = session.execute(
         update(AppreciationEvent)
         .where(AppreciationEvent.id == event.id, AppreciationEvent.status == "draft")
@@ -345,7 +345,7 @@ def offer_freed_places(session: Session, event_id: str, links: Links, now: datet
             {
                 "invitation_id": candidate.id,
                 "event": (about := summary(session, event)),
-            "network_name": about["network_name"],
+                "network_name": about["network_name"],
                 "person": {"name": holder.name, "email": holder.email, "language": holder.language},
                 "confirm_url": links.invitation_page(candidate.id),
                 "expires_at": expires.isoformat(),
@@ -380,3 +380,226 @@ def lapse_offers(session: Session, links: Links, now: datetime | None = None) ->
             _release_seats(session, invitation.event_id, invitation.seats)
             offer_freed_places(session, invitation.event_id, links, now)
     return len(expired)
+
+
+# --- changes, cancellation, reminders, the door, feedback -------------------------------------
+
+COMING = ("signed_up", "offered")
+
+
+def _tell(session: Session, event: AppreciationEvent, event_type: str, invitations, url, **extra) -> int:
+    """One message event per batch of people: each becomes a personal e-mail in notifications."""
+    about = summary(session, event)
+    people = [
+        {"name": i.holder.name, "email": i.holder.email, "language": i.holder.language, "url": url(i)}
+        for i in invitations
+    ]
+    for start in range(0, len(people), BATCH):
+        outbox.add(
+            session,
+            event_type,
+            event.network_id,
+            {
+                "event": about,
+                "network_name": about["network_name"],
+                "people": people[start : start + BATCH],
+                **extra,
+            },
+        )
+    return len(people)
+
+
+def _invitations(session: Session, event_id: str, *statuses: str) -> list[Invitation]:
+    return list(
+        session.scalars(
+            select(Invitation).where(Invitation.event_id == event_id, Invitation.status.in_(statuses))
+        )
+    )
+
+
+def change(
+    session: Session, principal: Principal, event_id: str, changes: dict, links: Links
+) -> AppreciationEvent:
+    """The organiser changes the event; a new time or venue is told to everyone coming."""
+    event = organised(session, principal, event_id)
+    if event.status == "cancelled":
+        raise domain.InvalidTransition("a cancelled event cannot be changed")
+    previous_start, previous_venue = event.starts_at, event.venue
+    for name, value in changes.items():
+        setattr(event, name, value)
+    if event.ends_at <= event.starts_at or event.signup_deadline > event.starts_at:
+        raise domain.InvalidTransition("the event must end after it starts, and sign-up close before it")
+    moved = event.starts_at != previous_start or event.venue != previous_venue
+    if event.status == "published" and moved:
+        session.flush()
+        coming = _invitations(session, event.id, *COMING)
+        if coming:
+            _tell(
+                session,
+                event,
+                "appreciation.event_changed.v1",
+                coming,
+                lambda i: links.invitation_page(i.id),
+                previous_starts_at=previous_start.isoformat(),
+                previous_venue=previous_venue,
+            )
+        # A reminder already sent named the old time: the new one deserves its own.
+        session.execute(update(Invitation).where(Invitation.event_id == event.id).values(reminded_at=None))
+    return event
+
+
+def cancel(session: Session, principal: Principal, event_id: str, links: Links) -> AppreciationEvent:
+    """The event will not take place: everyone invited hears it, once."""
+    event = organised(session, principal, event_id)
+    changed = session.execute(
+        update(AppreciationEvent)
+        .where(AppreciationEvent.id == event.id, AppreciationEvent.status.in_(("draft", "published")))
+        .values(status="cancelled", cancelled_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not changed:
+        raise domain.InvalidTransition("the event has been cancelled already")
+    invited = list(session.scalars(select(Invitation).where(Invitation.event_id == event.id)))
+    if invited:
+        _tell(
+            session, event, "appreciation.event_cancelled.v1", invited, lambda i: links.invitation_page(i.id)
+        )
+    return event
+
+
+def send_reminders(session: Session, links: Links, days: int, now: datetime | None = None) -> int:
+    """Beat: everyone signed up for an event within `days` gets one reminder. Marking and telling
+    happen in one transaction, conditional on not yet reminded: a restarted scheduler, or two
+    running at once, still send each reminder once."""
+    now = now or utcnow()
+    soon = list(
+        session.scalars(
+            select(AppreciationEvent).where(
+                AppreciationEvent.status == "published",
+                AppreciationEvent.starts_at > now,
+                AppreciationEvent.starts_at <= now + timedelta(days=days),
+            )
+        )
+    )
+    sent = 0
+    for event in soon:
+        marked = session.scalars(
+            update(Invitation)
+            .where(
+                Invitation.event_id == event.id,
+                Invitation.status == "signed_up",
+                Invitation.reminded_at.is_(None),
+            )
+            .values(reminded_at=now)
+            .returning(Invitation.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if marked:
+            people = list(session.scalars(select(Invitation).where(Invitation.id.in_(marked))))
+            sent += _tell(
+                session,
+                event,
+                "appreciation.event_reminder_due.v1",
+                people,
+                lambda i: links.invitation_page(i.id),
+            )
+    return sent
+
+
+def ask_feedback(session: Session, links: Links, now: datetime | None = None) -> int:
+    """Beat: after an event, those who came are asked for a mark and a comment, once."""
+    now = now or utcnow()
+    ended = list(
+        session.scalars(
+            select(AppreciationEvent).where(
+                AppreciationEvent.status == "published",
+                AppreciationEvent.ends_at <= now,
+                AppreciationEvent.ends_at > now - timedelta(days=14),
+            )
+        )
+    )
+    asked = 0
+    for event in ended:
+        marked = session.scalars(
+            update(Invitation)
+            .where(
+                Invitation.event_id == event.id,
+                Invitation.checked_in_at.is_not(None),
+                Invitation.feedback_asked_at.is_(None),
+            )
+            .values(feedback_asked_at=now)
+            .returning(Invitation.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if marked:
+            people = list(session.scalars(select(Invitation).where(Invitation.id.in_(marked))))
+            asked += _tell(
+                session,
+                event,
+                "appreciation.feedback_requested.v1",
+                people,
+                lambda i: links.feedback_page(i.id),
+            )
+    return asked
+
+
+def check_in(session: Session, principal: Principal, event_id: str, invitation_id: str) -> Invitation:
+    """At the door: the organiser checks someone in (once; a second scan changes nothing)."""
+    event = organised(session, principal, event_id)
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.event_id != event.id:
+        raise NotFound("no such invitation for this event")
+    if invitation.status != "signed_up":
+        raise domain.InvalidTransition("this person is not signed up")
+    session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.checked_in_at.is_(None))
+        .values(checked_in_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return invitation
+
+
+def door_list(session: Session, principal: Principal, event_id: str, search: str = "") -> tuple:
+    """(event, the people expected, with who came), by name; `search` narrows by name."""
+    event = organised(session, principal, event_id)
+    query = (
+        select(Invitation)
+        .join(PassHolder, PassHolder.id == Invitation.holder_id)
+        .where(Invitation.event_id == event.id, Invitation.status == "signed_up")
+        .order_by(PassHolder.name)
+    )
+    if search.strip():
+        query = query.where(func.lower(PassHolder.name).contains(search.strip().lower()))
+    return event, list(session.scalars(query))
+
+
+def give_feedback(session: Session, invitation_id: str, mark: int, comment: str) -> Invitation:
+    invitation = _invitation(session, invitation_id)
+    if invitation.checked_in_at is None:
+        raise domain.InvalidTransition("feedback is for those who came")
+    _update(session, invitation, feedback_mark=mark, feedback_comment=comment)
+    return invitation
+
+
+def figures(session: Session, event: AppreciationEvent) -> dict:
+    """Invited, signed up, waiting, who came, and the average mark."""
+    counts = dict(
+        session.execute(
+            select(Invitation.status, func.count())
+            .where(Invitation.event_id == event.id)
+            .group_by(Invitation.status)
+        ).all()
+    )
+    came, average = session.execute(
+        select(func.count(Invitation.checked_in_at), func.avg(Invitation.feedback_mark)).where(
+            Invitation.event_id == event.id
+        )
+    ).one()
+    return {
+        "invited": event.invited,
+        "signed_up": counts.get("signed_up", 0),
+        "waiting": counts.get("waiting", 0),
+        "attended": came,
+        "average_mark": round(float(average), 1) if average is not None else None,
+    }

@@ -42,3 +42,10 @@ class Links:
 
     def invitation_page(self, invitation_id: str) -> str:
         return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}")
+
+    def feedback_page(self, invitation_id: str) -> str:
+        return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}/feedback")
+
+    def calendar_feed(self, holder_id: str) -> str:
+        """A secret address per person: the events they signed up for, as an .ics feed."""
+        return self.url(f"/waardering/agenda/{self.holder.sign(['feed', holder_id])}.ics")

@@ -274,6 +274,7 @@ class AppreciationEvent(NetworkScoped, Base):
     invited: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Invitation(NetworkScoped, Base):
@@ -295,6 +296,12 @@ class Invitation(NetworkScoped, Base):
     waiting_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Each set once, by a conditional UPDATE: a reminder or a feedback question is sent once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    feedback_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    feedback_mark: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    feedback_comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     holder: Mapped[PassHolder] = relationship(lazy="joined")

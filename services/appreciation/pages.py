@@ -9,12 +9,22 @@ from functools import wraps
 import segno
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
+from sqlalchemy import select
 
-from services.appreciation import appreciation_events, domain, logins, offers, passes, redemptions, services
+from services.appreciation import (
+    appreciation_events,
+    domain,
+    logins,
+    offers,
+    passes,
+    redemptions,
+    services,
+)
 from services.appreciation.domain import Outcome
 from services.appreciation.forms import ActionForm, LoginForm, NumberForm, RedeemForm
 from services.appreciation.links import Links
 from services.appreciation.models import Invitation, Pass, PassHolder
+from shared import ical
 from shared.auth import Role, current_principal, log_in
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
@@ -262,6 +272,8 @@ def invitation(token: str):
             event=current.event,
             position=appreciation_events.waiting_position(session, current),
             action=ActionForm(),
+            checkin_qr=qr_svg(links().url(f"/waardering/inchecken/{token}")),
+            calendar_url=links().calendar_feed(current.holder_id),
         )
     return page, status
 
@@ -289,3 +301,133 @@ def _answer(network_id: str, invitation_id: str, form) -> int:
         flash(lazy_gettext(str(exc)), "error")
         return 409
     return 200
+
+
+@pages.route("/uitnodiging/<token>/feedback", methods=["GET", "POST"])
+def feedback(token: str):
+    """After the event: a mark from 1 to 10 and a comment. Whoever holds the link (those who came)."""
+    try:
+        invitation_id = links().signup.verify(token)
+    except InvalidToken:
+        abort(404)
+    with db().reader() as session:
+        found = session.get(Invitation, invitation_id)
+        if found is None:
+            abort(404)
+        network_id = found.network_id
+    errors, status = [], 200
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        mark = request.form.get("mark", "")
+        if not (mark.isdigit() and 1 <= int(mark) <= 10):
+            errors, status = [lazy_gettext("Give a mark from 1 to 10.")], 422
+        else:
+            try:
+                with db().transaction(network_id=network_id) as session:
+                    comment = request.form.get("comment", "")[:2000]
+                    appreciation_events.give_feedback(session, invitation_id, int(mark), comment)
+                flash(lazy_gettext("Thank you for your feedback!"), "ok")
+            except domain.InvalidTransition as exc:
+                errors, status = [lazy_gettext(str(exc))], 409
+    with db().reader(network_id=network_id) as session:
+        current = session.get(Invitation, invitation_id)
+        page = render_template(
+            "appreciation/feedback.html",
+            invitation=current,
+            event=current.event,
+            errors=errors,
+            action=ActionForm(),
+        )
+    return page, status
+
+
+@pages.get("/agenda/<token>.ics")
+def calendar_feed(token: str):
+    """A person's private calendar feed: the events they signed up for. Whoever holds the address."""
+    try:
+        kind, holder_id = links().holder.verify(token)
+    except (InvalidToken, ValueError, TypeError):
+        abort(404)
+    if kind != "feed":
+        abort(404)
+    with db().reader() as session:
+        holder_row = session.get(PassHolder, holder_id)
+        if holder_row is None:
+            abort(404)
+        signed_up = session.scalars(
+            select(Invitation).where(Invitation.holder_id == holder_id, Invitation.status == "signed_up")
+        ).all()
+        entries = [
+            ical.Entry(e.id, e.starts_at, e.ends_at, e.title, e.venue, links().invitation_page(i.id))
+            for i, e in ((i, i.event) for i in signed_up)
+            if e.status == "published"
+        ]
+    body = ical.calendar(entries)
+    return current_app.response_class(body, mimetype="text/calendar")
+
+
+def _organiser(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = current_principal()
+        if principal is None:
+            abort(401)
+        if principal.role not in (Role.COORDINATOR, Role.ORGANISATION):
+            abort(403)
+        return view(principal, *args, **kwargs)
+
+    return wrapper
+
+
+@pages.get("/evenementen/<event_id>/deur")
+@_organiser
+def door(principal, event_id: str):
+    """At the door, on a phone: who is expected, who came; search a name. The event's organiser
+    (logged in through the portal)."""
+    search = request.args.get("q", "")[:100]
+    with db().reader(network_id=principal.network_id) as session:
+        try:
+            event, expected = appreciation_events.door_list(session, principal, event_id, search)
+        except services.NotFound:
+            abort(404)
+        return render_template(
+            "appreciation/door.html", event=event, expected=expected, search=search, action=ActionForm()
+        )
+
+
+@pages.post("/evenementen/<event_id>/inchecken/<invitation_id>")
+@_organiser
+def check_in(principal, event_id: str, invitation_id: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            appreciation_events.check_in(session, principal, event_id, invitation_id)
+        flash(lazy_gettext("Checked in."), "ok")
+    except services.NotFound:
+        abort(404)
+    except domain.InvalidTransition as exc:
+        flash(lazy_gettext(str(exc)), "error")
+    return redirect(url_for("pass_pages.door", event_id=event_id, q=request.args.get("q", "")), code=303)
+
+
+@pages.get("/inchecken/<token>")
+@_organiser
+def scanned_invitation(principal, token: str):
+    """The QR code on a person's invitation page, scanned at the door: checks them in."""
+    try:
+        invitation_id = links().signup.verify(token)
+    except InvalidToken:
+        abort(404)
+    with db().transaction(network_id=principal.network_id) as session:
+        found = session.get(Invitation, invitation_id)
+        if found is None:
+            abort(404)
+        event_id = found.event_id
+        try:
+            appreciation_events.check_in(session, principal, event_id, invitation_id)
+            flash(lazy_gettext("Checked in: %(name)s", name=found.holder.name), "ok")
+        except domain.InvalidTransition as exc:
+            flash(lazy_gettext(str(exc)), "error")
+    return redirect(url_for("pass_pages.door", event_id=event_id), code=303)

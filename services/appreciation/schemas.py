@@ -263,3 +263,25 @@ class EventSchema(BaseSchema):
     signup_deadline = fields.DateTime(dump_only=True)
     guests_allowed = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
+
+
+class EventPatchSchema(BaseSchema):
+    """Use with partial=True: a new time or venue is told to everyone coming."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=5000))
+    venue = fields.String(validate=validate.Length(min=1, max=200))
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    signup_deadline = fields.AwareDateTime()
+    accessibility = fields.String(validate=validate.Length(max=2000))
+
+    MULTILINE = ("description", "accessibility")
+
+
+class EventFiguresSchema(BaseSchema):
+    invited = fields.Integer(dump_only=True)
+    signed_up = fields.Integer(dump_only=True)
+    waiting = fields.Integer(dump_only=True)
+    attended = fields.Integer(dump_only=True)
+    average_mark = fields.Float(dump_only=True, allow_none=True)

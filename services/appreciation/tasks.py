@@ -23,7 +23,25 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
         with kit.db.transaction() as session:
             return appreciation_events.lapse_offers(session, links)
 
+    @celery.task(name="appreciation.send_reminders")
+    def send_reminders() -> int:
+        """Beat: one reminder per person signed up, `KNOOP_EVENT_REMINDER_DAYS` before the event."""
+        with kit.db.transaction() as session:
+            return appreciation_events.send_reminders(session, links, kit.settings.event_reminder_days)
+
+    @celery.task(name="appreciation.ask_feedback")
+    def ask_feedback() -> int:
+        """Beat: after an event, one feedback question per person who came."""
+        with kit.db.transaction() as session:
+            return appreciation_events.ask_feedback(session, links)
+
     register_housekeeping(celery, kit)
+    for task, every in (("send_reminders", 600), ("ask_feedback", 600)):
+        celery.conf.beat_schedule[f"appreciation-{task.replace('_', '-')}"] = {
+            "task": f"appreciation.{task}",
+            "schedule": every,
+            "options": {"queue": "appreciation"},
+        }
     celery.conf.beat_schedule["appreciation-lapse-offers"] = {
         "task": "appreciation.lapse_offers",
         "schedule": 60,

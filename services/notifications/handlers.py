@@ -124,6 +124,11 @@ def _each_invitee(data: dict) -> list[tuple[dict, dict]]:
     return [(person, {"signup_url": person["signup_url"]}) for person in data["invitees"]]
 
 
+def _each_person(data: dict) -> list[tuple[dict, dict]]:
+    """One message per person in the batch, each with their own link."""
+    return [(person, {"url": person["url"]}) for person in data["people"]]
+
+
 _tokens = token_replica_handlers(ApiToken)
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
@@ -157,4 +162,8 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "appreciation.invitations_sent.v1": [notify("event_invitation", _each_invitee)],
     "appreciation.signup_answered.v1": [notify("signup_answered", to("person"))],
     "appreciation.place_offered.v1": [notify("place_offered", to("person"))],
+    "appreciation.event_reminder_due.v1": [notify("event_reminder", _each_person)],
+    "appreciation.event_changed.v1": [notify("event_changed", _each_person)],
+    "appreciation.event_cancelled.v1": [notify("event_cancelled", _each_person)],
+    "appreciation.feedback_requested.v1": [notify("feedback_request", _each_person)],
 }

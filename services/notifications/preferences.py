@@ -14,6 +14,7 @@ KINDS = {
     "match_question": "surveys",
     "pass_redeemed": "receipts",
     "event_invitation": "invitations",
+    "feedback_request": "surveys",
 }
 KIND_NAMES = ("alerts", "receipts", "invitations", "surveys")
 

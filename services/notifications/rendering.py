@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
@@ -12,6 +12,7 @@ from pathlib import Path
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from shared import ical
 from shared.db import utcnow
 from shared.i18n import LOCAL_TIME, Catalogue, language
 
@@ -108,31 +109,16 @@ def local_time(value, pattern: str = "%d-%m-%Y %H:%M") -> str:
 
 
 def calendar_entry(event: dict, url: str) -> str:
-    """A one-event iCalendar file; lines end in CRLF and text is escaped as RFC 5545 asks."""
-
-    def text(value: str) -> str:
-        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-    def stamp(value) -> str:
-        return _moment(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Knoop//appreciation events//NL",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{event['event_id']}@knoop",
-        f"DTSTAMP:{stamp(utcnow())}",
-        f"DTSTART:{stamp(event['starts_at'])}",
-        f"DTEND:{stamp(event['ends_at'])}",
-        f"SUMMARY:{text(event['title'])}",
-        f"LOCATION:{text(event['venue'])}",
-        *([f"URL:{url}"] if url else []),
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
+    """The invitation's event as a one-entry calendar file."""
+    entry = ical.Entry(
+        event["event_id"],
+        _moment(event["starts_at"]),
+        _moment(event["ends_at"]),
+        event["title"],
+        event["venue"],
+        url,
+    )
+    return ical.calendar([entry], method="PUBLISH")
 
 
 def qr_png(url: str) -> bytes:

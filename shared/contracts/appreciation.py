@@ -111,11 +111,48 @@ class PlaceOfferedV1(Contract):
     expires_at = fields.AwareDateTime(required=True)
 
 
+class PersonWithLink(Recipient):
+    url = fields.Url(required=True, require_tld=False)
+
+
+class _ToMany(Contract):
+    """A message to many people about one event, at most a batch of them per event."""
+
+    event = fields.Nested(EventSummary, required=True)
+    network_name = fields.String(required=True)
+    people = fields.List(
+        fields.Nested(PersonWithLink), required=True, validate=validate.Length(min=1, max=1000)
+    )
+
+
+class EventReminderDueV1(_ToMany):
+    """The event is near (two days by default): a reminder to everyone signed up, once each."""
+
+
+class EventChangedV1(_ToMany):
+    """The time or the venue changed: everyone signed up (or offered a place) is told."""
+
+    previous_starts_at = fields.AwareDateTime(required=True)
+    previous_venue = fields.String(required=True)
+
+
+class EventCancelledV1(_ToMany):
+    """The event will not take place: everyone invited is told."""
+
+
+class FeedbackRequestedV1(_ToMany):
+    """The event is over: those who came are asked for a mark and a comment."""
+
+
 CONTRACTS.update(
     {
         "appreciation.invitations_sent.v1": InvitationsSentV1,
         "appreciation.invitations_continue.v1": InvitationsContinueV1,
         "appreciation.signup_answered.v1": SignupAnsweredV1,
         "appreciation.place_offered.v1": PlaceOfferedV1,
+        "appreciation.event_reminder_due.v1": EventReminderDueV1,
+        "appreciation.event_changed.v1": EventChangedV1,
+        "appreciation.event_cancelled.v1": EventCancelledV1,
+        "appreciation.feedback_requested.v1": FeedbackRequestedV1,
     }
 )

@@ -68,4 +68,26 @@ SAMPLES = {
         "confirm_url": "http://localhost:8000/waardering/uitnodiging/t10",
         "expires_at": "2026-12-07T12:00:00+00:00",
     },
+    "appreciation.event_reminder_due.v1": {
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "people": [{**_JOOP, "url": "http://localhost:8000/waardering/uitnodiging/t10"}],
+    },
+    "appreciation.event_changed.v1": {
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "people": [{**_JOOP, "url": "http://localhost:8000/waardering/uitnodiging/t10"}],
+        "previous_starts_at": "2026-12-12T12:00:00+00:00",
+        "previous_venue": "Stadhuis",
+    },
+    "appreciation.event_cancelled.v1": {
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "people": [{**_JOOP, "url": "http://localhost:8000/waardering/uitnodiging/t10"}],
+    },
+    "appreciation.feedback_requested.v1": {
+        "event": _EVENT,
+        "network_name": _NETWORK,
+        "people": [{**_JOOP, "url": "http://localhost:8000/waardering/uitnodiging/t10/feedback"}],
+    },
 }

@@ -35,6 +35,10 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "appreciation.invitations_continue.v1": ("appreciation",),
     "appreciation.signup_answered.v1": ("notifications",),
     "appreciation.place_offered.v1": ("notifications",),
+    "appreciation.event_reminder_due.v1": ("notifications",),
+    "appreciation.event_changed.v1": ("notifications",),
+    "appreciation.event_cancelled.v1": ("notifications",),
+    "appreciation.feedback_requested.v1": ("notifications",),
 }
 
 

@@ -179,3 +179,113 @@ def test_event_input_is_checked_field_by_field(pn):
     assert member_event.status_code == 201 and member_event.get_json()["organiser_id"] == pn.net.id(
         "Humanitas"
     )
+
+
+def sign_up_everyone(pn, event_id):
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    for invitation in invitations(pn, event_id):
+        with db.transaction() as session:
+            appreciation_events.sign_up(session, invitation.id, 0, {}, links)
+
+
+def test_the_reminder_beat_run_twice_sends_each_reminder_once(pn):
+    for n in range(3):
+        pn.nominate("Humanitas", f"Vrijwilliger {n}", f"v{n}@example.org")
+    start = datetime.now(UTC) + timedelta(days=1)
+    event = publish(
+        pn,
+        starts_at=start.isoformat(),
+        ends_at=(start + timedelta(hours=3)).isoformat(),
+        signup_deadline=(start - timedelta(hours=12)).isoformat(),
+    )
+    sign_up_everyone(pn, event["id"])
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    for _ in range(2):  # the scheduler restarted, or ran twice
+        with db.transaction() as session:
+            appreciation_events.send_reminders(session, links, days=2)
+    [reminders] = events_of(pn.app, "appreciation.event_reminder_due.v1")
+    assert sorted(p["email"] for p in reminders["people"]) == [
+        "v0@example.org",
+        "v1@example.org",
+        "v2@example.org",
+    ]
+
+    # A new time is told to everyone coming, and earns a new reminder.
+    later = start + timedelta(hours=2)
+    moved = pn.api(
+        "patch",
+        f"/events/{event['id']}",
+        json={"starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=3)).isoformat()},
+    )
+    assert moved.status_code == 200
+    [changed] = events_of(pn.app, "appreciation.event_changed.v1")
+    assert len(changed["people"]) == 3 and changed["previous_venue"] == "Zuiderzeemuseum"
+    with db.transaction() as session:
+        appreciation_events.send_reminders(session, links, days=2)
+    assert len(events_of(pn.app, "appreciation.event_reminder_due.v1")) == 2
+
+
+def test_a_cancelled_event_tells_everyone_invited(pn):
+    pn.nominate("Humanitas", "Joop Visser")
+    pn.nominate("Humanitas", "Fatima El Amrani")
+    event = publish(pn)
+    sign_up_everyone(pn, event["id"])
+    assert pn.api("post", f"/events/{event['id']}/cancel").status_code == 200
+    assert pn.api("post", f"/events/{event['id']}/cancel").status_code == 409
+    [cancelled] = events_of(pn.app, "appreciation.event_cancelled.v1")
+    assert len(cancelled["people"]) == 2
+
+
+def test_at_the_door_and_after_attendance_and_the_average_mark(pn, stack):
+    for n in range(3):
+        pn.nominate("Humanitas", f"Vrijwilliger {n}", f"v{n}@example.org")
+    event = publish(pn)
+    sign_up_everyone(pn, event["id"])
+    rows = sorted(invitations(pn, event["id"]), key=lambda r: r.holder.name)
+    organiser = pn.app.test_client()
+    network_id = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
+    with organiser.session_transaction() as browser:
+        browser["principal"] = {
+            "role": "coordinator",
+            "network_id": network_id,
+            "since": __import__("time").time(),
+        }
+    door = organiser.get(f"/waardering/evenementen/{event['id']}/deur").get_data(as_text=True)
+    assert "0 van de 3 gekomen" in door
+    for row in rows[:2]:
+        organiser.post(
+            f"/waardering/evenementen/{event['id']}/inchecken/{row.id}", data={"csrf_token": csrf(door)}
+        )
+    assert "2 van de 3 gekomen" in organiser.get(
+        f"/waardering/evenementen/{event['id']}/deur?q=vrij"
+    ).get_data(as_text=True)
+    stranger = pn.app.test_client().get(f"/waardering/evenementen/{event['id']}/deur")
+    assert stranger.status_code == 401
+
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    with db.transaction() as session:
+        appreciation_events.ask_feedback(session, links, datetime.now(UTC) + timedelta(days=11))
+    [asked] = events_of(pn.app, "appreciation.feedback_requested.v1")
+    assert len(asked["people"]) == 2  # only those who came
+    for person, mark in zip(asked["people"], ("8", "9"), strict=True):
+        client = pn.app.test_client()
+        path = urlparse(person["url"]).path
+        page = client.get(path).get_data(as_text=True)
+        bad = client.post(path, data={"csrf_token": csrf(page), "mark": "11"})
+        assert bad.status_code == 422 and "Geef een cijfer van 1 tot 10" in bad.get_data(as_text=True)
+        client.post(path, data={"csrf_token": csrf(page), "mark": mark, "comment": "Gezellig!"})
+    figures = pn.api("get", f"/events/{event['id']}/figures").get_json()
+    assert figures == {"invited": 3, "signed_up": 3, "waiting": 0, "attended": 2, "average_mark": 8.5}
+
+
+def test_each_person_has_a_private_calendar_feed_of_their_events(pn):
+    pn.nominate("Humanitas", "Joop Visser")
+    event = publish(pn)
+    [invitation] = invitations(pn, event["id"])
+    feed_url = pn.app.extensions["appreciation_links"].calendar_feed(invitation.holder_id)
+    empty = pn.client.get(urlparse(feed_url).path)
+    assert empty.status_code == 200 and "BEGIN:VEVENT" not in empty.get_data(as_text=True)
+    sign_up_everyone(pn, event["id"])
+    feed = pn.client.get(urlparse(feed_url).path)
+    assert feed.mimetype == "text/calendar" and "SUMMARY:Vrijwilligersdag" in feed.get_data(as_text=True)
+    assert pn.client.get("/waardering/agenda/forged.ics").status_code == 404

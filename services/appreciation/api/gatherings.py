@@ -6,8 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.appreciation import appreciation_events as usecases
-from services.appreciation.api.common import PREFIX, SECURED, reader, unit_of_work
-from services.appreciation.schemas import EventInputSchema, EventSchema
+from services.appreciation.api.common import PREFIX, SECURED, links, reader, unit_of_work
+from services.appreciation.schemas import EventFiguresSchema, EventInputSchema, EventPatchSchema, EventSchema
 from shared.auth import Role, current_principal, require_role
 
 events = Blueprint(
@@ -49,3 +49,37 @@ class Publish(MethodView):
         """Publish: every pass holder in the audience gets a personal invitation, in batches of 500."""
         with unit_of_work() as session:
             return usecases.publish(session, current_principal(), event_id)
+
+
+@events.route("/<event_id>")
+class EventById(MethodView):
+    @require_role(*ORGANISERS)
+    @events.doc(security=SECURED)
+    @events.arguments(EventPatchSchema(partial=True))
+    @events.response(200, EventSchema)
+    def patch(self, changes, event_id):
+        """Change the event; a new time or venue is told to everyone coming (and reminded again)."""
+        with unit_of_work() as session:
+            return usecases.change(session, current_principal(), event_id, changes, links())
+
+
+@events.route("/<event_id>/cancel")
+class Cancel(MethodView):
+    @require_role(*ORGANISERS)
+    @events.doc(security=SECURED)
+    @events.response(200, EventSchema)
+    def post(self, event_id):
+        """Cancel the event: everyone invited is told."""
+        with unit_of_work() as session:
+            return usecases.cancel(session, current_principal(), event_id, links())
+
+
+@events.route("/<event_id>/figures")
+class Figures(MethodView):
+    @require_role(*ORGANISERS)
+    @events.doc(security=SECURED)
+    @events.response(200, EventFiguresSchema)
+    def get(self, event_id):
+        """Invited, signed up, waiting, attended and the average mark (1 to 10)."""
+        with reader() as session:
+            return usecases.figures(session, usecases.organised(session, current_principal(), event_id))

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 15:04:06.031043
+Create Date: 2026-11-23 15:07:45.487705
 """
 
 import sqlalchemy as sa
@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("invited", sa.Integer(), nullable=False),
         sa.Column("created_at", shared.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("published_at", shared.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", shared.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("network_id", sa.String(length=36), nullable=False),
         sa.CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_events_seats"),
         sa.PrimaryKeyConstraint("id"),
@@ -60,6 +61,11 @@ def upgrade() -> None:
         sa.Column("waiting_position", sa.Integer(), nullable=True),
         sa.Column("offer_expires_at", shared.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("responded_at", shared.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", shared.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checked_in_at", shared.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("feedback_asked_at", shared.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("feedback_mark", sa.Integer(), nullable=True),
+        sa.Column("feedback_comment", sa.Text(), nullable=False),
         sa.Column("created_at", shared.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("network_id", sa.String(length=36), nullable=False),
         sa.ForeignKeyConstraint(
