@@ -154,7 +154,9 @@ class ServiceProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def worker(service: str, env: dict, log_dir: Path, pool: str = "prefork") -> ServiceProcess:
+def worker(
+    service: str, env: dict, log_dir: Path, pool: str = "prefork", concurrency: int = 1
+) -> ServiceProcess:
     argv = [
         str(BIN / "celery"),
         "-A",
@@ -163,7 +165,7 @@ def worker(service: str, env: dict, log_dir: Path, pool: str = "prefork") -> Ser
         "-Q",
         service,
         "-c",
-        "1",
+        str(concurrency),
         "-P",
         pool,
         "-n",
