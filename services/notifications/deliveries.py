@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -15,6 +16,10 @@ from services.notifications.rendering import EmailRenderer, message_id, sender_d
 from shared.db import Database, utcnow
 
 log = logging.getLogger(__name__)
+
+
+CLAIM_CHUNK = 20
+BRAND_SECONDS = 60
 
 
 class DeliveriesPostponed(Exception):
@@ -45,6 +50,7 @@ class DeliveryService:
         self.sender = sender
         self.lease = lease
         self.unsubscribe_link = unsubscribe_link
+        self._brands: dict[str | None, tuple[float, dict]] = {}
 
     def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
         """Send every claimable delivery (of one event, or all); returns how many were sent."""
@@ -54,38 +60,48 @@ class DeliveryService:
         with self.db.reader() as session:
             ids = list(session.scalars(query))
         sent, postponed = 0, 0
-        for delivery_id in ids:
-            try:
-                sent += self.deliver_one(delivery_id)
-            except TemporaryFailure as exc:
-                postponed += 1
-                log.warning("delivery %s postponed: %s", delivery_id, exc)
+        for start in range(0, len(ids), CLAIM_CHUNK):
+            for delivery in self._claim(ids[start : start + CLAIM_CHUNK]):
+                try:
+                    sent += self._send(delivery)
+                except TemporaryFailure as exc:
+                    postponed += 1
+                    log.warning("delivery %s postponed: %s", delivery.id, exc)
         if postponed:
             raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
         return sent
 
-    def _claim(self, delivery_id: int) -> Delivery | None:
-        """Take the delivery for this process for one lease; None if someone else has it."""
+    def _claim(self, delivery_ids: list[int]) -> list[Delivery]:
+        """Take these deliveries for this process for one lease (those nobody else has), in one
+        transaction: a batch of invitations costs one claim per `CLAIM_CHUNK` messages, and a chunk is
+        sent well within a lease."""
         with self.db.transaction() as session:
-            claimed = session.execute(
+            claimed = session.scalars(
                 update(Delivery)
-                .where(Delivery.id == delivery_id, _claimable())
+                .where(Delivery.id.in_(delivery_ids), _claimable())
                 .values(
                     status=DeliveryStatus.SENDING,
                     claimed_until=utcnow() + self.lease,
                     attempts=Delivery.attempts + 1,
                 )
-            ).rowcount
-            return session.get(Delivery, delivery_id) if claimed else None
+                .returning(Delivery.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+            if not claimed:
+                return []
+            rows = session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id))
+            return list(rows)
 
     def _set(self, delivery_id: int, **values) -> None:
         with self.db.transaction() as session:
             session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
 
     def deliver_one(self, delivery_id: int) -> int:
-        delivery = self._claim(delivery_id)
-        if delivery is None:
-            return 0
+        """Send one delivery if it can be claimed; returns 1 if it was sent."""
+        return sum(self._send(delivery) for delivery in self._claim([delivery_id]))
+
+    def _send(self, delivery: Delivery) -> int:
+        delivery_id = delivery.id
         try:
             message = self._message(delivery)
             self.mailer.send(message)
@@ -119,12 +135,20 @@ class DeliveryService:
         )
 
     def _brand(self, network_id: str | None) -> dict:
-        """The network's name, logo and colour for the message's look (defaults until known)."""
+        """The network's logo and colour for the message's look (defaults until known), remembered
+        for a minute: a batch of invitations shares one."""
+        cached = self._brands.get(network_id)
+        if cached and time.monotonic() - cached[0] < BRAND_SECONDS:
+            return cached[1]
         with self.db.reader() as session:
             replica = session.get(NetworkReplica, network_id) if network_id else None
-        if replica is None:
-            return {"logo_url": "", "colour": "#0b6e4f"}
-        return {"logo_url": replica.logo_url, "colour": replica.brand_colour}
+        brand = (
+            {"logo_url": replica.logo_url, "colour": replica.brand_colour}
+            if replica
+            else {"logo_url": "", "colour": "#0b6e4f"}
+        )
+        self._brands[network_id] = (time.monotonic(), brand)
+        return brand
 
     def _fail(self, delivery_id: int, reason: str) -> int:
         self._set(delivery_id, status=DeliveryStatus.FAILED, error=reason)
