@@ -18,7 +18,21 @@ class Entry:
 
 
 def _text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets go on after CRLF and a space (RFC 5545 §3.1)."""
+    raw, parts = line.encode(), []
+    while len(raw) > 75:
+        cut = 75 if not parts else 74
+        while (raw[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
+            cut -= 1
+        parts.append(raw[:cut].decode())
+        raw = raw[cut:]
+    parts.append(raw.decode())
+    return "\r\n ".join(parts)
 
 
 def _stamp(moment: datetime) -> str:
@@ -43,4 +57,4 @@ def calendar(entries: list[Entry], method: str | None = None) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -188,9 +188,11 @@ def sign_up(session: Session, invitation_id: str, guests: int, answers: dict, li
     now = utcnow()
     if event.status != "published" or now > event.signup_deadline or now > event.starts_at:
         raise EventClosed("sign-up for this event has closed")
-    if guests > event.guests_allowed:
+    if not 0 <= guests <= event.guests_allowed:
         raise domain.InvalidTransition(f"you may bring at most {event.guests_allowed} guest(s)")
     seats = 1 + guests
+    if seats > event.capacity:
+        raise domain.InvalidTransition("the event has fewer places than that")
     claimed = _set_status(session, invitation, ("invited", "declined", "cancelled", "lapsed"), "claiming")
     if not claimed:
         return invitation
@@ -210,12 +212,18 @@ def _invitation(session: Session, invitation_id: str) -> Invitation:
     return invitation
 
 
-def _set_status(session: Session, invitation: Invitation, from_states: tuple, to: str, **values) -> bool:
-    """Move the invitation on only from a state it is still in: two clicks, one change."""
+def _set_status(
+    session: Session, invitation: Invitation, from_states: tuple, to: str, seats: int | None = None, **values
+) -> bool:
+    """Move the invitation on only from a state it is still in (and, given `seats`, with the seats
+    read): two clicks, or a change in between, make one change."""
+    condition = [Invitation.id == invitation.id, Invitation.status.in_(from_states)]
+    if seats is not None:
+        condition.append(Invitation.seats == seats)
     return bool(
         session.execute(
             update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.status.in_(from_states))
+            .where(*condition)
             .values(status=to, **values)
             .execution_options(synchronize_session="fetch")
         ).rowcount
@@ -308,9 +316,8 @@ def decline(session: Session, invitation_id: str, links: Links) -> Invitation:
     previous, seats = invitation.status, invitation.seats
     if previous in ("declined", "cancelled"):
         return invitation
-    if not _set_status(
-        session, invitation, (previous,), "cancelled" if previous != "invited" else "declined"
-    ):
+    answer = "cancelled" if previous != "invited" else "declined"
+    if not _set_status(session, invitation, (previous,), answer, seats=seats):
         return invitation
     _update(session, invitation, responded_at=utcnow(), waiting_position=None, offer_expires_at=None)
     if previous in ("signed_up", "offered"):
@@ -323,17 +330,26 @@ def offer_freed_places(session: Session, event_id: str, links: Links, now: datet
     """Offer free seats to the waiting list, first come first served, while they fit."""
     event = session.get(AppreciationEvent, event_id)
     now = now or utcnow()
+    if event.status != "published" or now >= event.starts_at:
+        return 0  # nothing to offer for an event that is off or under way
     offered = 0
     while True:
+        free = session.scalar(
+            select(AppreciationEvent.capacity - AppreciationEvent.taken).where(
+                AppreciationEvent.id == event_id
+            )
+        )
+        # The first in line whose party fits: a large party does not block smaller ones behind it.
         candidate = session.scalar(
             select(Invitation)
-            .where(Invitation.event_id == event_id, Invitation.status == "waiting")
+            .where(Invitation.event_id == event_id, Invitation.status == "waiting", Invitation.seats <= free)
             .order_by(Invitation.waiting_position)
             .limit(1)
         )
         if candidate is None or not _take_seats(session, event_id, candidate.seats):
             return offered
-        expires = now + min(timedelta(hours=OFFER_HOURS), max((event.starts_at - now) / 2, OFFER_MINIMUM))
+        wait = min(timedelta(hours=OFFER_HOURS), max((event.starts_at - now) / 2, OFFER_MINIMUM))
+        expires = min(now + wait, event.starts_at)
         if not _set_status(session, candidate, ("waiting",), "offered", offer_expires_at=expires):
             _release_seats(session, event_id, candidate.seats)  # someone else moved them meanwhile
             continue
@@ -360,10 +376,24 @@ def accept_offer(session: Session, invitation_id: str, links: Links) -> Invitati
     if invitation.status == "signed_up":
         return invitation
     now = utcnow()
-    if invitation.status != "offered" or invitation.offer_expires_at < now:
+    # Conditional on the offer still standing and the event still on: the deadline is the database's.
+    still_on = exists().where(
+        AppreciationEvent.id == Invitation.event_id, AppreciationEvent.status == "published"
+    )
+    taken = session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.status == "offered",
+            Invitation.offer_expires_at >= now,
+            still_on,
+        )
+        .values(status="signed_up", offer_expires_at=None, responded_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not taken:
         raise EventClosed("this offer has expired; the place went to the next person")
-    if _set_status(session, invitation, ("offered",), "signed_up", offer_expires_at=None, responded_at=now):
-        _confirm(session, invitation, links)
+    _confirm(session, invitation, links)
     return invitation
 
 
@@ -375,11 +405,14 @@ def lapse_offers(session: Session, links: Links, now: datetime | None = None) ->
             select(Invitation).where(Invitation.status == "offered", Invitation.offer_expires_at < now)
         )
     )
+    lapsed = 0
     for invitation in expired:
-        if _set_status(session, invitation, ("offered",), "lapsed", offer_expires_at=None):
-            _release_seats(session, invitation.event_id, invitation.seats)
+        seats = invitation.seats
+        if _set_status(session, invitation, ("offered",), "lapsed", seats=seats, offer_expires_at=None):
+            lapsed += 1
+            _release_seats(session, invitation.event_id, seats)
             offer_freed_places(session, invitation.event_id, links, now)
-    return len(expired)
+    return lapsed
 
 
 # --- changes, cancellation, reminders, the door, feedback -------------------------------------
@@ -549,14 +582,14 @@ def check_in(session: Session, principal: Principal, event_id: str, invitation_i
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.event_id != event.id:
         raise NotFound("no such invitation for this event")
-    if invitation.status != "signed_up":
-        raise domain.InvalidTransition("this person is not signed up")
-    session.execute(
+    done = session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.checked_in_at.is_(None))
-        .values(checked_in_at=utcnow())
+        .where(Invitation.id == invitation.id, Invitation.status == "signed_up")
+        .values(checked_in_at=func.coalesce(Invitation.checked_in_at, utcnow()))
         .execution_options(synchronize_session="fetch")
-    )
+    ).rowcount
+    if not done:
+        raise domain.InvalidTransition("this person is not signed up")
     return invitation
 
 

@@ -46,6 +46,7 @@ class Links:
     def feedback_page(self, invitation_id: str) -> str:
         return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}/feedback")
 
-    def calendar_feed(self, holder_id: str) -> str:
-        """A secret address per person: the events they signed up for, as an .ics feed."""
-        return self.url(f"/waardering/agenda/{self.holder.sign(['feed', holder_id])}.ics")
+    def calendar_feed(self, holder_id: str, version: int) -> str:
+        """A secret address per person: the events they signed up for, as an .ics feed (retired,
+        like the pass page's link, when a pass is reissued)."""
+        return self.url(f"/waardering/agenda/{self.holder.sign(['feed', holder_id, version])}.ics")

@@ -31,6 +31,7 @@ from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
 
 pages = Blueprint("pass_pages", __name__, url_prefix="/waardering")
+MARKS = {str(n) for n in range(1, 11)}
 
 
 def db():
@@ -273,7 +274,7 @@ def invitation(token: str):
             position=appreciation_events.waiting_position(session, current),
             action=ActionForm(),
             checkin_qr=qr_svg(links().url(f"/waardering/inchecken/{token}")),
-            calendar_url=links().calendar_feed(current.holder_id),
+            calendar_url=links().calendar_feed(current.holder_id, current.holder.link_version),
         )
     return page, status
 
@@ -319,8 +320,8 @@ def feedback(token: str):
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        mark = request.form.get("mark", "")
-        if not (mark.isdigit() and 1 <= int(mark) <= 10):
+        mark = request.form.get("mark", "").strip()
+        if mark not in MARKS:
             errors, status = [lazy_gettext("Give a mark from 1 to 10.")], 422
         else:
             try:
@@ -346,14 +347,14 @@ def feedback(token: str):
 def calendar_feed(token: str):
     """A person's private calendar feed: the events they signed up for. Whoever holds the address."""
     try:
-        kind, holder_id = links().holder.verify(token)
+        kind, holder_id, version = links().holder.verify(token)
     except (InvalidToken, ValueError, TypeError):
         abort(404)
     if kind != "feed":
         abort(404)
     with db().reader() as session:
         holder_row = session.get(PassHolder, holder_id)
-        if holder_row is None:
+        if holder_row is None or holder_row.link_version != version:
             abort(404)
         signed_up = session.scalars(
             select(Invitation).where(Invitation.holder_id == holder_id, Invitation.status == "signed_up")
@@ -415,19 +416,14 @@ def check_in(principal, event_id: str, invitation_id: str):
 @pages.get("/inchecken/<token>")
 @_organiser
 def scanned_invitation(principal, token: str):
-    """The QR code on a person's invitation page, scanned at the door: checks them in."""
+    """The QR code on a person's invitation page, scanned at the door: opens the door list at that
+    person, whose check-in button is one tap away (a GET changes nothing)."""
     try:
         invitation_id = links().signup.verify(token)
     except InvalidToken:
         abort(404)
-    with db().transaction(network_id=principal.network_id) as session:
+    with db().reader(network_id=principal.network_id) as session:
         found = session.get(Invitation, invitation_id)
         if found is None:
             abort(404)
-        event_id = found.event_id
-        try:
-            appreciation_events.check_in(session, principal, event_id, invitation_id)
-            flash(lazy_gettext("Checked in: %(name)s", name=found.holder.name), "ok")
-        except domain.InvalidTransition as exc:
-            flash(lazy_gettext(str(exc)), "error")
-    return redirect(url_for("pass_pages.door", event_id=event_id), code=303)
+        return redirect(url_for("pass_pages.door", event_id=found.event_id, q=found.holder.name), code=303)

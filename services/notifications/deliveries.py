@@ -18,7 +18,6 @@ from shared.db import Database, utcnow
 log = logging.getLogger(__name__)
 
 
-CLAIM_CHUNK = 20
 BRAND_SECONDS = 60
 
 
@@ -60,21 +59,19 @@ class DeliveryService:
         with self.db.reader() as session:
             ids = list(session.scalars(query))
         sent, postponed = 0, 0
-        for start in range(0, len(ids), CLAIM_CHUNK):
-            for delivery in self._claim(ids[start : start + CLAIM_CHUNK]):
-                try:
-                    sent += self._send(delivery)
-                except TemporaryFailure as exc:
-                    postponed += 1
-                    log.warning("delivery %s postponed: %s", delivery.id, exc)
+        for delivery_id in ids:
+            try:
+                sent += self.deliver_one(delivery_id)
+            except TemporaryFailure as exc:
+                postponed += 1
+                log.warning("delivery %s postponed: %s", delivery_id, exc)
         if postponed:
             raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
         return sent
 
     def _claim(self, delivery_ids: list[int]) -> list[Delivery]:
-        """Take these deliveries for this process for one lease (those nobody else has), in one
-        transaction: a batch of invitations costs one claim per `CLAIM_CHUNK` messages, and a chunk is
-        sent well within a lease."""
+        """Take these deliveries for this process for one lease (those nobody else has). One at a
+        time in practice: a lease then covers a single message, however slow the server is."""
         with self.db.transaction() as session:
             claimed = session.scalars(
                 update(Delivery)
@@ -89,12 +86,16 @@ class DeliveryService:
             ).all()
             if not claimed:
                 return []
-            rows = session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id))
-            return list(rows)
+            return list(
+                session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id))
+            )
 
-    def _set(self, delivery_id: int, **values) -> None:
+    def _set(self, delivery_id: int, only_if_status: str | None = None, **values) -> None:
+        condition = [Delivery.id == delivery_id]
+        if only_if_status is not None:
+            condition.append(Delivery.status == only_if_status)
         with self.db.transaction() as session:
-            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+            session.execute(update(Delivery).where(*condition).values(**values))
 
     def deliver_one(self, delivery_id: int) -> int:
         """Send one delivery if it can be claimed; returns 1 if it was sent."""
@@ -106,7 +107,14 @@ class DeliveryService:
             message = self._message(delivery)
             self.mailer.send(message)
         except TemporaryFailure as exc:
-            self._set(delivery_id, status=DeliveryStatus.PENDING, claimed_until=None, error=str(exc))
+            # Back to pending only if still ours and unsent: never over another sender's "sent".
+            self._set(
+                delivery_id,
+                status=DeliveryStatus.PENDING,
+                claimed_until=None,
+                error=str(exc),
+                only_if_status=DeliveryStatus.SENDING,
+            )
             raise
         except PermanentRejection as exc:
             return self._fail(delivery_id, str(exc))

@@ -60,6 +60,9 @@ def schedule_delivery(
 Recipients = Callable[[dict], list[tuple[dict, dict]]]  # data -> [(recipient, extra context)]
 
 
+BATCH_LISTS = ("invitees", "people")
+
+
 def to(key: str) -> Recipients:
     """One recipient, found under `key` in the payload."""
     return lambda data: [(data[key], {})]
@@ -77,6 +80,8 @@ def notify(template: str, recipients: Recipients) -> Handler:
         seen = set()
         # Stored as JSON until sent: dates and times as the contract writes them (ISO strings).
         data = schema_for(event.type).dump(event.data)
+        # A batch's list of people stays out of each person's message: nobody's link in another's row.
+        shared_context = {k: v for k, v in data.items() if k not in BATCH_LISTS}
         for person, extra in recipients(data):
             address = person["email"].lower()
             if address in seen:  # two publishers sharing one contact address get one message
@@ -89,7 +94,7 @@ def notify(template: str, recipients: Recipients) -> Handler:
                 recipient=address,
                 recipient_name=" ".join(person["name"].split()),
                 lang=person["language"],
-                context={**data, **extra, "recipient_name": person["name"]},
+                context={**shared_context, **extra, "recipient_name": person["name"]},
             )
 
     handle.__qualname__ = f"notify_{template}"

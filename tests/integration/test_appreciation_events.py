@@ -282,10 +282,35 @@ def test_each_person_has_a_private_calendar_feed_of_their_events(pn):
     pn.nominate("Humanitas", "Joop Visser")
     event = publish(pn)
     [invitation] = invitations(pn, event["id"])
-    feed_url = pn.app.extensions["appreciation_links"].calendar_feed(invitation.holder_id)
+    feed_url = pn.app.extensions["appreciation_links"].calendar_feed(invitation.holder_id, 1)
     empty = pn.client.get(urlparse(feed_url).path)
     assert empty.status_code == 200 and "BEGIN:VEVENT" not in empty.get_data(as_text=True)
     sign_up_everyone(pn, event["id"])
     feed = pn.client.get(urlparse(feed_url).path)
     assert feed.mimetype == "text/calendar" and "SUMMARY:Vrijwilligersdag" in feed.get_data(as_text=True)
     assert pn.client.get("/waardering/agenda/forged.ics").status_code == 404
+
+
+def test_odd_answers_are_refused_without_touching_the_seats(pn):
+    pn.nominate("Humanitas", "Joop Visser")
+    event = publish(pn, capacity=2, guests_allowed=1)
+    [invitation] = invitations(pn, event["id"])
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    for guests in (-3, 2):
+        with pytest.raises(appreciation_events.domain.InvalidTransition), db.transaction() as session:
+            appreciation_events.sign_up(session, invitation.id, guests, {}, links)
+    [batch] = events_of(pn.app, "appreciation.invitations_sent.v1")
+    path = urlparse(batch["invitees"][0]["signup_url"]).path
+    client = pn.app.test_client()
+    page = client.get(path).get_data(as_text=True)
+    assert (
+        client.post(path, data={"csrf_token": csrf(page), "step": "signup", "guests": "veel"}).status_code
+        == 422
+    )
+    assert pn.api("get", f"/events/{event['id']}").status_code in (404, 405)  # no such read endpoint
+    assert [e["taken"] for e in pn.api("get", "/events").get_json() if e["id"] == event["id"]] == [0]
+    # A cancelled event offers no places and takes none.
+    pn.api("post", f"/events/{event['id']}/cancel")
+    answer = client.post(path, data={"csrf_token": csrf(page), "step": "signup"})
+    assert answer.status_code == 409
+    assert not events_of(pn.app, "appreciation.place_offered.v1")
