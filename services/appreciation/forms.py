@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, Length
 
-from shared.i18n import current_language
 from shared.i18n import lazy_gettext as _l
-
-
-class LocalisedForm(FlaskForm):
-    class Meta:
-        def get_translations(self, form):
-            return get_translations([current_language()])
+from shared.web.forms import LocalisedForm
 
 
 class LoginForm(LocalisedForm):
@@ -30,7 +22,3 @@ class RedeemForm(LocalisedForm):
 
     offer_id = HiddenField(validators=[DataRequired()])
     number = HiddenField()
-
-
-class ActionForm(LocalisedForm):
-    """A button that changes something: only its CSRF token."""

@@ -21,7 +21,7 @@ from services.appreciation import (
     services,
 )
 from services.appreciation.domain import Outcome
-from services.appreciation.forms import ActionForm, LoginForm, NumberForm, RedeemForm
+from services.appreciation.forms import LoginForm, NumberForm, RedeemForm
 from services.appreciation.links import Links
 from services.appreciation.models import Invitation, Pass, PassHolder
 from shared import ical
@@ -29,6 +29,7 @@ from shared.auth import Role, current_principal, log_in
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
+from shared.web.forms import ActionForm
 
 pages = Blueprint("pass_pages", __name__, url_prefix="/waardering")
 MARKS = {str(n) for n in range(1, 11)}

@@ -8,9 +8,10 @@ from services.recruitment.search import Criteria
 from services.recruitment.usecases import alerts, responses
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, network_session
-from services.recruitment.views.forms import ActionForm, AlertForm
+from services.recruitment.views.forms import AlertForm
 from shared.i18n import current_language
 from shared.tokens import InvalidToken
+from shared.web.forms import ActionForm
 
 pages = Blueprint("alert_pages", __name__)
 

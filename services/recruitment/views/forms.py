@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,19 +14,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from shared.i18n import current_language
 from shared.i18n import lazy_gettext as _l
-
-
-class LocalisedForm(FlaskForm):
-    """WTForms' own messages ("This field is required.") in the page's language."""
-
-    class Meta:
-        def get_translations(self, form):
-            return get_translations([current_language()])
+from shared.web.forms import LocalisedForm
 
 
 class ResponseForm(LocalisedForm):
@@ -66,10 +56,6 @@ class AlertForm(LocalisedForm):
 
 class LoginForm(LocalisedForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
-
-
-class ActionForm(LocalisedForm):
-    """A button that changes something: it carries only its CSRF token."""
 
 
 class RejectForm(LocalisedForm):

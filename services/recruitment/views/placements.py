@@ -14,9 +14,10 @@ from services.recruitment.education_schemas import STUDENT_COLUMNS, StudentProgr
 from services.recruitment.usecases import allocations, education, students
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links
-from services.recruitment.views.forms import ActionForm, ReviewForm, UploadForm
+from services.recruitment.views.forms import ReviewForm, UploadForm
 from shared.auth import Role, current_principal
 from shared.i18n import lazy_gettext
+from shared.web.forms import ActionForm
 from shared.web.spreadsheet import csv_response
 
 pages = Blueprint("placement_pages", __name__)

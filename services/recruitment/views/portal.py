@@ -13,7 +13,6 @@ from services.recruitment.usecases import logins, responses, vacancies
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, network_session
 from services.recruitment.views.forms import (
-    ActionForm,
     LoginForm,
     RejectForm,
     ResponseStatusForm,
@@ -21,6 +20,7 @@ from services.recruitment.views.forms import (
 from shared.auth import Role, current_principal, log_in, log_out
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
+from shared.web.forms import ActionForm
 
 pages = Blueprint("portal", __name__)
 # Where a login lands, per role.

@@ -14,7 +14,6 @@ from services.recruitment.usecases import education, logins, students
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
 from services.recruitment.views.common import db, links
 from services.recruitment.views.forms import (
-    ActionForm,
     CodeForm,
     HoursForm,
     RegistrationForm,
@@ -24,6 +23,7 @@ from shared.auth import Principal, Role, current_principal, log_in
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
+from shared.web.forms import ActionForm
 
 pages = Blueprint("student_pages", __name__)
 
