@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import abort as abort_http
 from flask import current_app, g, request, session
 from flask_smorest import abort
 from sqlalchemy import String, select
@@ -222,6 +223,25 @@ def require_role(*roles: str):
             if principal.role not in roles:
                 abort(403, message="Your role may not do this.")
             return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def page_for(*roles: str):
+    """Decorator for pages: 401 without a logged-in session, 403 for a role not in `roles`; the view
+    gets the principal as its first argument."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if principal is None:
+                abort_http(401)
+            if principal.role not in roles:
+                abort_http(403)
+            return view(principal, *args, **kwargs)
 
         return wrapper
 

@@ -25,7 +25,7 @@ from services.appreciation.forms import LoginForm, NumberForm, RedeemForm
 from services.appreciation.links import Links
 from services.appreciation.models import Invitation, Pass, PassHolder
 from shared import ical
-from shared.auth import Role, current_principal, log_in
+from shared.auth import Role, current_principal, log_in, page_for
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
@@ -248,10 +248,8 @@ def public_offers(slug: str):
 # --- invitations -----------------------------------------------------------------------------
 
 
-@pages.route("/uitnodiging/<token>", methods=["GET", "POST"])
-def invitation(token: str):
-    """A personal invitation: sign up (with guests and answers), decline, cancel, or take a place
-    offered from the waiting list. Whoever holds the link from the invitation e-mail; no password."""
+def _invitation_behind(token: str) -> tuple[str, str]:
+    """(invitation id, network id) of a personal invitation link; 404 for a forged or unknown one."""
     try:
         invitation_id = links().signup.verify(token)
     except InvalidToken:
@@ -260,7 +258,14 @@ def invitation(token: str):
         found = session.get(Invitation, invitation_id)
         if found is None:
             abort(404)
-        network_id = found.network_id
+        return invitation_id, found.network_id
+
+
+@pages.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """A personal invitation: sign up (with guests and answers), decline, cancel, or take a place
+    offered from the waiting list. Whoever holds the link from the invitation e-mail; no password."""
+    invitation_id, network_id = _invitation_behind(token)
     status = 200
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -308,15 +313,7 @@ def _answer(network_id: str, invitation_id: str, form) -> int:
 @pages.route("/uitnodiging/<token>/feedback", methods=["GET", "POST"])
 def feedback(token: str):
     """After the event: a mark from 1 to 10 and a comment. Whoever holds the link (those who came)."""
-    try:
-        invitation_id = links().signup.verify(token)
-    except InvalidToken:
-        abort(404)
-    with db().reader() as session:
-        found = session.get(Invitation, invitation_id)
-        if found is None:
-            abort(404)
-        network_id = found.network_id
+    invitation_id, network_id = _invitation_behind(token)
     errors, status = [], 200
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -369,21 +366,8 @@ def calendar_feed(token: str):
     return current_app.response_class(body, mimetype="text/calendar")
 
 
-def _organiser(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        principal = current_principal()
-        if principal is None:
-            abort(401)
-        if principal.role not in (Role.COORDINATOR, Role.ORGANISATION):
-            abort(403)
-        return view(principal, *args, **kwargs)
-
-    return wrapper
-
-
 @pages.get("/evenementen/<event_id>/deur")
-@_organiser
+@page_for(Role.COORDINATOR, Role.ORGANISATION)
 def door(principal, event_id: str):
     """At the door, on a phone: who is expected, who came; search a name. The event's organiser
     (logged in through the portal)."""
@@ -399,7 +383,7 @@ def door(principal, event_id: str):
 
 
 @pages.post("/evenementen/<event_id>/inchecken/<invitation_id>")
-@_organiser
+@page_for(Role.COORDINATOR, Role.ORGANISATION)
 def check_in(principal, event_id: str, invitation_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -415,7 +399,7 @@ def check_in(principal, event_id: str, invitation_id: str):
 
 
 @pages.get("/inchecken/<token>")
-@_organiser
+@page_for(Role.COORDINATOR, Role.ORGANISATION)
 def scanned_invitation(principal, token: str):
     """The QR code on a person's invitation page, scanned at the door: opens the door list at that
     person, whose check-in button is one tap away (a GET changes nothing)."""

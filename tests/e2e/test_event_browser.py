@@ -2,29 +2,14 @@
 confirmation; a second person lands on the waiting list, is offered the place when the first
 cancels, and takes it. Every message arrives in the SMTP sink."""
 
-import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlparse
 
 import pytest
 
-from deploy.local.harness import wait_until
 from tests.support.appreciation import pass_network
+from tests.support.mail import mail_to, path_in
 
 pytestmark = pytest.mark.integration
-
-
-def mail_to(stack, address: str, subject_start: str) -> dict:
-    def find():
-        return [
-            m for m in stack.sink.summaries() if address in m["to"] and m["subject"].startswith(subject_start)
-        ]
-
-    return wait_until(find, 45, message=f"the e-mail '{subject_start}' to {address}")[-1]
-
-
-def link_in(mail: dict) -> str:
-    return urlparse(re.search(r"(http\S*/waardering/uitnodiging/\S+)", mail["text"]).group(1)).path
 
 
 def test_invitation_sign_up_waiting_list_and_a_freed_place(stack, browser, serve, tmp_path):
@@ -55,14 +40,20 @@ def test_invitation_sign_up_waiting_list_and_a_freed_place(stack, browser, serve
     raw = [m for m in stack.sink.mails if "joop@example.org" in m.summary()["to"]][-1].message
     assert any(part.get_content_type() == "text/calendar" for part in raw.walk())
     joop = browser.new_page(viewport={"width": 390, "height": 844})
-    joop.goto(base + link_in(joop_mail))
+    joop.goto(base + path_in(joop_mail["text"], "/waardering/uitnodiging/"))
     assert joop.locator("h1").inner_text() == "Verwenmiddag"
     joop.get_by_role("button", name="Meld mij aan").click()
     assert joop.locator("#answer").inner_text().startswith("Je bent aangemeld")
     mail_to(stack, "joop@example.org", "Je bent aangemeld: Verwenmiddag")
 
     fatima = browser.new_page(viewport={"width": 390, "height": 844})
-    fatima.goto(base + link_in(mail_to(stack, "fatima@example.org", "Uitnodiging: Verwenmiddag")))
+    fatima.goto(
+        base
+        + path_in(
+            mail_to(stack, "fatima@example.org", "Uitnodiging: Verwenmiddag")["text"],
+            "/waardering/uitnodiging/",
+        )
+    )
     fatima.get_by_role("button", name="Meld mij aan").click()
     assert "wachtlijst, nummer 1" in fatima.locator("#answer").inner_text()
     mail_to(stack, "fatima@example.org", "Wachtlijst: Verwenmiddag")
@@ -70,7 +61,7 @@ def test_invitation_sign_up_waiting_list_and_a_freed_place(stack, browser, serve
     joop.get_by_role("button", name="Mijn plek afzeggen").click()
     assert joop.locator("#answer").inner_text() == "Je komt niet."
     offer = mail_to(stack, "fatima@example.org", "Een plek voor jou: Verwenmiddag")
-    fatima.goto(base + link_in(offer))
+    fatima.goto(base + path_in(offer["text"], "/waardering/uitnodiging/"))
     fatima.get_by_role("button", name="Ja, ik neem de plek").click()
     assert fatima.locator("#answer").inner_text().startswith("Je bent aangemeld")
     mail_to(stack, "fatima@example.org", "Je bent aangemeld: Verwenmiddag")

@@ -7,23 +7,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from deploy.local.harness import wait_until
 from tests.support.appreciation import pass_network
+from tests.support.mail import mail_to, path_in
 
 pytestmark = pytest.mark.integration
-
-
-def mail_to(stack, address: str, subject_start: str) -> dict:
-    def find():
-        return [
-            m for m in stack.sink.summaries() if address in m["to"] and m["subject"].startswith(subject_start)
-        ]
-
-    return wait_until(find, 30, message=f"the e-mail '{subject_start}' to {address}")[-1]
-
-
-def path_in(text: str, marker: str) -> str:
-    return urlparse(re.search(rf"(http\S*{marker}\S*)", text).group(1)).path
 
 
 def test_pass_email_leads_to_the_pass_and_the_partner_redeems_it_once(stack, browser, serve, tmp_path):

@@ -4,31 +4,15 @@ on a phone, and the education partner's export shows them."""
 
 import csv
 import io
-import re
 from datetime import date, timedelta
-from urllib.parse import urlparse
 
 import pytest
 
-from deploy.local.harness import wait_until
+from tests.support.mail import mail_to, path_in
 from tests.support.placements import partner_with_cohort
 from tests.support.recruitment import network_with_members
 
 pytestmark = pytest.mark.integration
-
-
-def mail_to(stack, address: str, subject_start: str) -> dict:
-    def find():
-        return [
-            m for m in stack.sink.summaries() if address in m["to"] and m["subject"].startswith(subject_start)
-        ]
-
-    return wait_until(find, 30, message=f"the e-mail '{subject_start}' to {address}")[-1]
-
-
-def path_of(text: str, marker: str) -> str:
-    url = re.search(rf"(http\S+{marker}\S*)", text).group(1)
-    return urlparse(url).path
 
 
 def test_a_student_registers_through_the_link_logs_hours_and_the_partner_exports_them(
@@ -60,7 +44,7 @@ def test_a_student_registers_through_the_link_logs_hours_and_the_partner_exports
     assert page.locator("h1").inner_text() == "Bijna klaar"
 
     mail = mail_to(stack, "sanne@student.example.org", "Bevestig je inschrijving")
-    page.goto(base + path_of(mail["text"], "/inschrijven/bevestigen/"))
+    page.goto(base + path_in(mail["text"], "/inschrijven/bevestigen/"))
     page.get_by_role("button", name="Mijn e-mailadres bevestigen").click()
     page.wait_for_url("**/student")
     assert page.locator("#status").inner_text() == "ingeschreven"

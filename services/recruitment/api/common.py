@@ -9,26 +9,16 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from services.recruitment.links import Links
-from shared.auth import current_principal
+from shared.web.units import kit, unit_of_work
 
 PREFIX = "/api/recruitment"
 SECURED = [{"apiToken": []}]
 
-
-def kit():
-    return current_app.extensions["knoop"]
+__all__ = ["PREFIX", "SECURED", "kit", "links", "network_reader", "unit_of_work"]
 
 
 def links() -> Links:
     return current_app.extensions["recruitment_links"]
-
-
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """A transaction scoped to the caller's network."""
-    principal = current_principal()
-    with kit().db.transaction(network_id=principal.network_id if principal else None) as session:
-        yield session
 
 
 @contextmanager

@@ -5,7 +5,6 @@ a cohort from CSV (/onderwijs). Every action is a POST form with a CSRF token.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -15,7 +14,7 @@ from services.recruitment.usecases import allocations, education, students
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links
 from services.recruitment.views.forms import ReviewForm, UploadForm
-from shared.auth import Role, current_principal
+from shared.auth import Role, page_for
 from shared.i18n import lazy_gettext
 from shared.web.forms import ActionForm
 from shared.web.spreadsheet import csv_response
@@ -23,24 +22,8 @@ from shared.web.spreadsheet import csv_response
 pages = Blueprint("placement_pages", __name__)
 
 
-def _as(*roles: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                abort(401)
-            if principal.role not in roles:
-                abort(403)
-            return view(principal, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 @pages.get("/portaal/stages")
-@_as(Role.ORGANISATION)
+@page_for(Role.ORGANISATION)
 def organisation_students(principal):
     """Students at your placements: confirm or decline, review hours, sign off. Organisations."""
     with db().reader(network_id=principal.network_id) as session:
@@ -65,7 +48,7 @@ STEPS = {
 
 
 @pages.post("/portaal/stages/<student_id>/<step>")
-@_as(Role.ORGANISATION)
+@page_for(Role.ORGANISATION)
 def student_step(principal, student_id: str, step: str):
     if step not in STEPS:
         abort(404)
@@ -75,7 +58,7 @@ def student_step(principal, student_id: str, step: str):
 
 
 @pages.post("/portaal/uren/<entry_id>")
-@_as(Role.ORGANISATION)
+@page_for(Role.ORGANISATION)
 def review_hours(principal, entry_id: str):
     """Approve an hours entry, or correct the number. The organisation of the placement."""
     form = ReviewForm()
@@ -107,7 +90,7 @@ def _run(principal, step: Callable) -> None:
 
 
 @pages.get("/onderwijs")
-@_as(Role.EDUCATION_PARTNER, Role.COORDINATOR)
+@page_for(Role.EDUCATION_PARTNER, Role.COORDINATOR)
 def partner_home(principal):
     """Your cohorts, their registration links, and your students' progress. Education partners
     (their own students only) and the coordinator."""
@@ -121,7 +104,7 @@ def partner_home(principal):
 
 
 @pages.get("/onderwijs/studenten.csv")
-@_as(Role.EDUCATION_PARTNER, Role.COORDINATOR)
+@page_for(Role.EDUCATION_PARTNER, Role.COORDINATOR)
 def partner_export(principal):
     with db().reader(network_id=principal.network_id) as session:
         rows = StudentProgressSchema(many=True).dump(education.students_of(session, principal))
@@ -129,7 +112,7 @@ def partner_export(principal):
 
 
 @pages.route("/onderwijs/groepen/<cohort_id>/import", methods=["GET", "POST"])
-@_as(Role.EDUCATION_PARTNER, Role.COORDINATOR)
+@page_for(Role.EDUCATION_PARTNER, Role.COORDINATOR)
 def partner_import(principal, cohort_id: str):
     """Upload a CSV of the cohort's students; the page reports every row. Its partner, coordinator."""
     form = UploadForm()
@@ -160,7 +143,7 @@ def partner_import(principal, cohort_id: str):
 
 
 @pages.get("/portaal/groepen")
-@_as(Role.COORDINATOR)
+@page_for(Role.COORDINATOR)
 def coordinator_cohorts(principal):
     """Every cohort of the network, to allocate. The coordinator."""
     with db().reader(network_id=principal.network_id) as session:
@@ -172,7 +155,7 @@ def coordinator_cohorts(principal):
 
 
 @pages.get("/portaal/groepen/<cohort_id>")
-@_as(Role.COORDINATOR)
+@page_for(Role.COORDINATOR)
 def coordinator_cohort(principal, cohort_id: str):
     """A cohort's placements and students, the last allocation's report, adjust and publish."""
     with db().reader(network_id=principal.network_id) as session:
@@ -194,7 +177,7 @@ def coordinator_cohort(principal, cohort_id: str):
 
 
 @pages.post("/portaal/groepen/<cohort_id>/<step>")
-@_as(Role.COORDINATOR)
+@page_for(Role.COORDINATOR)
 def coordinator_step(principal, cohort_id: str, step: str):
     """Run the allocation, move one student, or publish. The coordinator."""
     if step not in ("verdelen", "verplaatsen", "publiceren") or not ActionForm().validate_on_submit():

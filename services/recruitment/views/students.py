@@ -3,9 +3,6 @@ then follow the placement, sign up for a meet-and-greet, log hours and download 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from services.recruitment import domain, statements
@@ -19,7 +16,7 @@ from services.recruitment.views.forms import (
     RegistrationForm,
     preference_fields,
 )
-from shared.auth import Principal, Role, current_principal, log_in
+from shared.auth import Principal, Role, log_in, page_for
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
@@ -119,19 +116,6 @@ def verify(token: str):
     return redirect(url_for("student_pages.home"), code=303)
 
 
-def _student(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        principal = current_principal()
-        if principal is None:
-            abort(401)
-        if principal.role != Role.STUDENT:
-            abort(403)
-        return view(principal, *args, **kwargs)
-
-    return wrapper
-
-
 def _home(principal, form: HoursForm, status: int = 200):
     with db().reader(network_id=principal.network_id) as session:
         student = students.me(session, principal)
@@ -154,14 +138,14 @@ def _home(principal, form: HoursForm, status: int = 200):
 
 
 @pages.get("/student")
-@_student
+@page_for(Role.STUDENT)
 def home(principal):
     """The student's own page: status, placement, meet-and-greets, hours. The student only."""
     return _home(principal, HoursForm(formdata=None))
 
 
 @pages.post("/student/uren")
-@_student
+@page_for(Role.STUDENT)
 def log_hours(principal):
     """Log hours (date, hours, what you did). The student, once the placement is confirmed."""
     form = HoursForm()
@@ -185,7 +169,7 @@ def log_hours(principal):
 
 
 @pages.post("/student/kennismaking/<meet_id>")
-@_student
+@page_for(Role.STUDENT)
 def meet(principal, meet_id: str):
     """Sign up for (or cancel) a meet-and-greet slot. The student."""
     if not ActionForm().validate_on_submit():
@@ -209,7 +193,7 @@ def meet(principal, meet_id: str):
 
 
 @pages.get("/student/verklaring")
-@_student
+@page_for(Role.STUDENT)
 def statement(principal):
     """The statement of the placement, once signed off (HTML; add .pdf for a PDF). The student."""
     data = _statement(principal)
@@ -217,7 +201,7 @@ def statement(principal):
 
 
 @pages.get("/student/verklaring.pdf")
-@_student
+@page_for(Role.STUDENT)
 def statement_pdf(principal):
     data = _statement(principal)
     return Response(
