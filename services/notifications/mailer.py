@@ -16,10 +16,8 @@ import smtplib
 import socket
 import ssl
 import time
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import getaddresses
 
+from services.notifications.mime import Outgoing
 from shared.config import Settings
 
 log = logging.getLogger(__name__)
@@ -100,7 +98,7 @@ class SmtpMailer:
                 raise TemporaryFailure(f"cannot reach the mail server: {exc}") from exc
         return self._conn
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Outgoing) -> None:
         """Transmit `message`; returns once the server accepted it (raises otherwise)."""
         self._pace()
         conn = self._connection()
@@ -120,25 +118,23 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError):
             self._conn = None
 
-    def _transmit(self, conn: smtplib.SMTP, message: EmailMessage) -> None:
-        sender = getaddresses([message["From"]])[0][1]
-        recipients = [addr for _, addr in getaddresses(message.get_all("To", []))]
+    def _transmit(self, conn: smtplib.SMTP, message: Outgoing) -> None:
         options = []
-        if not all(a.isascii() for a in (sender, *recipients)):
+        if message.smtputf8:
             if not conn.has_extn("smtputf8"):
                 raise PermanentRejection(553, "the mail server does not accept non-ASCII addresses")
             options = ["SMTPUTF8"]
-        code, reply = conn.mail(sender, options)
+        code, reply = conn.mail(message.sender, options)
         if code != 250:
             raise smtplib.SMTPResponseException(code, reply)
-        for rcpt in recipients:
+        for rcpt in message.recipients:
             code, reply = conn.rcpt(rcpt)
             if code not in (250, 251):
                 raise smtplib.SMTPResponseException(code, reply)
         code, reply = conn.docmd("DATA")
         if code != 354:
             raise smtplib.SMTPResponseException(code, reply)
-        body = _LEADING_DOT.sub(b"..", message.as_bytes(policy=SMTP_POLICY))
+        body = _LEADING_DOT.sub(b"..", message.data)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
         conn.send(body + b".\r\n")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from services.notifications.mime import Attachment, InlineImage, Outgoing, compose
 from shared import ical
 from shared.db import utcnow
 from shared.i18n import LOCAL_TIME, Catalogue, language
@@ -60,39 +60,40 @@ class EmailRenderer:
         recipient: str,
         recipient_name: str,
         msg_id: str,
-    ) -> EmailMessage:
+    ) -> Outgoing:
         subject, text, html = self.render(template, lang, context)
-        message = EmailMessage()
-        message["From"] = sender
-        message["To"] = formataddr((recipient_name, recipient)) if recipient_name else recipient
-        message["Subject"] = subject
-        message["Message-ID"] = msg_id
-        message["Date"] = format_datetime(utcnow())
-        message["Auto-Submitted"] = "auto-generated"
-        message.set_content(text)
-        message.add_alternative(html, subtype="html")
-        if template in CALENDAR_TEMPLATES:
-            # The event as a calendar entry (RFC 5545), so it lands in the person's agenda.
-            message.add_attachment(
-                calendar_entry(context["event"], context.get("signup_url", "")).encode(),
-                maintype="text",
-                subtype="calendar",
-                filename="uitnodiging.ics",
-                params={"method": "PUBLISH"},
-            )
-        if context.get("qr_url"):
-            # The pass itself: its QR code travels inside the message (remote images are often
-            # blocked, data: URIs too), referenced from the HTML as cid:pass-qr@knoop.
-            html_part = message.get_payload()[1]
-            html_part.add_related(qr_png(context["qr_url"]), "image", "png", cid=f"<{QR_CID}>")
-        message["Content-Language"] = lang  # after set_content, which drops Content-* headers
+        headers = {
+            "Message-ID": msg_id,
+            "Date": format_datetime(utcnow()),
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": lang,
+        }
         one_click = context.get("unsubscribe_url") or context.get("preferences_url")
         if one_click:
             # One-click unsubscribe (RFC 8058): mail clients POST to the first URL.
             # The page URL answers both: GET shows a page, the mail client's one-click POST unsubscribes.
-            message["List-Unsubscribe"] = f"<{one_click}>"
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return message
+            headers["List-Unsubscribe"] = f"<{one_click}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        attachments = ()
+        if template in CALENDAR_TEMPLATES:
+            # The event as a calendar entry (RFC 5545), so it lands in the person's agenda.
+            entry = calendar_entry(context["event"], context.get("signup_url", ""))
+            attachments = (
+                Attachment(entry.encode(), "text", "calendar", "uitnodiging.ics", {"method": "PUBLISH"}),
+            )
+        # The pass itself: its QR code travels inside the message, shown as cid:pass-qr@knoop.
+        inline = InlineImage(qr_png(context["qr_url"]), "png", QR_CID) if context.get("qr_url") else None
+        return compose(
+            sender=sender,
+            recipient=recipient,
+            recipient_name=recipient_name,
+            subject=subject,
+            text=text,
+            html=html,
+            headers=headers,
+            attachments=attachments,
+            inline=inline,
+        )
 
 
 QR_CID = "pass-qr@knoop"

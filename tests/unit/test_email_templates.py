@@ -1,6 +1,7 @@
 """Every message renders for the sample of its event's contract, in Dutch and in English."""
 
 import uuid
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -86,5 +87,6 @@ def test_alert_messages_carry_one_click_unsubscribe_headers():
         recipient_name="",
         msg_id="<x@knoop.local>",
     )
+    message = message_from_bytes(message.data, policy=policy.default)
     assert message["List-Unsubscribe"].startswith("<http")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
