@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 
 from services.notifications import preferences
 from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
+from services.notifications.mime import Outgoing
 from services.notifications.models import Delivery, DeliveryStatus, NetworkReplica
 from services.notifications.rendering import EmailRenderer, message_id, sender_domain
 from shared.db import Database, utcnow
@@ -25,12 +27,31 @@ class DeliveriesPostponed(Exception):
     """Some deliveries met a temporary failure; the task retries them later."""
 
 
+DELIVERIES = Delivery.__table__
+# What sending needs of a claimed delivery, straight from the claiming UPDATE's RETURNING.
+SENDING_COLUMNS = [
+    DELIVERIES.c[name]
+    for name in ("id", "network_id", "event_id", "recipient", "recipient_name", "template", "language")
+] + [DELIVERIES.c.context]
+
+
 def _claimable():
     now = utcnow()
     return or_(
-        Delivery.status == DeliveryStatus.PENDING,
-        (Delivery.status == DeliveryStatus.SENDING) & (Delivery.claimed_until < now),
+        DELIVERIES.c.status == DeliveryStatus.PENDING,
+        (DELIVERIES.c.status == DeliveryStatus.SENDING) & (DELIVERIES.c.claimed_until < now),
     )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one attempt ended, to be recorded: the row's new values, and when they may be written."""
+
+    delivery_id: int
+    values: dict
+    only_if_sending: bool = False
+    sent: int = 0
+    postponed: bool = False
 
 
 class DeliveryService:
@@ -53,78 +74,75 @@ class DeliveryService:
 
     def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
         """Send every claimable delivery (of one event, or all); returns how many were sent."""
-        query = select(Delivery.id).where(_claimable()).order_by(Delivery.id).limit(limit)
+        query = select(DELIVERIES.c.id).where(_claimable()).order_by(DELIVERIES.c.id).limit(limit)
         if event_id is not None:
-            query = query.where(Delivery.event_id == event_id)
-        with self.db.reader() as session:
-            ids = list(session.scalars(query))
-        sent, postponed = 0, 0
-        for delivery_id in ids:
-            try:
-                sent += self.deliver_one(delivery_id)
-            except TemporaryFailure as exc:
-                postponed += 1
-                log.warning("delivery %s postponed: %s", delivery_id, exc)
+            query = query.where(DELIVERIES.c.event_id == event_id)
+        with self.db.read_engine.connect() as conn:
+            ids = list(conn.scalars(query))
+        return self.deliver(ids)
+
+    def deliver(self, delivery_ids: list[int]) -> int:
+        """Send these deliveries, those nobody else has, one at a time; returns how many were sent.
+
+        Each message is claimed for one lease just before it is sent, so a lease covers a single
+        message however slow the server is. Recording how one went and claiming the next share a
+        transaction: one commit per message instead of two (on SQLite, writers queue for one lock).
+        """
+        sent, postponed, outcome = 0, 0, None
+        for next_id in [*delivery_ids, None]:
+            if outcome is None and next_id is None:
+                break
+            delivery = self._record_and_claim(outcome, next_id)
+            outcome = self._send(delivery) if delivery is not None else None
+            if outcome is not None:
+                sent += outcome.sent
+                postponed += outcome.postponed
         if postponed:
             raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
         return sent
 
-    def _claim(self, delivery_ids: list[int]) -> list[Delivery]:
-        """Take these deliveries for this process for one lease (those nobody else has). One at a
-        time in practice: a lease then covers a single message, however slow the server is."""
-        with self.db.transaction() as session:
-            claimed = session.scalars(
-                update(Delivery)
-                .where(Delivery.id.in_(delivery_ids), _claimable())
+    def _record_and_claim(self, outcome: Outcome | None, next_id: int | None) -> Row | None:
+        with self.db.engine.begin() as conn:
+            if outcome is not None:
+                condition = DELIVERIES.c.id == outcome.delivery_id
+                if outcome.only_if_sending:
+                    condition &= DELIVERIES.c.status == DeliveryStatus.SENDING
+                conn.execute(update(DELIVERIES).where(condition).values(**outcome.values))
+            if next_id is None:
+                return None
+            return conn.execute(
+                update(DELIVERIES)
+                .where(DELIVERIES.c.id == next_id, _claimable())
                 .values(
                     status=DeliveryStatus.SENDING,
                     claimed_until=utcnow() + self.lease,
-                    attempts=Delivery.attempts + 1,
+                    attempts=DELIVERIES.c.attempts + 1,
                 )
-                .returning(Delivery.id)
-                .execution_options(synchronize_session=False)
-            ).all()
-            if not claimed:
-                return []
-            return list(
-                session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id))
-            )
+                .returning(*SENDING_COLUMNS)
+            ).first()
 
-    def _set(self, delivery_id: int, only_if_status: str | None = None, **values) -> None:
-        condition = [Delivery.id == delivery_id]
-        if only_if_status is not None:
-            condition.append(Delivery.status == only_if_status)
-        with self.db.transaction() as session:
-            session.execute(update(Delivery).where(*condition).values(**values))
-
-    def deliver_one(self, delivery_id: int) -> int:
-        """Send one delivery if it can be claimed; returns 1 if it was sent."""
-        return sum(self._send(delivery) for delivery in self._claim([delivery_id]))
-
-    def _send(self, delivery: Delivery) -> int:
-        delivery_id = delivery.id
+    def _send(self, delivery: Row) -> Outcome:
         try:
             message = self._message(delivery)
             self.mailer.send(message)
         except TemporaryFailure as exc:
+            log.warning("delivery %s postponed: %s", delivery.id, exc)
             # Back to pending only if still ours and unsent: never over another sender's "sent".
-            self._set(
-                delivery_id,
-                status=DeliveryStatus.PENDING,
-                claimed_until=None,
-                error=str(exc),
-                only_if_status=DeliveryStatus.SENDING,
+            return Outcome(
+                delivery.id,
+                {"status": DeliveryStatus.PENDING, "claimed_until": None, "error": str(exc)},
+                only_if_sending=True,
+                postponed=True,
             )
-            raise
         except PermanentRejection as exc:
-            return self._fail(delivery_id, str(exc))
+            return self._failed(delivery.id, str(exc))
         except Exception as exc:  # a message that can never be built or sent must not block the rest
-            return self._fail(delivery_id, f"{type(exc).__name__}: {exc}")
-        # Only after the server's reply: a crash before this line resends (never loses) the message.
-        self._set(delivery_id, status=DeliveryStatus.SENT, sent_at=utcnow(), error="")
-        return 1
+            return self._failed(delivery.id, f"{type(exc).__name__}: {exc}")
+        # Recorded only after the server's reply: a crash before the record resends (never loses)
+        # the message.
+        return Outcome(delivery.id, {"status": DeliveryStatus.SENT, "sent_at": utcnow(), "error": ""}, sent=1)
 
-    def _message(self, delivery: Delivery):
+    def _message(self, delivery: Row) -> Outgoing:
         context = {**delivery.context, "brand": self._brand(delivery.network_id)}
         kind = preferences.kind_of(delivery.template)
         if kind and self.unsubscribe_link:
@@ -158,7 +176,6 @@ class DeliveryService:
         self._brands[network_id] = (time.monotonic(), brand)
         return brand
 
-    def _fail(self, delivery_id: int, reason: str) -> int:
-        self._set(delivery_id, status=DeliveryStatus.FAILED, error=reason)
+    def _failed(self, delivery_id: int, reason: str) -> Outcome:
         log.warning("delivery %s failed for good: %s", delivery_id, reason)
-        return 0
+        return Outcome(delivery_id, {"status": DeliveryStatus.FAILED, "error": reason})
