@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from services.notifications import preferences
-from services.notifications.models import ApiToken, Delivery, DeliveryStatus, NetworkReplica
+from services.notifications.models import ApiToken, Delivery, DeliveryStatus, NetworkReplica, Preference
 from shared.auth import token_replica_handlers
 from shared.contracts import schema_for
 from shared.messaging.inbox import Event, Handler
@@ -37,9 +37,10 @@ def schedule_delivery(
     recipient_name: str,
     lang: str,
     context: dict,
+    pref: Preference | None,
 ) -> None:
-    """Record one message; a refused non-essential kind is recorded as suppressed, not sent."""
-    pref = preferences.preference(session, recipient)
+    """Record one message; a refused non-essential kind is recorded as suppressed, not sent.
+    `pref` is the recipient's preferences (None: none stated)."""
     refused = preferences.refuses(pref, template)
     session.add(
         Delivery(
@@ -77,16 +78,16 @@ def notify(template: str, recipients: Recipients) -> Handler:
     """A handler that records one delivery of `template` per recipient."""
 
     def handle(session: Session, event: Event) -> None:
-        seen = set()
         # Stored as JSON until sent: dates and times as the contract writes them (ISO strings).
         data = schema_for(event.type).dump(event.data)
         # A batch's list of people stays out of each person's message: nobody's link in another's row.
         shared_context = {k: v for k, v in data.items() if k not in BATCH_LISTS}
+        people = {}
         for person, extra in recipients(data):
-            address = person["email"].lower()
-            if address in seen:  # two publishers sharing one contact address get one message
-                continue
-            seen.add(address)
+            # Two publishers sharing one contact address get one message.
+            people.setdefault(person["email"].lower(), (person, extra))
+        prefs = preferences.of_each(session, list(people))
+        for address, (person, extra) in people.items():
             schedule_delivery(
                 session,
                 event,
@@ -95,6 +96,7 @@ def notify(template: str, recipients: Recipients) -> Handler:
                 recipient_name=" ".join(person["name"].split()),
                 lang=person["language"],
                 context={**shared_context, **extra, "recipient_name": person["name"]},
+                pref=prefs.get(address),
             )
 
     handle.__qualname__ = f"notify_{template}"

@@ -3,6 +3,7 @@ suppressed delivery (so the log shows why nothing was sent); essential messages 
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notifications.models import Preference
@@ -25,6 +26,18 @@ def kind_of(template: str) -> str | None:
 
 def preference(session: Session, email: str) -> Preference | None:
     return session.get(Preference, email.lower())
+
+
+def of_each(session: Session, emails: list[str]) -> dict[str, Preference]:
+    """The preferences of these addresses (lower case), in one query per thousand: a batch of
+    invitations is hundreds of people."""
+    found: dict[str, Preference] = {}
+    addresses = sorted({e.lower() for e in emails})
+    for start in range(0, len(addresses), 1000):
+        chunk = addresses[start : start + 1000]
+        query = select(Preference).where(Preference.email.in_(chunk))
+        found.update((pref.email, pref) for pref in session.scalars(query))
+    return found
 
 
 def refuses(pref: Preference | None, template: str) -> bool:

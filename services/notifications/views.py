@@ -137,6 +137,9 @@ def _samples() -> dict[str, dict]:
         def get(self, *_):
             return None
 
+        def scalars(self, *_):
+            return []
+
     for event_type, handlers in EVENT_HANDLERS.items():
         data = contracts.schema_for(event_type).load(contracts.SAMPLES[event_type])
         event = Event(str(uuid.uuid4()), event_type, "recruitment", None, None, data)

@@ -29,6 +29,9 @@ class Recorder:
     def get(self, *_):
         return None
 
+    def scalars(self, *_):
+        return []
+
 
 def deliveries_for(event_type: str) -> list:
     data = contracts.schema_for(event_type).load(contracts.SAMPLES[event_type])
