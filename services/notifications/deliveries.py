@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, Update, bindparam, or_, select, update
 
 from services.notifications import preferences
 from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
@@ -35,21 +35,47 @@ SENDING_COLUMNS = [
 ] + [DELIVERIES.c.context]
 
 
-def _claimable():
-    now = utcnow()
+def _claimable(now):
     return or_(
         DELIVERIES.c.status == DeliveryStatus.PENDING,
         (DELIVERIES.c.status == DeliveryStatus.SENDING) & (DELIVERIES.c.claimed_until < now),
     )
 
 
+# Built once: this runs twice per message, and constructing the statements cost more than sending.
+CLAIM = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("claim_id"), _claimable(bindparam("now")))
+    .values(
+        status=DeliveryStatus.SENDING,
+        claimed_until=bindparam("until"),
+        attempts=DELIVERIES.c.attempts + 1,
+    )
+    .returning(*SENDING_COLUMNS)
+)
+RECORD = {
+    status: update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("record_id"))
+    .values(status=status, **{column: bindparam(column) for column in columns})
+    for status, columns in (
+        (DeliveryStatus.SENT, ("sent_at", "error")),
+        (DeliveryStatus.FAILED, ("error",)),
+    )
+}
+# Back to pending only if still ours and unsent: never over another sender's "sent".
+POSTPONE = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("record_id"), DELIVERIES.c.status == DeliveryStatus.SENDING)
+    .values(status=DeliveryStatus.PENDING, claimed_until=None, error=bindparam("error"))
+)
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """How one attempt ended, to be recorded: the row's new values, and when they may be written."""
+    """How one attempt ended: the statement that records it (RECORD or POSTPONE) and its values."""
 
-    delivery_id: int
-    values: dict
-    only_if_sending: bool = False
+    statement: Update
+    params: dict
     sent: int = 0
     postponed: bool = False
 
@@ -74,7 +100,7 @@ class DeliveryService:
 
     def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
         """Send every claimable delivery (of one event, or all); returns how many were sent."""
-        query = select(DELIVERIES.c.id).where(_claimable()).order_by(DELIVERIES.c.id).limit(limit)
+        query = select(DELIVERIES.c.id).where(_claimable(utcnow())).order_by(DELIVERIES.c.id).limit(limit)
         if event_id is not None:
             query = query.where(DELIVERIES.c.event_id == event_id)
         with self.db.read_engine.connect() as conn:
@@ -104,22 +130,11 @@ class DeliveryService:
     def _record_and_claim(self, outcome: Outcome | None, next_id: int | None) -> Row | None:
         with self.db.engine.begin() as conn:
             if outcome is not None:
-                condition = DELIVERIES.c.id == outcome.delivery_id
-                if outcome.only_if_sending:
-                    condition &= DELIVERIES.c.status == DeliveryStatus.SENDING
-                conn.execute(update(DELIVERIES).where(condition).values(**outcome.values))
+                conn.execute(outcome.statement, outcome.params)
             if next_id is None:
                 return None
-            return conn.execute(
-                update(DELIVERIES)
-                .where(DELIVERIES.c.id == next_id, _claimable())
-                .values(
-                    status=DeliveryStatus.SENDING,
-                    claimed_until=utcnow() + self.lease,
-                    attempts=DELIVERIES.c.attempts + 1,
-                )
-                .returning(*SENDING_COLUMNS)
-            ).first()
+            now = utcnow()
+            return conn.execute(CLAIM, {"claim_id": next_id, "now": now, "until": now + self.lease}).first()
 
     def _send(self, delivery: Row) -> Outcome:
         try:
@@ -127,20 +142,15 @@ class DeliveryService:
             self.mailer.send(message)
         except TemporaryFailure as exc:
             log.warning("delivery %s postponed: %s", delivery.id, exc)
-            # Back to pending only if still ours and unsent: never over another sender's "sent".
-            return Outcome(
-                delivery.id,
-                {"status": DeliveryStatus.PENDING, "claimed_until": None, "error": str(exc)},
-                only_if_sending=True,
-                postponed=True,
-            )
+            return Outcome(POSTPONE, {"record_id": delivery.id, "error": str(exc)}, postponed=True)
         except PermanentRejection as exc:
             return self._failed(delivery.id, str(exc))
         except Exception as exc:  # a message that can never be built or sent must not block the rest
             return self._failed(delivery.id, f"{type(exc).__name__}: {exc}")
         # Recorded only after the server's reply: a crash before the record resends (never loses)
         # the message.
-        return Outcome(delivery.id, {"status": DeliveryStatus.SENT, "sent_at": utcnow(), "error": ""}, sent=1)
+        sent = {"record_id": delivery.id, "sent_at": utcnow(), "error": ""}
+        return Outcome(RECORD[DeliveryStatus.SENT], sent, sent=1)
 
     def _message(self, delivery: Row) -> Outgoing:
         context = {**delivery.context, "brand": self._brand(delivery.network_id)}
@@ -178,4 +188,4 @@ class DeliveryService:
 
     def _failed(self, delivery_id: int, reason: str) -> Outcome:
         log.warning("delivery %s failed for good: %s", delivery_id, reason)
-        return Outcome(delivery_id, {"status": DeliveryStatus.FAILED, "error": reason})
+        return Outcome(RECORD[DeliveryStatus.FAILED], {"record_id": delivery_id, "error": reason})

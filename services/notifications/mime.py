@@ -1,9 +1,6 @@
-"""Turning a rendered message into the bytes SMTP carries (RFC 5322 + MIME).
+"""Turning a rendered message into the bytes SMTP carries (RFC 5322 + MIME, RFC 2045 to 2047).
 
-Built with the `email.mime` classes and written with the compat32 generator on purpose: the modern
-`EmailMessage` API parses every header it is given and re-folds them all on output, which made
-building a message 3 ms of the ~4 ms an invitation costs to send. The structure is fixed and small,
-so we set what the modern API would work out:
+Our messages always have the same small shape, so we write it directly:
 
     multipart/mixed                     (only when there is an attachment)
       multipart/alternative
@@ -11,30 +8,23 @@ so we set what the modern API would work out:
         text/html  or  multipart/related (text/html + inline image)
       attachment(s)
 
-Bodies are UTF-8 in base64 (7-bit clean, so any relay takes them). Headers are ASCII, with RFC 2047
-encoded words for non-ASCII text; only an internationalised address (RFC 6531, SMTPUTF8) is
-written as raw UTF-8, and then the message must travel with SMTPUTF8.
+The standard library's `EmailMessage` parses every header it is given and re-folds all of them on
+output, and its generator compiles a regular expression per boundary: building one invitation took
+3 to 5 ms there, more than rendering, sending and recording it together (0.1 ms here). Every part is
+base64 (7-bit clean, so any relay takes it, and no line-length or dot rules to mind inside a body).
+Headers are ASCII with RFC 2047 encoded words for non-ASCII text; only an internationalised address
+(RFC 6531) is written as raw UTF-8, and that message must travel with SMTPUTF8.
 """
 
 from __future__ import annotations
 
+import base64
+import secrets
 from dataclasses import dataclass, field
-from email.charset import BASE64, Charset
-from email.encoders import encode_base64
 from email.header import Header
-from email.mime.base import MIMEBase
-from email.mime.image import MIMEImage
-from email.mime.multipart import MIMEMultipart
-from email.mime.nonmultipart import MIMENonMultipart
-from email.policy import compat32
 from email.utils import formataddr, parseaddr
 
-# SMTP lines end in CRLF (RFC 5321 §2.3.8). No refolding: compat32 would move a long URL (the
-# List-Unsubscribe link) onto a continuation line, and readers then see a leading space. Non-ASCII
-# text arrives folded already (encoded words), the rest is far below the 998-octet line limit.
-SMTP_LINES = compat32.clone(linesep="\r\n", max_line_length=None)
-UTF8 = Charset("utf-8")
-UTF8.body_encoding = BASE64
+CRLF = "\r\n"
 
 
 @dataclass(frozen=True)
@@ -78,67 +68,90 @@ def compose(
     inline: InlineImage | None = None,
 ) -> Outgoing:
     """The message `recipient` gets; `headers` are extra ASCII headers (Message-ID, Date, …)."""
-    html_part = _text(html, "html")
+    html_part = _text("html", html)
     if inline is not None:
-        related = MIMEMultipart("related")
-        related.attach(html_part)
-        image = MIMEImage(inline.data, inline.subtype)
-        image["Content-ID"] = f"<{inline.cid}>"
-        image.add_header("Content-Disposition", "inline")
-        related.attach(image)
-        html_part = related
-    root = MIMEMultipart("alternative", _subparts=[_text(text, "plain"), html_part])
+        image = _part(
+            f"image/{inline.subtype}",
+            inline.data,
+            f"Content-ID: <{_plain(inline.cid)}>",
+            "Content-Disposition: inline",
+        )
+        html_part = _multipart("related", [html_part, image])
+    root = _multipart("alternative", [_text("plain", text), html_part])
     if attachments:
-        root = MIMEMultipart("mixed", _subparts=[root, *map(_attachment, attachments)])
-    sender_address = parseaddr(sender)[1]
+        root = _multipart("mixed", [root, *map(_attachment, attachments)])
+    sender_name, sender_address = parseaddr(sender)
+    top = [
+        f"From: {_mailbox(sender_address, sender_name)}",
+        f"To: {_mailbox(recipient, recipient_name)}",
+        f"Subject: {_unstructured(subject, 'Subject')}",
+        *(f"{name}: {_plain(value)}" for name, value in headers.items()),
+        "MIME-Version: 1.0",
+    ]
+    data = (CRLF.join(top) + CRLF).encode("utf-8") + root
     smtputf8 = not (sender.isascii() and recipient.isascii())
-    for part in root.walk():
-        if part is not root:
-            del part["MIME-Version"]  # the classes give every part one; it belongs at the top only
-    # The root's own MIME headers go last: the conventional order puts addressing first.
-    mime_headers = root.items()
-    for name, _ in mime_headers:
-        del root[name]
-    root["From"] = _mailbox(*reversed(parseaddr(sender)))
-    root["To"] = _mailbox(recipient, recipient_name)
-    root["Subject"] = _unstructured(subject, "Subject")
-    for name, value in headers.items():
-        root[name] = value
-    for name, value in mime_headers:
-        root[name] = value
-    return Outgoing(sender_address, [recipient], root.as_bytes(policy=SMTP_LINES), smtputf8)
+    return Outgoing(sender_address, [recipient], data, smtputf8)
 
 
-def _text(body: str, subtype: str) -> MIMENonMultipart:
-    part = MIMENonMultipart("text", subtype)
-    part.set_payload(body, UTF8)
-    return part
+def _part(content_type: str, body: bytes, *headers: str) -> bytes:
+    """One leaf part: its headers, a blank line, the body in base64 lines of 76 characters."""
+    head = [f"Content-Type: {content_type}", "Content-Transfer-Encoding: base64", *headers, "", ""]
+    return CRLF.join(head).encode() + base64.encodebytes(body).replace(b"\n", b"\r\n")
 
 
-def _attachment(attachment: Attachment) -> MIMEBase:
-    part = MIMEBase(attachment.maintype, attachment.subtype, **attachment.params)
-    if attachment.maintype == "text":
-        part.set_payload(attachment.data.decode(), UTF8)
-    else:
-        part.set_payload(attachment.data)
-        encode_base64(part)
-    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
-    return part
+def _text(subtype: str, body: str) -> bytes:
+    return _part(f'text/{subtype}; charset="utf-8"', body.encode())
+
+
+def _attachment(attachment: Attachment) -> bytes:
+    params = "".join(f"; {name}={_quoted(value)}" for name, value in attachment.params.items())
+    charset = '; charset="utf-8"' if attachment.maintype == "text" else ""
+    return _part(
+        f"{attachment.maintype}/{attachment.subtype}{charset}{params}",
+        attachment.data,
+        f"Content-Disposition: attachment; filename={_quoted(attachment.filename)}",
+    )
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    # 128 random bits, and "=_" cannot occur in base64 bodies: the boundary never meets the content.
+    boundary = f"=_knoop_{secrets.token_hex(16)}".encode()
+    body = b"".join(b"--" + boundary + b"\r\n" + part + b"\r\n" for part in parts)
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary.decode()}"\r\n\r\n'.encode()
+    return head + body + b"--" + boundary + b"--\r\n"
+
+
+def _plain(value: str) -> str:
+    """A header value we write as it is: ASCII on one line (a line break would inject headers)."""
+    if not value.isascii() or "\r" in value or "\n" in value:
+        raise ValueError(f"not a one-line ASCII header value: {value!r}")
+    return value
+
+
+def _quoted(value: str) -> str:
+    escaped = _plain(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _folded(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\n", CRLF)
 
 
 def _unstructured(value: str, name: str) -> str:
     """ASCII as it is; anything else as RFC 2047 encoded words (folded as the RFC asks)."""
-    return value if value.isascii() else Header(value, "utf-8", header_name=name).encode()
+    value = " ".join(value.split())  # one line, whatever the template produced
+    return value if value.isascii() else _folded(Header(value, "utf-8", header_name=name).encode())
 
 
 def _mailbox(address: str, name: str) -> str:
+    name = " ".join(name.split())
     if address.isascii():
-        return formataddr((name, address), charset="utf-8")
-    # RFC 6531: the address travels as UTF-8. The generator writes text carrying surrogate
-    # escapes as the original bytes, untouched; the name stays an encoded word.
-    raw = address.encode().decode("ascii", "surrogateescape")
+        return _folded(formataddr((name, _plain(address)), charset="utf-8"))
+    # RFC 6531: the address travels as UTF-8; the display name stays quoted and encoded as for any
+    # address, only the address part differs.
+    if "\r" in address or "\n" in address or "<" in address or ">" in address:
+        raise ValueError(f"not an address: {address!r}")
     if not name:
-        return raw
-    # The display name quoted and encoded as for any address; only the address part differs.
+        return address
     display = formataddr((name, "x@x"), charset="utf-8").removesuffix(" <x@x>")
-    return f"{display} <{raw}>"
+    return f"{_folded(display)} <{address}>"

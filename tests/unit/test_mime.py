@@ -2,6 +2,8 @@
 
 from email import message_from_bytes, message_from_string, policy
 
+import pytest
+
 from services.notifications.mime import Attachment, InlineImage, compose
 
 CALENDAR = Attachment(
@@ -49,7 +51,7 @@ def test_a_plain_message_reads_back_as_text_and_html_alternatives():
 def test_non_ascii_subject_name_and_body_survive_as_encoded_words_and_base64():
     subject = "Uitnodiging: Café de Ruïne " + "lange titel " * 10
     message = read(compose_for(name="Anneké, van 't Hof", subject=subject, text="Één café\n.punt\n"))
-    assert str(message["Subject"]) == subject
+    assert str(message["Subject"]) == subject.strip()
     assert message["To"].addresses[0].display_name == "Anneké, van 't Hof"
     assert message.get_body(("plain",)).get_content() == "Één café\n.punt\n"
 
@@ -77,3 +79,16 @@ def test_calendar_attachment_and_inline_image_sit_where_mail_clients_look():
     assert image["Content-ID"] == "<pass-qr@knoop>" and image.get_content() == png
     assert message.get_body(("html",)).get_content() == "<p>Beste Sanne,</p>"
     assert sum(1 for p in message.walk() if p["MIME-Version"]) == 1
+
+
+def test_a_line_break_in_a_header_value_is_refused_not_injected():
+    with pytest.raises(ValueError):
+        compose(
+            sender="noreply@knoop.local",
+            recipient="sanne@example.org",
+            recipient_name="",
+            subject="Hallo",
+            text="t",
+            html="h",
+            headers={"List-Unsubscribe": "<http://x>\r\nBcc: everyone@example.org"},
+        )
