@@ -11,6 +11,10 @@ PACKAGE_DIR = Path(__file__).parent
 WRONG_CODE_ENDPOINTS = ["redemption.Redemptions", "pass_pages.counter", "pass_pages.scanned"]
 # Endpoints anyone may POST to without a login: rate limited per client address.
 PUBLIC_POSTS = ["pass_pages.login"]
+# How long a process remembers who an API token belongs to. Tills call the redemption API with
+# the same token many times a minute; a redemption re-checks in its own query that the token is
+# not revoked, so only the other API calls may see a revocation up to this late.
+TOKEN_SECONDS = 5.0
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.appreciation.models import TABLES
     from services.appreciation.pages import register_pages
     from services.appreciation.tasks import register_tasks
+    from shared.auth import RememberedPrincipals
     from shared.service import build_service
     from shared.web.limits import limit_public_posts, limit_wrong_codes
 
@@ -33,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         tables=TABLES,
         package_dir=PACKAGE_DIR,
         test_config=test_config,
+    )
+    app.extensions["knoop_authenticator"] = RememberedPrincipals(
+        app.extensions["knoop_authenticator"], TOKEN_SECONDS
     )
     links = Links(kit.settings.secret_keys, kit.settings.public_base_url)
     app.extensions["appreciation_links"] = links

@@ -26,6 +26,10 @@ class InvalidTransition(DomainError):
     """The record is not in a state that allows this step."""
 
 
+class TokenRevoked(DomainError):
+    """The caller's API token was revoked after it was last checked (see TOKEN_SECONDS)."""
+
+
 # --- pass numbers ----------------------------------------------------------------------------
 
 NUMBER_DIGITS = 12  # 11 random digits and a Luhn check digit, shown as 1234 5678 9012

@@ -201,7 +201,7 @@ def _present(principal, code: dict, offer_id: str | None):
             redemptions.audit(session, principal, request.remote_addr or "", how, raw, Outcome.UNKNOWN)
         elif offer_id:
             try:
-                result = redemptions.redeem(session, principal, pass_, offer_id)
+                result = redemptions.redeem(session, principal, offer_id, pass_id=pass_.id)
             except (services.NotFound, domain.NotAllowed):
                 # Withdrawn while the page was open, or not this partner's: nothing to redeem.
                 result = redemptions.Result(Outcome.NOT_NOW)

@@ -9,33 +9,22 @@ in Python.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.appreciation import domain
+from services.appreciation import redemption_queries as queries
 from services.appreciation.domain import Outcome
-from services.appreciation.models import (
-    DiscountPartner,
-    NetworkReplica,
-    Offer,
-    Pass,
-    PassHolder,
-    Redemption,
-    RedemptionAttempt,
-)
+from services.appreciation.models import DiscountPartner, Offer, Pass, PassHolder, Redemption
 from services.appreciation.passes import outbox
 from services.appreciation.services import NotFound
 from shared.auth import Principal
 from shared.db import new_id, utcnow
 
 UNDO_WINDOW = timedelta(minutes=10)
-SLOT = ["offer_id", "pass_id", "period", "slot"]  # unique among redemptions not undone
 
 
 @dataclass(frozen=True)
@@ -66,17 +55,16 @@ def find_pass(
 def audit(session: Session, principal: Principal, client: str, how: str, code: str, outcome: str) -> None:
     """Every attempt is kept: who tried which code (its last four characters), from where, and what
     came of it. A plain INSERT: it runs on every attempt at the counter."""
-    session.execute(
-        insert(RedemptionAttempt).values(
-            network_id=principal.network_id,
-            partner_id=principal.partner_id,
-            client=client[:64],
-            how=how,
-            code_hint=code[-4:],
-            outcome=outcome,
-            at=utcnow(),
-        )
-    )
+    row = {
+        "network_id": principal.network_id,
+        "partner_id": principal.partner_id,
+        "client": client[:64],
+        "how": how,
+        "code_hint": code[-4:],
+        "outcome": outcome,
+        "at": utcnow(),
+    }
+    session.connection().execute(queries.audit(), row)
 
 
 def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment: datetime) -> list[Offer]:
@@ -90,47 +78,136 @@ def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment:
     return [o for o in offers if domain.is_eligible(o, holder) and domain.applies_at(o, moment)]
 
 
-def redeem(session: Session, principal: Principal, pass_: Pass | None, offer_id: str) -> Result:
-    """Redeem `offer_id` for `pass_` at the calling partner; every refusal is a Result, not an error."""
-    offer = session.get(Offer, offer_id)
-    if offer is None or offer.withdrawn_at is not None:
+@dataclass(frozen=True, slots=True)
+class CounterOffer:
+    """What a redemption reads of the offer (fields in the order of queries.OFFER_COLUMNS)."""
+
+    id: str
+    network_id: str
+    partner_id: str
+    title: str
+    audience: str
+    organisations: list
+    valid_from: date | None
+    valid_until: date | None
+    weekdays: list
+    starts_at: time | None
+    ends_at: time | None
+    usage: str
+    per_period: int | None
+    period: str | None
+    total_quantity: int | None
+    partner_name: str
+    network_name: str | None
+
+
+@dataclass(slots=True)
+class CounterPass:
+    """What a redemption reads of the pass and its holder (fields in the order of
+    queries.PASS_COLUMNS); the holder's organisations only for offers that ask for them."""
+
+    id: str
+    status: str
+    valid_from: date
+    valid_until: date
+    holder_id: str
+    name: str
+    email: str
+    language: str
+    is_student: bool
+    organisation_ids: list[str] = field(default_factory=list)
+
+
+def presented(
+    session: Session,
+    principal: Principal,
+    offer_id: str,
+    *,
+    pass_id: str | None = None,
+    number: str | None = None,
+) -> tuple[CounterOffer, CounterPass | None]:
+    """The offer and the pass behind a scanned QR code (its id, already verified) or a typed number,
+    both of the caller's network, in one query. NotFound for an offer that is not there (or
+    withdrawn); None for the pass if no pass has this code."""
+    code = pass_id if pass_id is not None else domain.normalise_number(number or "")
+    params = {
+        "offer_id": offer_id,
+        "network_id": principal.network_id,
+        "code": code,
+        "token_id": principal.token_id,
+    }
+    row = session.connection().execute(queries.presented(pass_id is not None), params).first()
+    if principal.token_id is not None and row is not None and row.token_live is None:
+        raise domain.TokenRevoked("this API token has been revoked")
+    if row is None:
         raise NotFound("no such offer")
+    offer = CounterOffer(*row[:_OFFER_END])
+    return offer, (CounterPass(*row[_OFFER_END:_PASS_END]) if row.pass_id is not None else None)
+
+
+_OFFER_END = len(queries.OFFER_COLUMNS)
+_PASS_END = _OFFER_END + len(queries.PASS_COLUMNS)
+
+
+def redeem(
+    session: Session,
+    principal: Principal,
+    offer_id: str,
+    *,
+    pass_id: str | None = None,
+    number: str | None = None,
+) -> Result:
+    """Redeem `offer_id` at the calling partner for the pass with this id (a verified QR code) or
+    typed number; every refusal is a Result, not an error. Plain SQL on the session's connection:
+    one query reads offer and pass, one INSERT takes the slot, one writes the event."""
+    offer, pass_ = presented(session, principal, offer_id, pass_id=pass_id, number=number)
     domain.ensure_partner_of(principal, offer.partner_id)
     if pass_ is None:
         return Result(Outcome.UNKNOWN)
-    holder = pass_.holder
     shown = {
         "pass_id": pass_.id,
-        "first_name": domain.first_name(holder.name),
+        "first_name": domain.first_name(pass_.name),
         "valid_until": pass_.valid_until.isoformat(),
     }
     now = utcnow()
-    refusal = domain.pass_refusal(pass_, now.astimezone(domain.LOCAL_TIME).date())
-    if refusal is None and not domain.is_eligible(offer, holder):
-        refusal = Outcome.NOT_ELIGIBLE
-    if refusal is None and not domain.applies_at(offer, now):
-        refusal = Outcome.NOT_NOW
+    refusal = _refusal(session, offer, pass_, now)
     if refusal is not None:
         return Result(refusal, **shown)
-    outcome, redemption = _take_slot(session, offer, pass_, now)
-    if redemption is None:
+    outcome, redemption_id = _take_slot(session, offer, pass_, now)
+    if redemption_id is None:
         return Result(outcome, **shown)
-    _announce(session, offer, pass_, holder, redemption)
-    return Result(Outcome.REDEEMED, redemption_id=redemption.id, **shown)
+    _announce(session, offer, pass_, redemption_id, now)
+    return Result(Outcome.REDEEMED, redemption_id=redemption_id, **shown)
 
 
-def _take_slot(session: Session, offer: Offer, pass_: Pass, now: datetime) -> tuple[str, Redemption | None]:
-    """Try the period's slots in order. Each try is one INSERT … ON CONFLICT DO NOTHING against the
-    partial unique index: the row comes back if the slot was free, nothing if it was taken (perhaps
-    this very moment, at another counter)."""
+def _refusal(session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime) -> str | None:
+    refusal = domain.pass_refusal(pass_, now.astimezone(domain.LOCAL_TIME).date())
+    if refusal is not None:
+        return refusal
+    if offer.audience == "organisations":  # the only rule that needs the holder's memberships
+        found = session.connection().execute(queries.organisation_ids(), {"holder_id": pass_.holder_id})
+        pass_.organisation_ids = list(found.scalars())
+    if not domain.is_eligible(offer, pass_):
+        return Outcome.NOT_ELIGIBLE
+    if not domain.applies_at(offer, now):
+        return Outcome.NOT_NOW
+    return None
+
+
+def _take_slot(
+    session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime
+) -> tuple[str, str | None]:
+    """Try the period's slots in order, each one INSERT … ON CONFLICT DO NOTHING against the
+    partial unique index; a capped offer first counts down in a conditional UPDATE."""
+    connection = session.connection()
     slots = domain.slots(offer, now)
-    if offer.total_quantity is not None and not _count_down(session, offer, -1):
+    if offer.total_quantity is not None and not _count_down(session, offer.id, -1):
         return Outcome.SOLD_OUT, None
+    statement = queries.insert_if_free(connection.dialect.name)
     for number in [None] if slots.count is None else range(1, slots.count + 1):
-        redemption_id = new_id()
         row = {
-            "id": redemption_id,
-            "network_id": pass_.network_id,
+            "id": new_id(),
+            "network_id": offer.network_id,
             "offer_id": offer.id,
             "pass_id": pass_.id,
             "partner_id": offer.partner_id,
@@ -138,77 +215,55 @@ def _take_slot(session: Session, offer: Offer, pass_: Pass, now: datetime) -> tu
             "slot": number,
             "redeemed_at": now,
         }
-        if session.execute(_insert_if_free(session, row)).first() is not None:
-            return Outcome.REDEEMED, Redemption(**row)
+        if connection.execute(statement, row).first() is not None:
+            return Outcome.REDEEMED, row["id"]
     if offer.total_quantity is not None:
-        _count_down(session, offer, +1)  # give back the unit this pass could not use
+        _count_down(session, offer.id, +1)  # give back the unit this pass could not use
     return (Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED), None
 
 
-def _insert_if_free(session: Session, row: dict):
-    dialect_insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    return (
-        dialect_insert(Redemption)
-        .values(**row)
-        .on_conflict_do_nothing(
-            index_elements=["offer_id", "pass_id", "period", "slot"],
-            index_where=Redemption.undone_at.is_(None),
-        )
-        .returning(Redemption.id)
-    )
-
-
-def _count_down(session: Session, offer: Offer, step: int) -> bool:
-    """Take (step -1) or give back (+1) one unit of a capped offer: a conditional UPDATE, so the
-    count never passes the cap; it also holds the offer's row until commit."""
-    taken = Offer.redeemed < Offer.total_quantity if step < 0 else Offer.redeemed > 0
-    return bool(
-        session.execute(
-            update(Offer)
-            .where(Offer.id == offer.id, taken)
-            .values(redeemed=Offer.redeemed - step)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    )
+def _count_down(session: Session, offer_id: str, step: int) -> bool:
+    return bool(session.connection().execute(queries.count_down(step), {"offer_id": offer_id}).rowcount)
 
 
 def _announce(
-    session: Session, offer: Offer, pass_: Pass, holder: PassHolder, redemption: Redemption
+    session: Session, offer: CounterOffer, pass_: CounterPass, redemption_id: str, now: datetime
 ) -> None:
-    partner = offer.partner
-    network_name = _network_name(session, pass_.network_id)
-    outbox.add(
+    outbox.insert(
         session,
         "appreciation.pass_redeemed.v1",
-        pass_.network_id,
+        offer.network_id,
         {
-            "redemption_id": redemption.id,
+            "redemption_id": redemption_id,
             "pass_id": pass_.id,
             "offer_id": offer.id,
             "offer_title": offer.title,
-            "partner_id": partner.id,
-            "partner_name": partner.name,
-            "network_name": network_name,
-            "redeemed_at": redemption.redeemed_at.isoformat(),
-            "holder": {"name": holder.name, "email": holder.email, "language": holder.language},
+            "partner_id": offer.partner_id,
+            "partner_name": offer.partner_name,
+            "network_name": offer.network_name or "",
+            "redeemed_at": now.isoformat(),
+            "holder": {"name": pass_.name, "email": pass_.email, "language": pass_.language},
         },
     )
 
 
-_NETWORK_NAMES: dict[str, tuple[float, str]] = {}
-NAME_SECONDS = 300
+def stored_answer(session: Session, partner_id: str, key: str) -> tuple[str, int, dict | None] | None:
+    """(request hash, status, body) of the first request with this Idempotency-Key, if any."""
+    params = {"for_partner": partner_id, "for_key": key}
+    row = session.connection().execute(queries.stored_answer(), params).first()
+    return tuple(row) if row is not None else None
 
 
-def _network_name(session: Session, network_id: str) -> str:
-    """The network's name for the receipt, remembered a few minutes per process (it rarely changes,
-    and this runs on every redemption)."""
-    cached = _NETWORK_NAMES.get(network_id)
-    if cached and time.monotonic() - cached[0] < NAME_SECONDS:
-        return cached[1]
-    network = session.get(NetworkReplica, network_id)
-    name = network.name if network else ""
-    _NETWORK_NAMES[network_id] = (time.monotonic(), name)
-    return name
+def hold_key(session: Session, partner_id: str, key: str, request_hash: str) -> None:
+    """Claim the key before redeeming: a concurrent twin waits here, then fails on the primary key
+    (IntegrityError) and replays the first answer."""
+    row = {"partner_id": partner_id, "key": key, "request_hash": request_hash, "status": 0}
+    session.connection().execute(queries.hold_key(), row)
+
+
+def keep_answer(session: Session, partner_id: str, key: str, status: int, body: dict) -> None:
+    params = {"for_partner": partner_id, "for_key": key, "new_status": status, "new_body": body}
+    session.connection().execute(queries.keep_answer(), params)
 
 
 def undo(session: Session, principal: Principal, redemption_id: str) -> Redemption:

@@ -8,11 +8,11 @@ from werkzeug.exceptions import default_exceptions
 
 from services.appreciation.api import gatherings, partners, passes, redemption
 from services.appreciation.api.common import PREFIX
-from services.appreciation.domain import DomainError, InvalidTransition, NotAllowed
+from services.appreciation.domain import DomainError, InvalidTransition, NotAllowed, TokenRevoked
 from services.appreciation.services import NotFound
 from shared.web.errors import error_body
 
-STATUS_FOR = {NotFound: 404, NotAllowed: 403, InvalidTransition: 409}
+STATUS_FOR = {NotFound: 404, NotAllowed: 403, InvalidTransition: 409, TokenRevoked: 401}
 
 
 def register_api(app: Flask, api: Api) -> None:

@@ -16,7 +16,6 @@ from services.appreciation import redemptions as usecases
 from services.appreciation import services
 from services.appreciation.api.common import PREFIX, SECURED, kit, links, reader, unit_of_work
 from services.appreciation.domain import Outcome
-from services.appreciation.models import IdempotentResponse
 from services.appreciation.schemas import (
     FigureSchema,
     NetworkQuerySchema,
@@ -112,25 +111,22 @@ class Redemptions(MethodView):
         sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now (409), unknown (404;
         wrong codes are rate limited). Discount partners only."""
         principal, key = current_principal(), _idempotency_key()
+        if key is None:
+            with unit_of_work() as session:
+                return _redeem(session, principal, data)
         digest = _request_hash(data)
         try:
             with unit_of_work() as session:
-                if key is not None:
-                    stored = session.get(IdempotentResponse, (principal.partner_id, key))
-                    if stored is not None:
-                        return _replay(stored, digest)
-                    record = IdempotentResponse(partner_id=principal.partner_id, key=key, request_hash=digest)
-                    session.add(record)
-                    session.flush()  # a concurrent twin waits here, then finds the first answer
+                stored = usecases.stored_answer(session, principal.partner_id, key)
+                if stored is not None:
+                    return _replay(stored, digest)
+                usecases.hold_key(session, principal.partner_id, key, digest)
                 body, status = _redeem(session, principal, data)
-                if key is not None:
-                    record.status, record.body = status, body
+                usecases.keep_answer(session, principal.partner_id, key, status, body)
                 return body, status
         except IntegrityError:
-            if key is None:
-                raise
             with reader() as session:  # a twin with the same key committed first: its answer stands
-                stored = session.get(IdempotentResponse, (principal.partner_id, key))
+                stored = usecases.stored_answer(session, principal.partner_id, key)
             if stored is None:
                 raise
             return _replay(stored, digest)
@@ -144,8 +140,8 @@ def _redeem(session, principal, data: dict) -> tuple[dict, int]:
             pass_id = links().qr.verify(data["qr"])
         except InvalidToken:
             pass_id = ""
-    pass_ = usecases.find_pass(session, principal, pass_id=pass_id, number=None if how == "qr" else code)
-    result = usecases.redeem(session, principal, pass_, data["offer_id"])
+    number = None if how == "qr" else code
+    result = usecases.redeem(session, principal, data["offer_id"], pass_id=pass_id, number=number)
     usecases.audit(session, principal, request.remote_addr or "", how, code, result.outcome)
     body = {
         "outcome": result.outcome,
@@ -157,10 +153,11 @@ def _redeem(session, principal, data: dict) -> tuple[dict, int]:
     return body, STATUS.get(result.outcome, 409)
 
 
-def _replay(stored: IdempotentResponse, digest: str):
-    if stored.request_hash != digest:
+def _replay(stored: tuple[str, int, dict | None], digest: str):
+    request_hash, status, body = stored
+    if request_hash != digest:
         abort(422, message="This Idempotency-Key was used for a different request.")
-    return stored.body, stored.status
+    return body, status
 
 
 @redemption.route("/redemptions/<redemption_id>/undo")

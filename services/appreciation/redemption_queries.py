@@ -1,0 +1,156 @@
+"""The statements of a redemption at the counter, as SQLAlchemy Core on the session's connection.
+
+A redemption runs on every tap at a counter with a queue behind it, so it skips the ORM: no objects
+are loaded, no unit of work is flushed, and the tenancy criteria the ORM would add (shared/tenancy)
+are written into each statement here instead (`network_id = :network_id`). Each statement is built
+once per process and executed with parameters, so SQLAlchemy's compiled cache serves every later
+call.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from services.appreciation.models import (
+    ApiToken,
+    DiscountPartner,
+    HolderMembership,
+    IdempotentResponse,
+    NetworkReplica,
+    Offer,
+    Pass,
+    PassHolder,
+    Redemption,
+    RedemptionAttempt,
+)
+
+OFFERS, PARTNERS, NETWORKS = Offer.__table__, DiscountPartner.__table__, NetworkReplica.__table__
+PASSES, HOLDERS, MEMBERSHIPS = Pass.__table__, PassHolder.__table__, HolderMembership.__table__
+REDEMPTIONS, ATTEMPTS = Redemption.__table__, RedemptionAttempt.__table__
+ANSWERS, TOKENS = IdempotentResponse.__table__, ApiToken.__table__
+
+# The columns `presented` selects, in the order of the fields of redemptions.CounterOffer and
+# redemptions.CounterPass (a row is split by position: no dict per row).
+OFFER_COLUMNS = (
+    OFFERS.c.id,
+    OFFERS.c.network_id,
+    OFFERS.c.partner_id,
+    OFFERS.c.title,
+    OFFERS.c.audience,
+    OFFERS.c.organisations,
+    OFFERS.c.valid_from,
+    OFFERS.c.valid_until,
+    OFFERS.c.weekdays,
+    OFFERS.c.starts_at,
+    OFFERS.c.ends_at,
+    OFFERS.c.usage,
+    OFFERS.c.per_period,
+    OFFERS.c.period,
+    OFFERS.c.total_quantity,
+    PARTNERS.c.name.label("partner_name"),
+    NETWORKS.c.name.label("network_name"),
+)
+PASS_COLUMNS = (
+    PASSES.c.id.label("pass_id"),
+    PASSES.c.status,
+    PASSES.c.valid_from.label("pass_valid_from"),
+    PASSES.c.valid_until.label("pass_valid_until"),
+    HOLDERS.c.id.label("holder_id"),
+    HOLDERS.c.name.label("holder_name"),
+    HOLDERS.c.email,
+    HOLDERS.c.language,
+    HOLDERS.c.is_student,
+)
+
+
+@cache
+def presented(by_id: bool) -> Select:
+    """The offer (not withdrawn, of the caller's network) with its partner's and network's names,
+    the pass with this id or number (of the same network) with its holder, and whether the
+    caller's API token is still unrevoked (it may have been remembered): one round trip. No row:
+    no such offer here. A row without pass columns: no such pass here."""
+    code = PASSES.c.id if by_id else PASSES.c.number
+    pass_here = (code == bindparam("code")) & (PASSES.c.network_id == OFFERS.c.network_id)
+    token_live = (TOKENS.c.id == bindparam("token_id")) & TOKENS.c.revoked_at.is_(None)
+    return (
+        select(*OFFER_COLUMNS, *PASS_COLUMNS, TOKENS.c.id.label("token_live"))
+        .select_from(
+            OFFERS.join(PARTNERS, PARTNERS.c.id == OFFERS.c.partner_id)
+            .outerjoin(NETWORKS, NETWORKS.c.id == OFFERS.c.network_id)
+            .outerjoin(PASSES, pass_here)
+            .outerjoin(HOLDERS, HOLDERS.c.id == PASSES.c.holder_id)
+            .outerjoin(TOKENS, token_live)
+        )
+        .where(
+            OFFERS.c.id == bindparam("offer_id"),
+            OFFERS.c.network_id == bindparam("network_id"),
+            OFFERS.c.withdrawn_at.is_(None),
+        )
+    )
+
+
+@cache
+def organisation_ids() -> Select:
+    """The member organisations that nominated a holder (only for offers to given organisations)."""
+    return select(MEMBERSHIPS.c.organisation_id).where(MEMBERSHIPS.c.holder_id == bindparam("holder_id"))
+
+
+@cache
+def insert_if_free(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING against the partial unique index of free slots, RETURNING
+    the id: a row back means the slot was free, nothing means it was taken (perhaps this very
+    moment, at another counter)."""
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(REDEMPTIONS)
+        .on_conflict_do_nothing(
+            index_elements=["offer_id", "pass_id", "period", "slot"],
+            index_where=REDEMPTIONS.c.undone_at.is_(None),
+        )
+        .returning(REDEMPTIONS.c.id)
+    )
+
+
+@cache
+def count_down(step: int) -> Update:
+    """Take (step -1) or give back (+1) one unit of a capped offer: conditional, so the count never
+    passes the cap; it also holds the offer's row until commit."""
+    taken = OFFERS.c.redeemed < OFFERS.c.total_quantity if step < 0 else OFFERS.c.redeemed > 0
+    return (
+        update(OFFERS)
+        .where(OFFERS.c.id == bindparam("offer_id"), taken)
+        .values(redeemed=OFFERS.c.redeemed - step)
+    )
+
+
+@cache
+def audit() -> Insert:
+    return insert(ATTEMPTS)
+
+
+# Named apart from the columns: SQLAlchemy reserves a column's own name for its VALUES/SET slot.
+_THIS_ANSWER = (ANSWERS.c.partner_id == bindparam("for_partner")) & (ANSWERS.c.key == bindparam("for_key"))
+
+
+@cache
+def stored_answer() -> Select:
+    """The first answer given to this partner's Idempotency-Key, if any."""
+    return select(ANSWERS.c.request_hash, ANSWERS.c.status, ANSWERS.c.body).where(_THIS_ANSWER)
+
+
+@cache
+def hold_key() -> Insert:
+    """The key's row, written before the redemption: a concurrent twin with the same key waits on
+    the primary key until this transaction ends, then fails and replays the answer stored here."""
+    return insert(ANSWERS)
+
+
+@cache
+def keep_answer() -> Update:
+    return (
+        update(ANSWERS).where(_THIS_ANSWER).values(status=bindparam("new_status"), body=bindparam("new_body"))
+    )

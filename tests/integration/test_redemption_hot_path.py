@@ -1,0 +1,100 @@
+"""Redemption at the counter runs as plain SQL, not through the ORM (see redemption_queries): what
+the ORM's tenancy criteria and the outbox's usual path used to guarantee must still hold."""
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from services.appreciation import domain
+from services.appreciation.models import (
+    ApiToken,
+    DiscountPartner,
+    NetworkReplica,
+    Offer,
+    OutboxMessage,
+    Pass,
+    PassHolder,
+    RedemptionAttempt,
+)
+from shared import contracts
+from tests.support.appreciation import pass_network
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def pn(stack):
+    pn = pass_network(stack)
+    pn.admit_partner("Theater De Drommedaris")
+    return pn
+
+
+def other_network(app) -> dict:
+    """A second network with a partner, an offer and a pass, written straight to the database."""
+    network_id = str(uuid.uuid4())
+    number = "12345678903"
+    number += domain.luhn_check_digit(number)
+    with app.extensions["knoop"].db.transaction() as session:
+        session.add(NetworkReplica(id=network_id, name="Elders", slug="elders"))
+        partner = DiscountPartner(id=str(uuid.uuid4()), network_id=network_id, name="Bioscoop")
+        holder = PassHolder(id=str(uuid.uuid4()), network_id=network_id, name="Els Bakker", email="els@x.org")
+        session.add_all([partner, holder])
+        session.flush()
+        offer = Offer(network_id=network_id, partner_id=partner.id, title="Gratis", discount_kind="free")
+        card = Pass(
+            network_id=network_id,
+            holder_id=holder.id,
+            number=number,
+            status="active",
+            valid_from=date(2000, 1, 1),
+            valid_until=date(2999, 12, 31),
+        )
+        session.add_all([offer, card])
+        session.flush()
+        return {"offer": offer.id, "number": number}
+
+
+def test_a_pass_of_another_network_is_unknown_at_the_counter(pn):
+    elsewhere = other_network(pn.app)
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één")
+
+    answer = pn.redeem("Theater De Drommedaris", offer, number=elsewhere["number"])
+
+    assert answer.status_code == 404 and answer.get_json()["outcome"] == "unknown"
+
+
+def test_an_offer_of_another_network_cannot_be_redeemed(pn):
+    elsewhere = other_network(pn.app)
+    number = pn.nominate("Humanitas", "Joop Visser")["number"]
+
+    assert pn.redeem("Theater De Drommedaris", elsewhere["offer"], number=number).status_code == 404
+
+
+def test_the_redeemed_event_satisfies_its_contract_and_is_audited(pn):
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="once")
+    number = pn.nominate("Humanitas", "Joop Visser")["number"]
+
+    done = pn.redeem("Theater De Drommedaris", offer, number=number).get_json()
+
+    with pn.app.extensions["knoop"].db.reader() as session:
+        message = session.scalar(
+            select(OutboxMessage.message).where(OutboxMessage.type == "appreciation.pass_redeemed.v1")
+        )
+        outcomes = list(session.scalars(select(RedemptionAttempt.outcome)))
+    envelope, data = contracts.read(message)  # what every consumer does on receipt
+    assert data["redemption_id"] == done["redemption_id"] and data["holder"]["name"] == "Joop Visser"
+    assert data["network_name"] and data["redeemed_at"].tzinfo is not None
+    assert envelope["network_id"] and outcomes == ["redeemed"]
+
+
+def test_a_token_revoked_after_it_was_remembered_cannot_redeem(pn):
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één")
+    first, second = pn.nominate("Humanitas", "Joop Visser"), pn.nominate("Humanitas", "Fatima El Amrani")
+    assert pn.redeem("Theater De Drommedaris", offer, number=first["number"]).status_code == 201
+    with pn.app.extensions["knoop"].db.transaction() as session:
+        session.execute(update(ApiToken).values(revoked_at=datetime.now(UTC)))
+
+    # Still remembered by this process (TOKEN_SECONDS), but the redemption's own query refuses it.
+    assert pn.redeem("Theater De Drommedaris", offer, number=second["number"]).status_code == 401
