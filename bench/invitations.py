@@ -164,7 +164,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5,000 invitations instead of 100,000")
     parser.add_argument("--count", type=int)
     parser.add_argument(
-        "--concurrency", type=int, default=os.cpu_count() or 2, help="notifications worker processes"
+        "--concurrency",
+        type=int,
+        default=4,
+        help="notifications worker processes (4, as deploy/ runs them: sending waits on SMTP replies "
+        "and commits, so more processes than cores)",
     )
     args = parser.parse_args()
     count = args.count or (5_000 if args.quick else 100_000)

@@ -42,7 +42,7 @@ def _claimable(now):
     )
 
 
-# Built once: this runs twice per message, and constructing the statements cost more than sending.
+# Built once: they run for every message, and building a statement costs about as much as running it.
 CLAIM = (
     update(DELIVERIES)
     .where(DELIVERIES.c.id == bindparam("claim_id"), _claimable(bindparam("now")))
