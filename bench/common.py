@@ -70,3 +70,16 @@ def _children(pid: int) -> list[int]:
     except FileNotFoundError:
         return []
     return direct + [g for c in direct for g in _children(c)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its living children, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for candidate in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{candidate}/stat").read_text().rpartition(")")[2].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return round(total / ticks, 2)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 
-from bench.common import rss_mb, write_result
+from bench.common import cpu_seconds, rss_mb, write_result
 from bench.event_latency import database_urls
 from deploy.local.harness import RedisServer, free_port, relay, worker
 from services.appreciation import domain
@@ -201,7 +201,7 @@ def main() -> None:
     peak = {"appreciation": 0.0, "notifications": 0.0}
     try:
         time.sleep(4)  # workers up
-        started = time.perf_counter()
+        started, sink_cpu_before = time.perf_counter(), time.process_time()
         with app.extensions["knoop"].db.transaction(network_id=network_id) as session:
             appreciation_events.publish(session, Principal(Role.COORDINATOR, network_id), event_id)
         deadline = started + max(900, count / 50)
@@ -212,6 +212,9 @@ def main() -> None:
                 peak[service] = max(peak[service], rss_mb(p.process.pid))
         elapsed = (sink.last_at or time.perf_counter()) - started
         delivered = sink.count
+        # Where the CPU went, per e-mail (the sink runs in this process, on its own thread).
+        cpu = {p.name: cpu_seconds(p.process.pid) for p in processes}
+        cpu["sink"] = time.process_time() - sink_cpu_before
     finally:
         for p in processes:
             p.stop()
@@ -227,6 +230,8 @@ def main() -> None:
     database = "postgresql" if os.environ.get("KNOOP_BENCH_POSTGRES_URL") else "sqlite"
     print(f"{delivered} of {count} invitations in {elapsed:.1f} s ({rate:.0f}/s) on {database}")
     print(f"raw {raw:.0f}/s; ratio {ratio}; peak RSS {peak} MB")
+    cpu_per_email = {name: round(1000 * sec / max(delivered, 1), 2) for name, sec in cpu.items()}
+    print(f"CPU ms per e-mail: {cpu_per_email}")
     path = write_result(
         "invitations",
         {
@@ -241,6 +246,7 @@ def main() -> None:
                 "seconds": round(elapsed, 1),
                 "per_second": round(rate, 1),
                 "peak_rss_mb": peak,
+                "cpu_ms_per_email": cpu_per_email,
             },
             "baseline": {
                 "name": "the same e-mails rendered and sent from one process",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Row, Update, bindparam, or_, select, update
+from sqlalchemy import Connection, Row, Update, bindparam, or_, select, update
 
 from services.notifications import preferences
 from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
@@ -115,20 +115,23 @@ class DeliveryService:
         transaction: one commit per message instead of two (on SQLite, writers queue for one lock).
         """
         sent, postponed, outcome = 0, 0, None
-        for next_id in [*delivery_ids, None]:
-            if outcome is None and next_id is None:
-                break
-            delivery = self._record_and_claim(outcome, next_id)
-            outcome = self._send(delivery) if delivery is not None else None
-            if outcome is not None:
-                sent += outcome.sent
-                postponed += outcome.postponed
+        # One connection for the whole run: a checkout per message would add the pool's liveness
+        # ping, a round trip, to every message.
+        with self.db.engine.connect() as conn:
+            for next_id in [*delivery_ids, None]:
+                if outcome is None and next_id is None:
+                    break
+                delivery = self._record_and_claim(conn, outcome, next_id)
+                outcome = self._send(delivery) if delivery is not None else None
+                if outcome is not None:
+                    sent += outcome.sent
+                    postponed += outcome.postponed
         if postponed:
             raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
         return sent
 
-    def _record_and_claim(self, outcome: Outcome | None, next_id: int | None) -> Row | None:
-        with self.db.engine.begin() as conn:
+    def _record_and_claim(self, conn: Connection, outcome: Outcome | None, next_id: int | None) -> Row | None:
+        with conn.begin():
             if outcome is not None:
                 conn.execute(outcome.statement, outcome.params)
             if next_id is None:
