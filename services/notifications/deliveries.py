@@ -96,6 +96,7 @@ class DeliveryService:
         self.sender = sender
         self.lease = lease
         self.unsubscribe_link = unsubscribe_link
+        self._domain = sender_domain(sender)  # parsed once: address parsing is slow, and this is fixed
         self._brands: dict[str | None, tuple[float, dict]] = {}
 
     def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
@@ -168,9 +169,7 @@ class DeliveryService:
             sender=self.sender,
             recipient=delivery.recipient,
             recipient_name=delivery.recipient_name,
-            msg_id=message_id(
-                delivery.event_id, delivery.recipient, delivery.template, sender_domain(self.sender)
-            ),
+            msg_id=message_id(delivery.event_id, delivery.recipient, delivery.template, self._domain),
         )
 
     def _brand(self, network_id: str | None) -> dict:

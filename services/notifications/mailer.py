@@ -119,16 +119,17 @@ class SmtpMailer:
             self._conn = None
 
     def _transmit(self, conn: smtplib.SMTP, message: Outgoing) -> None:
-        options = []
+        option = ""
         if message.smtputf8:
             if not conn.has_extn("smtputf8"):
                 raise PermanentRejection(553, "the mail server does not accept non-ASCII addresses")
-            options = ["SMTPUTF8"]
-        code, reply = conn.mail(message.sender, options)
+            option, conn.command_encoding = " SMTPUTF8", "utf-8"
+        # Plain commands rather than smtplib's mail()/rcpt(), which parse each address again.
+        code, reply = conn.docmd("mail", f"FROM:{_path(message.sender)}{option}")
         if code != 250:
             raise smtplib.SMTPResponseException(code, reply)
         for rcpt in message.recipients:
-            code, reply = conn.rcpt(rcpt)
+            code, reply = conn.docmd("rcpt", f"TO:{_path(rcpt)}")
             if code not in (250, 251):
                 raise smtplib.SMTPResponseException(code, reply)
         code, reply = conn.docmd("DATA")
@@ -144,3 +145,10 @@ class SmtpMailer:
         code, reply = conn.getreply()
         if code != 250:
             raise smtplib.SMTPResponseException(code, reply)
+
+
+def _path(address: str) -> str:
+    """An SMTP path (RFC 5321 §4.1.2); a line break in it would smuggle in a command."""
+    if "\r" in address or "\n" in address or "<" in address or ">" in address:
+        raise PermanentRejection(501, f"not an address: {address!r}")
+    return f"<{address}>"

@@ -19,6 +19,7 @@ Headers are ASCII with RFC 2047 encoded words for non-ASCII text; only an intern
 from __future__ import annotations
 
 import base64
+import functools
 import secrets
 from dataclasses import dataclass, field
 from email.header import Header
@@ -80,7 +81,7 @@ def compose(
     root = _multipart("alternative", [_text("plain", text), html_part])
     if attachments:
         root = _multipart("mixed", [root, *map(_attachment, attachments)])
-    sender_name, sender_address = parseaddr(sender)
+    sender_name, sender_address = _parsed(sender)
     top = [
         f"From: {_mailbox(sender_address, sender_name)}",
         f"To: {_mailbox(recipient, recipient_name)}",
@@ -91,6 +92,12 @@ def compose(
     data = (CRLF.join(top) + CRLF).encode("utf-8") + root
     smtputf8 = not (sender.isascii() and recipient.isascii())
     return Outgoing(sender_address, [recipient], data, smtputf8)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(sender: str) -> tuple[str, str]:
+    # The sender is the same for every message, and parsing an address is slow.
+    return parseaddr(sender)
 
 
 def _part(content_type: str, body: bytes, *headers: str) -> bytes:
