@@ -47,6 +47,12 @@ class CountingSink:
         self.lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # As a production relay does, and as the local sink does (deploy/local/mailsink.py).
+        session.host_name = hostname
+        responses.insert(-1, "250-PIPELINING")
+        return responses
+
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.count += 1
