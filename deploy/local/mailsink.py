@@ -109,10 +109,11 @@ class SmtpSink:
         port: int = 1025,
         reject: set[str] | None = None,
         pipelining: bool = True,
+        smtputf8: bool = True,
     ):
         self.store, self.host, self.port = store, host, port
         self.reject = reject if reject is not None else set()
-        self.pipelining = pipelining
+        self.pipelining, self.smtputf8 = pipelining, smtputf8
         self._controller: Controller | None = None
 
     def start(self) -> None:
@@ -121,6 +122,7 @@ class SmtpSink:
             hostname=self.host,
             port=self.port,
             data_size_limit=10 * 1024 * 1024,
+            enable_SMTPUTF8=self.smtputf8,
         )
         self._controller.start()
 

@@ -116,29 +116,42 @@ class DeliveryService:
         transaction: one commit per message instead of two (on SQLite, writers queue for one lock).
         """
         sent, postponed, outcome = 0, 0, None
-        # One connection for the whole run: a checkout per message would add the pool's liveness
-        # ping, a round trip, to every message.
+        # One connection for the run: a checkout per message costs the pool's bookkeeping (and, on
+        # PostgreSQL, may cost a liveness ping). Should it die meanwhile, _record_then_claim says so.
         with self.db.engine.connect() as conn:
-            for next_id in [*delivery_ids, None]:
-                if outcome is None and next_id is None:
-                    break
-                delivery = self._record_and_claim(conn, outcome, next_id)
+            for delivery_id in delivery_ids:
+                delivery = self._record_then_claim(conn, outcome, delivery_id)
                 outcome = self._send(delivery) if delivery is not None else None
                 if outcome is not None:
                     sent += outcome.sent
                     postponed += outcome.postponed
+            if outcome is not None:
+                self._record_then_claim(conn, outcome, None)
         if postponed:
             raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
         return sent
 
-    def _record_and_claim(self, conn: Connection, outcome: Outcome | None, next_id: int | None) -> Row | None:
-        with conn.begin():
+    def _record_then_claim(
+        self, conn: Connection, outcome: Outcome | None, next_id: int | None
+    ) -> Row | None:
+        """Record the last message's outcome and claim the next one (None: nobody's to claim)."""
+        try:
+            with conn.begin():
+                if outcome is not None:
+                    conn.execute(outcome.statement, outcome.params)
+                if next_id is None:
+                    return None
+                now = utcnow()
+                claim = {"claim_id": next_id, "now": now, "until": now + self.lease}
+                return conn.execute(CLAIM, claim).first()
+        except Exception:
+            # The claim took the record down with it (a lost connection, a locked database, an
+            # unreadable row). The message went out: record that on its own, or the sweep sends
+            # it again once its lease runs out.
             if outcome is not None:
-                conn.execute(outcome.statement, outcome.params)
-            if next_id is None:
-                return None
-            now = utcnow()
-            return conn.execute(CLAIM, {"claim_id": next_id, "now": now, "until": now + self.lease}).first()
+                with self.db.engine.begin() as fresh:
+                    fresh.execute(outcome.statement, outcome.params)
+            raise
 
     def _send(self, delivery: Row) -> Outcome:
         try:

@@ -67,8 +67,8 @@ class SmtpMailer:
         s = self.settings
         cls = smtplib.SMTP_SSL if s.smtp_ssl else smtplib.SMTP
         conn = cls(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
-        # The body and the final dot go out as two writes (see above); without TCP_NODELAY, Nagle's
-        # algorithm holds the dot back until the server's delayed ACK: ~40 ms per message.
+        # Commands and replies alternate in small packets; without TCP_NODELAY, Nagle's algorithm
+        # holds a write back until the server's delayed ACK: ~40 ms per message.
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.ehlo()
         if s.smtp_starttls:
@@ -151,8 +151,10 @@ class SmtpMailer:
             if code not in accepted:
                 if replies[-1][0] == 354 and len(replies) == len(commands):
                     # Pipelined and the server went into DATA anyway: end it empty (RFC 2920 §3.1).
-                    conn.send(b".\r\n")
-                    conn.getreply()
+                    # The refusal stands whatever happens to that; a broken connection is dropped.
+                    with contextlib.suppress(smtplib.SMTPException, OSError):
+                        conn.send(b".\r\n")
+                        conn.getreply()
                 raise smtplib.SMTPResponseException(code, reply)
         body = _LEADING_DOT.sub(b"..", message.data)
         if not body.endswith(b"\r\n"):

@@ -64,11 +64,14 @@ def compose(
     subject: str,
     text: str,
     html: str,
-    headers: dict[str, str],
+    message_id: str,
+    date: str,
+    headers: dict[str, str] | None = None,
     attachments: tuple[Attachment, ...] = (),
     inline: InlineImage | None = None,
 ) -> Outgoing:
-    """The message `recipient` gets; `headers` are extra ASCII headers (Message-ID, Date, …)."""
+    """The message `recipient` gets; `headers` are extra one-line ASCII headers (List-Unsubscribe,
+    …); Message-ID and Date every message must have (RFC 5322 §3.6)."""
     html_part = _text("html", html)
     if inline is not None:
         image = _part(
@@ -77,7 +80,7 @@ def compose(
             f"Content-ID: <{_plain(inline.cid)}>",
             "Content-Disposition: inline",
         )
-        html_part = _multipart("related", [html_part, image])
+        html_part = _multipart("related", [html_part, image], '; type="text/html"')  # RFC 2387 §3.1
     root = _multipart("alternative", [_text("plain", text), html_part])
     if attachments:
         root = _multipart("mixed", [root, *map(_attachment, attachments)])
@@ -86,11 +89,14 @@ def compose(
         f"From: {_mailbox(sender_address, sender_name)}",
         f"To: {_mailbox(recipient, recipient_name)}",
         f"Subject: {_unstructured(subject, 'Subject')}",
-        *(f"{name}: {_plain(value)}" for name, value in headers.items()),
+        f"Message-ID: {_plain(message_id)}",
+        f"Date: {_plain(date)}",
+        *(f"{name}: {_plain(value)}" for name, value in (headers or {}).items()),
         "MIME-Version: 1.0",
     ]
     data = (CRLF.join(top) + CRLF).encode("utf-8") + root
-    smtputf8 = not (sender.isascii() and recipient.isascii())
+    # Only the addresses decide: a non-ASCII display name is an encoded word, plain ASCII.
+    smtputf8 = not (sender_address.isascii() and recipient.isascii())
     return Outgoing(sender_address, [recipient], data, smtputf8)
 
 
@@ -120,17 +126,18 @@ def _attachment(attachment: Attachment) -> bytes:
     )
 
 
-def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+def _multipart(subtype: str, parts: list[bytes], params: str = "") -> bytes:
     # 128 random bits, and "=_" cannot occur in base64 bodies: the boundary never meets the content.
     boundary = f"=_knoop_{secrets.token_hex(16)}".encode()
     body = b"".join(b"--" + boundary + b"\r\n" + part + b"\r\n" for part in parts)
-    head = f'Content-Type: multipart/{subtype}; boundary="{boundary.decode()}"\r\n\r\n'.encode()
+    head = f'Content-Type: multipart/{subtype};\r\n boundary="{boundary.decode()}"{params}\r\n\r\n'.encode()
     return head + body + b"--" + boundary + b"--\r\n"
 
 
 def _plain(value: str) -> str:
-    """A header value we write as it is: ASCII on one line (a line break would inject headers)."""
-    if not value.isascii() or "\r" in value or "\n" in value:
+    """A header value we write as it is: printable ASCII on one line (a line break would inject
+    headers)."""
+    if not (value.isascii() and value.isprintable()):
         raise ValueError(f"not a one-line ASCII header value: {value!r}")
     return value
 
@@ -145,20 +152,25 @@ def _folded(value: str) -> str:
 
 
 def _unstructured(value: str, name: str) -> str:
-    """ASCII as it is; anything else as RFC 2047 encoded words (folded as the RFC asks)."""
+    """Text for a header, folded at 78 characters where it has spaces; non-ASCII text (and ASCII
+    that would read as an encoded word) as RFC 2047 encoded words of at most 75 characters."""
     value = " ".join(value.split())  # one line, whatever the template produced
-    return value if value.isascii() else _folded(Header(value, "utf-8", header_name=name).encode())
+    if value.isascii() and "=?" not in value and len(name) + len(value) < 76:
+        return value
+    charset = "us-ascii" if value.isascii() and "=?" not in value else "utf-8"
+    return _folded(Header(value, charset, header_name=name).encode(maxlinelen=76))
 
 
 def _mailbox(address: str, name: str) -> str:
-    name = " ".join(name.split())
-    if address.isascii():
-        return _folded(formataddr((name, _plain(address)), charset="utf-8"))
-    # RFC 6531: the address travels as UTF-8; the display name stays quoted and encoded as for any
-    # address, only the address part differs.
+    """`Name <address>`: the name quoted if it needs to be, as encoded words if not ASCII. An
+    internationalised address (RFC 6531) is written as it is, in UTF-8."""
     if "\r" in address or "\n" in address or "<" in address or ">" in address:
         raise ValueError(f"not an address: {address!r}")
+    name = " ".join(name.split())
     if not name:
         return address
-    display = formataddr((name, "x@x"), charset="utf-8").removesuffix(" <x@x>")
-    return f"{_folded(display)} <{address}>"
+    if name.isascii() and "=?" not in name:
+        display = formataddr((name, "x@x")).removesuffix(" <x@x>")  # quoted where RFC 5322 asks
+    else:
+        display = _folded(Header(name, "utf-8", header_name="To").encode(maxlinelen=76))
+    return f"{display} <{address}>"

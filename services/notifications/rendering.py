@@ -63,8 +63,6 @@ class EmailRenderer:
     ) -> Outgoing:
         subject, text, html = self.render(template, lang, context)
         headers = {
-            "Message-ID": msg_id,
-            "Date": format_datetime(utcnow()),
             "Auto-Submitted": "auto-generated",
             "Content-Language": lang,
         }
@@ -90,6 +88,8 @@ class EmailRenderer:
             subject=subject,
             text=text,
             html=html,
+            message_id=msg_id,
+            date=format_datetime(utcnow()),
             headers=headers,
             attachments=attachments,
             inline=inline,

@@ -1,6 +1,6 @@
 """The mailer against a real SMTP server, with PIPELINING offered (as production relays do) and
-without: every message arrives once, and a refused recipient fails alone on a connection that
-goes on working."""
+without: every message arrives once, and a refused message fails alone on a connection that goes
+on working."""
 
 import dataclasses
 
@@ -9,37 +9,47 @@ import pytest
 from deploy.local.harness import free_port
 from deploy.local.mailsink import MailStore, SmtpSink
 from services.notifications.mailer import PermanentRejection, SmtpMailer
-from services.notifications.mime import compose
+from services.notifications.mime import Outgoing, compose
 from shared.config import load_settings
 
 pytestmark = pytest.mark.integration
 
 
+def start_sink(**options) -> tuple[SmtpSink, MailStore]:
+    store = MailStore()
+    sink = SmtpSink(store, port=free_port(), reject={"weg@example.org"}, **options)
+    sink.start()
+    return sink, store
+
+
 @pytest.fixture(params=[True, False], ids=["pipelining", "one-command-at-a-time"])
 def server(request):
-    store = MailStore()
-    sink = SmtpSink(store, port=free_port(), reject={"weg@example.org"}, pipelining=request.param)
-    sink.start()
+    sink, store = start_sink(pipelining=request.param)
     yield sink, store
     sink.stop()
 
 
-def message(recipient: str, subject: str):
+def mailer_for(sink: SmtpSink) -> SmtpMailer:
+    settings = load_settings("notifications")
+    return SmtpMailer(dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=sink.port))
+
+
+def message(recipient: str, subject: str) -> Outgoing:
     return compose(
         sender="Knoop <noreply@knoop.local>",
         recipient=recipient,
         recipient_name="",
         subject=subject,
-        text="Hallo\n.begint met een punt\n",
+        text="Hallo\n",
         html="<p>Hallo</p>",
-        headers={"Message-ID": f"<{subject}@knoop.local>"},
+        message_id=f"<{subject}@knoop.local>",
+        date="Mon, 23 Nov 2026 16:30:03 +0000",
     )
 
 
-def test_messages_arrive_whole_and_a_refused_recipient_fails_alone(server):
+def test_a_refused_recipient_fails_alone_and_the_connection_goes_on(server):
     sink, store = server
-    settings = dataclasses.replace(load_settings("notifications"), smtp_host="127.0.0.1", smtp_port=sink.port)
-    mailer = SmtpMailer(settings)
+    mailer = mailer_for(sink)
     mailer.send(message("sanne@example.org", "een"))
     with pytest.raises(PermanentRejection) as refused:
         mailer.send(message("weg@example.org", "twee"))
@@ -47,9 +57,33 @@ def test_messages_arrive_whole_and_a_refused_recipient_fails_alone(server):
     mailer.close()
 
     assert refused.value.code == 550
-    received = [mail.summary() for mail in store.all()]
-    assert [(m["to"], m["subject"]) for m in received] == [
+    assert [(m.recipients, m.message["Subject"]) for m in store.all()] == [
         (["sanne@example.org"], "een"),
         (["joop@example.org"], "drie"),
     ]
-    assert received[0]["text"] == "Hallo\n.begint met een punt\n"  # the dot-stuffed line came back whole
+
+
+def test_a_line_starting_with_a_dot_arrives_whole(server):
+    sink, store = server
+    raw = b"Subject: punt\r\nMessage-ID: <punt@knoop.local>\r\n\r\n.begint met een punt\r\n..twee\r\n.\r\n"
+    mailer = mailer_for(sink)
+    mailer.send(Outgoing("noreply@knoop.local", ["sanne@example.org"], raw, smtputf8=False))
+    mailer.close()
+
+    [mail] = store.all()
+    assert mail.raw.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+
+
+def test_an_international_address_fails_with_the_reason_where_the_server_cannot_take_it():
+    sink, store = start_sink(smtputf8=False)
+    try:
+        mailer = mailer_for(sink)
+        with pytest.raises(PermanentRejection) as refused:
+            mailer.send(message("anné@exämple.org", "een"))
+        mailer.send(message("sanne@example.org", "twee"))
+        mailer.close()
+    finally:
+        sink.stop()
+
+    assert refused.value.code == 553 and "non-ASCII" in str(refused.value)
+    assert [m.recipients for m in store.all()] == [["sanne@example.org"]]
