@@ -6,6 +6,12 @@ database must hold exactly one redemption per success (zero doubles).
 
     KNOOP_BENCH_POSTGRES_URL=postgresql+psycopg://… python bench/redemption.py [--quick]
 
+gunicorn runs as deploy/ runs appreciation (4 sync workers); each request comes on a new
+connection, as nginx (deploy/nginx.conf, no upstream keepalive) sends them. `--worker-class`,
+`--workers`, `--threads` and `--keep-alive` measure other models, both endpoints alike. Each step
+also reports the CPU per request of the workers, PostgreSQL and the load generator, and how many
+cores other processes on the machine kept busy meanwhile (a shared machine shows there).
+
 Targets: at 16 clients, redemption throughput at least half the baseline's; p99 <= 10 ms at 200
 redemptions/s.
 """
@@ -16,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select
 
-from bench.common import rss_mb, summary_ms, write_result
+from bench.common import _children, cpu_seconds, rss_mb, summary_ms, write_result
 from bench.vacancy_search import database
 from deploy.local.harness import BIN, REPO_ROOT, RedisServer, free_port, wait_until
 from services.appreciation import domain
@@ -47,6 +54,8 @@ from shared.migrations import upgrade
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 10.0
 OPEN_LOOP_RATE = 200
+# What deploy/ runs appreciation's web app with (docker-compose.yml, kubernetes/knoop.yaml).
+WORKER_CLASS, WORKERS = "sync", 4
 TARGET = f"ratio >= {TARGET_RATIO} at 16 clients; p99 <= {TARGET_P99_MS} ms at {OPEN_LOOP_RATE}/s"
 
 
@@ -109,15 +118,21 @@ def seed(app, passes: int) -> tuple[str, str, list[str]]:
             numbers.append(number)
         session.execute(insert(PassHolder), holders)
         session.execute(insert(Pass), cards)
+    # A production database has statistics; without them (40,000 rows seconds old, before
+    # autovacuum's ANALYZE) the planner finds the pass by its network's index and filters every
+    # pass of the network by number, which measures the seeding rather than the redemption.
+    with db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     return token, offer_id, numbers
 
 
 class Server:
-    """gunicorn with the production worker model (gthread), on a free port."""
+    """gunicorn with the worker model deploy/ runs appreciation with, on a free port."""
 
-    def __init__(self, env: dict, workdir: Path, workers: int, threads: int):
+    def __init__(self, env: dict, workdir: Path, workers: int, worker_class: str, threads: int):
         self.port = free_port()
         self.log = (workdir / "gunicorn.log").open("w")
+        threading_args = ["--threads", str(threads)] if worker_class == "gthread" else []
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -127,9 +142,8 @@ class Server:
                 "--workers",
                 str(workers),
                 "--worker-class",
-                "gthread",
-                "--threads",
-                str(threads),
+                worker_class,
+                *threading_args,
                 "--log-level",
                 "warning",
             ],
@@ -153,11 +167,75 @@ class Server:
         self.process.wait(10)
 
 
-class Load:
-    """Clients on keep-alive connections; each takes the next request from a shared source."""
+class Cpu:
+    """CPU used during a step, per request, from /proc: the gunicorn workers (with each worker's
+    share, to see whether they share the load), PostgreSQL, and this load generator."""
 
-    def __init__(self, port: int, token: str, offer_id: str, numbers: list[str]):
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.workers = {pid: cpu_seconds(pid) for pid in _children(server_pid)}
+        self.postgres = self._postgres()
+        self.client = time.process_time()
+        self.machine, self.started = self._machine(), time.perf_counter()
+
+    @staticmethod
+    def _machine() -> float:
+        """CPU seconds every process on the machine has used (all CPUs), from /proc/stat."""
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+            int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+        )
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _postgres() -> float:
+        """All PostgreSQL processes' own CPU, plus what the postmaster's ended children used (a
+        backend whose connection closed during the step is counted there)."""
+        ticks, total = os.sysconf("SC_CLK_TCK"), 0
+        for entry in Path("/proc").iterdir():
+            try:
+                if not entry.name.isdigit() or (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                parent = Path(f"/proc/{fields[1]}/comm").read_text().strip()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            if parent != "postgres":  # the postmaster: add its reaped children
+                total += int(fields[13]) + int(fields[14])
+        return total / ticks
+
+    def per_request(self, requests: int) -> dict:
+        used = {pid: cpu_seconds(pid) - before for pid, before in self.workers.items()}
+        workers = sum(used.values())
+        postgres = self._postgres() - self.postgres
+        client = time.process_time() - self.client
+        others = self._machine() - self.machine - workers - postgres - client
+        n = max(requests, 1)
+        return {
+            # Cores that processes outside this benchmark (and Redis) kept busy meanwhile: a run
+            # where this is not near 0 shared the machine and its figures are low.
+            "other_cores": round(max(others, 0.0) / (time.perf_counter() - self.started), 2),
+            "workers_ms": round(workers * 1000 / n, 2),
+            "worker_shares": sorted((round(u / workers, 2) for u in used.values()), reverse=True)
+            if workers
+            else [],
+            "postgres_ms": round(postgres * 1000 / n, 2),
+            "client_ms": round(client * 1000 / n, 2),
+        }
+
+
+class Load:
+    """Clients, each on its own connection (renewed per request unless keep-alive); each takes the
+    next request from a shared source."""
+
+    def __init__(
+        self, server_pid: int, port: int, token: str, offer_id: str, numbers: list[str], per_request: bool
+    ):
         self.port, self.token, self.offer_id = port, token, offer_id
+        self.server_pid = server_pid
+        # Per request: a new connection for every request, as nginx (deploy/nginx.conf, no upstream
+        # keepalive) connects to gunicorn; each request then goes to whichever worker accepts it.
+        self.headers = {"Connection": "close"} if per_request else {}
         self.numbers = iter(numbers)
         self.lock = threading.Lock()
         self.statuses: list[int] = []
@@ -169,14 +247,18 @@ class Load:
     def _request(self, conn: http.client.HTTPConnection, kind: str) -> float:
         started = time.perf_counter()
         if kind == "baseline":
-            conn.request("GET", "/bench/one-query")
+            conn.request("GET", "/bench/one-query", headers=self.headers)
         else:
             body = json.dumps({"offer_id": self.offer_id, "number": self._next_number()})
             conn.request(
                 "POST",
                 "/api/appreciation/redemptions",
                 body=body,
-                headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+                headers={
+                    "Authorization": f"Bearer {self.token}",
+                    "Content-Type": "application/json",
+                    **self.headers,
+                },
             )
         response = conn.getresponse()
         response.read()
@@ -199,13 +281,19 @@ class Load:
                 samples.extend(mine)
 
         threads = [threading.Thread(target=client) for _ in range(clients)]
+        cpu = Cpu(self.server_pid)
         started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
-        return {"clients": clients, "throughput_per_s": round(len(samples) / wall, 1), **summary_ms(samples)}
+        return {
+            "clients": clients,
+            "throughput_per_s": round(len(samples) / wall, 1),
+            **summary_ms(samples),
+            "cpu": cpu.per_request(len(samples)),
+        }
 
     def open_loop(self, rate: int, seconds: float, clients: int = 32) -> dict:
         """Requests sent on a fixed schedule (not when the previous one returns), so a slow answer
@@ -230,18 +318,25 @@ class Load:
             conn.close()
 
         threads = [threading.Thread(target=client) for _ in range(clients)]
+        cpu = Cpu(self.server_pid)
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        return {"rate_per_s": rate, **summary_ms(samples)}
+        return {"rate_per_s": rate, **summary_ms(samples), "cpu": cpu.per_request(len(samples))}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="2 s per step instead of 10")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=WORKERS, help=f"default {WORKERS}, as deploy/")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default=WORKER_CLASS)
+    parser.add_argument("--threads", type=int, default=8, help="per gthread worker")
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="clients keep their connection (default: a new one per request, as nginx in deploy/)",
+    )
     args = parser.parse_args()
     seconds = 2.0 if args.quick else 10.0
     workdir = Path(tempfile.mkdtemp(prefix="knoop-bench-redemption-"))
@@ -265,8 +360,8 @@ def main() -> None:
     app = create_app()
     passes = 40_000 if not args.quick else 12_000
     token, offer_id, numbers = seed(app, passes)
-    server = Server(env, workdir, args.workers, args.threads)
-    load = Load(server.port, token, offer_id, numbers)
+    server = Server(env, workdir, args.workers, args.worker_class, args.threads)
+    load = Load(server.process.pid, server.port, token, offer_id, numbers, not args.keep_alive)
     try:
         load.closed_loop("redeem", 4, 1.0)  # warm-up: connections, caches, the first plans
         load.closed_loop("baseline", 4, 1.0)
@@ -307,9 +402,21 @@ def main() -> None:
     for step in steps:
         r, b = step["redeem"], step["baseline"]
         print(
-            f"{r['clients']:>8}{r['throughput_per_s']:>10}{r['p50_ms']:>8}{r['p99_ms']:>8}{b['throughput_per_s']:>10}{b['p50_ms']:>8}{b['p99_ms']:>8}"
+            f"{r['clients']:>8}{r['throughput_per_s']:>10}{r['p50_ms']:>8}{r['p99_ms']:>8}"
+            f"{b['throughput_per_s']:>10}{b['p50_ms']:>8}{b['p99_ms']:>8}"
         )
-    print(f"open loop {OPEN_LOOP_RATE}/s: p50 {open_loop['p50_ms']} ms, p99 {open_loop['p99_ms']} ms")
+    print("CPU ms per request (workers [shares] / postgres / load generator), other processes' cores:")
+    for step in steps:
+        r, b = step["redeem"]["cpu"], step["baseline"]["cpu"]
+        print(
+            f"{step['redeem']['clients']:>8}  redeem {r['workers_ms']} {r['worker_shares']} / "
+            f"{r['postgres_ms']} / {r['client_ms']}   baseline {b['workers_ms']} {b['worker_shares']} / "
+            f"{b['postgres_ms']} / {b['client_ms']}   others {r['other_cores']} / {b['other_cores']}"
+        )
+    print(
+        f"open loop {OPEN_LOOP_RATE}/s: p50 {open_loop['p50_ms']} ms, p99 {open_loop['p99_ms']} ms, "
+        f"others {open_loop['cpu']['other_cores']} cores"
+    )
     print(
         f"ratio at 16 clients {ratio}; successes {successes}, stored {stored}, doubles {doubles}; met: {met}"
     )
@@ -319,7 +426,9 @@ def main() -> None:
             "quick": args.quick,
             "params": {
                 "workers": args.workers,
-                "threads": args.threads,
+                "worker_class": args.worker_class,
+                "threads": args.threads if args.worker_class == "gthread" else 1,
+                "connections": "keep-alive" if args.keep_alive else "per request",
                 "seconds": seconds,
                 "passes": passes,
             },
@@ -340,6 +449,17 @@ def main() -> None:
     )
     print(f"written {path}")
     db.dispose()
+    drop_database(url)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def drop_database(url: str) -> None:
+    """The run's own database (created by bench.vacancy_search.database) goes with it."""
+    import psycopg
+
+    admin, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{admin}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -11,10 +11,24 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Insert,
+    Select,
+    Update,
+    bindparam,
+    case,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from services.appreciation.domain import Outcome
 from services.appreciation.models import (
     ApiToken,
     DiscountPartner,
@@ -22,6 +36,7 @@ from services.appreciation.models import (
     IdempotentResponse,
     NetworkReplica,
     Offer,
+    OutboxMessage,
     Pass,
     PassHolder,
     Redemption,
@@ -32,6 +47,7 @@ OFFERS, PARTNERS, NETWORKS = Offer.__table__, DiscountPartner.__table__, Network
 PASSES, HOLDERS, MEMBERSHIPS = Pass.__table__, PassHolder.__table__, HolderMembership.__table__
 REDEMPTIONS, ATTEMPTS = Redemption.__table__, RedemptionAttempt.__table__
 ANSWERS, TOKENS = IdempotentResponse.__table__, ApiToken.__table__
+OUTBOX = OutboxMessage.__table__
 
 # The columns `presented` selects, in the order of the fields of redemptions.CounterOffer and
 # redemptions.CounterPass (a row is split by position: no dict per row).
@@ -113,6 +129,51 @@ def insert_if_free(dialect: str) -> Insert:
         )
         .returning(REDEMPTIONS.c.id)
     )
+
+
+# The columns of a slot, an event and an attempt, in the order of their parameters' names below.
+SLOT_COLUMNS = ("id", "network_id", "offer_id", "pass_id", "partner_id", "period", "slot", "redeemed_at")
+EVENT_COLUMNS = ("event_id", "type", "network_id", "message", "created_at")
+ATTEMPT_COLUMNS = ("network_id", "partner_id", "client", "how", "code_hint", "outcome", "at")
+
+
+def _params(table, prefix: str, names: tuple[str, ...]) -> list:
+    # Prefixed: SQLAlchemy reserves a column's own name for its VALUES slot.
+    return [bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in names]
+
+
+@cache
+def take_slot_with_event_and_attempt(audited: bool) -> Select:
+    """PostgreSQL only: one statement (writable CTEs) that takes the slot (INSERT … ON CONFLICT DO
+    NOTHING, as `insert_if_free`), writes the event to the outbox only if the slot was taken and,
+    if `audited`, the audit row of the attempt when the slot was taken or this is the last slot to
+    try (`final`), with the outcome `redeemed` or `a_refused`. Returns the slot's id, or no row.
+    Three round trips become one; SQLite has no writable CTEs and runs the INSERTs apart."""
+    slot = (
+        postgresql_insert(REDEMPTIONS)
+        .from_select(SLOT_COLUMNS, select(*_params(REDEMPTIONS, "s_", SLOT_COLUMNS)))
+        .on_conflict_do_nothing(
+            index_elements=["offer_id", "pass_id", "period", "slot"],
+            index_where=REDEMPTIONS.c.undone_at.is_(None),
+        )
+        .returning(REDEMPTIONS.c.id)
+        .cte("slot")
+    )
+    taken = exists(select(slot.c.id))
+    event = insert(OUTBOX).from_select(
+        EVENT_COLUMNS, select(*_params(OUTBOX, "e_", EVENT_COLUMNS)).select_from(slot)
+    )
+    if not audited:  # the caller writes its own audit row (the counter page)
+        return select(slot.c.id).add_cte(event.cte("event"))
+    network, partner, client, how, hint, _, at = _params(ATTEMPTS, "a_", ATTEMPT_COLUMNS)
+    last_try = bindparam("final", type_=Boolean())
+    refused = bindparam("a_refused", type_=ATTEMPTS.c.outcome.type)
+    outcome = case((taken, literal(Outcome.REDEEMED, ATTEMPTS.c.outcome.type)), else_=refused)
+    attempt = insert(ATTEMPTS).from_select(
+        ATTEMPT_COLUMNS,
+        select(network, partner, client, how, hint, outcome, at).where(or_(last_try, taken)),
+    )
+    return select(slot.c.id).add_cte(event.cte("event"), attempt.cte("attempt"))
 
 
 @cache

@@ -52,19 +52,32 @@ def find_pass(
     return session.scalar(select(Pass).where(Pass.number == digits))
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try at the counter, for the audit trail: from where, by QR code or typed number, and
+    the code as given (only its last four characters are kept)."""
+
+    client: str
+    how: str
+    code: str
+
+
 def audit(session: Session, principal: Principal, client: str, how: str, code: str, outcome: str) -> None:
     """Every attempt is kept: who tried which code (its last four characters), from where, and what
     came of it. A plain INSERT: it runs on every attempt at the counter."""
-    row = {
+    row = _attempt_row(principal, Attempt(client, how, code), utcnow())
+    session.connection().execute(queries.audit(), {**row, "outcome": outcome})
+
+
+def _attempt_row(principal: Principal, attempt: Attempt, now: datetime) -> dict:
+    return {
         "network_id": principal.network_id,
         "partner_id": principal.partner_id,
-        "client": client[:64],
-        "how": how,
-        "code_hint": code[-4:],
-        "outcome": outcome,
-        "at": utcnow(),
+        "client": attempt.client[:64],
+        "how": attempt.how,
+        "code_hint": attempt.code[-4:],
+        "at": now,
     }
-    session.connection().execute(queries.audit(), row)
 
 
 def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment: datetime) -> list[Offer]:
@@ -156,28 +169,34 @@ def redeem(
     *,
     pass_id: str | None = None,
     number: str | None = None,
+    attempt: Attempt | None = None,
 ) -> Result:
     """Redeem `offer_id` at the calling partner for the pass with this id (a verified QR code) or
-    typed number; every refusal is a Result, not an error. Plain SQL on the session's connection:
-    one query reads offer and pass, one INSERT takes the slot, one writes the event."""
+    typed number; every refusal is a Result, not an error. With `attempt`, its audit row is written
+    too, whatever the outcome. Plain SQL on the session's connection: one query reads offer and
+    pass; on PostgreSQL one statement takes the slot and writes the event and the audit row."""
     offer, pass_ = presented(session, principal, offer_id, pass_id=pass_id, number=number)
     domain.ensure_partner_of(principal, offer.partner_id)
+    now = utcnow()
+    audit_row = _attempt_row(principal, attempt, now) if attempt is not None else None
     if pass_ is None:
-        return Result(Outcome.UNKNOWN)
+        return _audited(session, audit_row, Result(Outcome.UNKNOWN))
     shown = {
         "pass_id": pass_.id,
         "first_name": domain.first_name(pass_.name),
         "valid_until": pass_.valid_until.isoformat(),
     }
-    now = utcnow()
     refusal = _refusal(session, offer, pass_, now)
     if refusal is not None:
-        return Result(refusal, **shown)
-    outcome, redemption_id = _take_slot(session, offer, pass_, now)
-    if redemption_id is None:
-        return Result(outcome, **shown)
-    _announce(session, offer, pass_, redemption_id, now)
-    return Result(Outcome.REDEEMED, redemption_id=redemption_id, **shown)
+        return _audited(session, audit_row, Result(refusal, **shown))
+    outcome, redemption_id = _take_slot(session, offer, pass_, now, audit_row)
+    return Result(outcome, redemption_id=redemption_id, **shown)
+
+
+def _audited(session: Session, audit_row: dict | None, result: Result) -> Result:
+    if audit_row is not None:
+        session.connection().execute(queries.audit(), {**audit_row, "outcome": result.outcome})
+    return result
 
 
 def _refusal(session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime) -> str | None:
@@ -195,17 +214,19 @@ def _refusal(session: Session, offer: CounterOffer, pass_: CounterPass, now: dat
 
 
 def _take_slot(
-    session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime
+    session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime, audit_row: dict | None
 ) -> tuple[str, str | None]:
     """Try the period's slots in order, each one INSERT … ON CONFLICT DO NOTHING against the
-    partial unique index; a capped offer first counts down in a conditional UPDATE."""
-    connection = session.connection()
-    slots = domain.slots(offer, now)
+    partial unique index; a capped offer first counts down in a conditional UPDATE. The event is
+    written only with the slot, the audit row with the slot or after the last try."""
     if offer.total_quantity is not None and not _count_down(session, offer.id, -1):
-        return Outcome.SOLD_OUT, None
-    statement = queries.insert_if_free(connection.dialect.name)
-    for number in [None] if slots.count is None else range(1, slots.count + 1):
-        row = {
+        return _audited(session, audit_row, Result(Outcome.SOLD_OUT)).outcome, None
+    slots = domain.slots(offer, now)
+    numbers = [None] if slots.count is None else range(1, slots.count + 1)
+    refused = Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED
+    in_one = session.connection().dialect.name == "postgresql"
+    for number in numbers:
+        slot = {
             "id": new_id(),
             "network_id": offer.network_id,
             "offer_id": offer.id,
@@ -215,36 +236,62 @@ def _take_slot(
             "slot": number,
             "redeemed_at": now,
         }
-        if connection.execute(statement, row).first() is not None:
-            return Outcome.REDEEMED, row["id"]
+        attempt = None if audit_row is None else {**audit_row, "final": number in (None, slots.count)}
+        if (_take_in_one if in_one else _take_apart)(session, offer, pass_, slot, attempt, refused):
+            outbox.staged(session)
+            return Outcome.REDEEMED, slot["id"]
+    if not numbers:  # no slot to try (the schema asks for at least one): still one audit row
+        _audited(session, audit_row, Result(refused))
     if offer.total_quantity is not None:
         _count_down(session, offer.id, +1)  # give back the unit this pass could not use
-    return (Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED), None
+    return refused, None
+
+
+def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
+    """PostgreSQL: the slot, the event and the audit row in one statement (see
+    queries.take_slot_with_event_and_attempt)."""
+    event = outbox.row(REDEEMED_EVENT, offer.network_id, _event_data(offer, pass_, slot))
+    params = {f"s_{name}": value for name, value in slot.items()}
+    params.update({f"e_{name}": value for name, value in event.items()})
+    if attempt is not None:
+        params.update({f"a_{name}": value for name, value in attempt.items() if name != "final"})
+        params.update(a_refused=refused, final=attempt["final"])
+    statement = queries.take_slot_with_event_and_attempt(attempt is not None)
+    return session.connection().execute(statement, params).first() is not None
+
+
+def _take_apart(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
+    """SQLite (no writable CTEs): the slot, then the event if the slot was taken, then the audit
+    row, as separate INSERTs in the same transaction."""
+    connection = session.connection()
+    taken = connection.execute(queries.insert_if_free(connection.dialect.name), slot).first() is not None
+    if taken:
+        outbox.insert(session, REDEEMED_EVENT, offer.network_id, _event_data(offer, pass_, slot))
+    if attempt is not None and (taken or attempt["final"]):
+        row = {name: value for name, value in attempt.items() if name != "final"}
+        connection.execute(queries.audit(), {**row, "outcome": Outcome.REDEEMED if taken else refused})
+    return taken
 
 
 def _count_down(session: Session, offer_id: str, step: int) -> bool:
     return bool(session.connection().execute(queries.count_down(step), {"offer_id": offer_id}).rowcount)
 
 
-def _announce(
-    session: Session, offer: CounterOffer, pass_: CounterPass, redemption_id: str, now: datetime
-) -> None:
-    outbox.insert(
-        session,
-        "appreciation.pass_redeemed.v1",
-        offer.network_id,
-        {
-            "redemption_id": redemption_id,
-            "pass_id": pass_.id,
-            "offer_id": offer.id,
-            "offer_title": offer.title,
-            "partner_id": offer.partner_id,
-            "partner_name": offer.partner_name,
-            "network_name": offer.network_name or "",
-            "redeemed_at": now.isoformat(),
-            "holder": {"name": pass_.name, "email": pass_.email, "language": pass_.language},
-        },
-    )
+REDEEMED_EVENT = "appreciation.pass_redeemed.v1"
+
+
+def _event_data(offer: CounterOffer, pass_: CounterPass, slot: dict) -> dict:
+    return {
+        "redemption_id": slot["id"],
+        "pass_id": pass_.id,
+        "offer_id": offer.id,
+        "offer_title": offer.title,
+        "partner_id": offer.partner_id,
+        "partner_name": offer.partner_name,
+        "network_name": offer.network_name or "",
+        "redeemed_at": slot["redeemed_at"].isoformat(),
+        "holder": {"name": pass_.name, "email": pass_.email, "language": pass_.language},
+    }
 
 
 def stored_answer(session: Session, partner_id: str, key: str) -> tuple[str, int, dict | None] | None:

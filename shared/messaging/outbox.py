@@ -57,13 +57,30 @@ class Outbox:
         """Like `add`, but written now as one Core INSERT on the session's connection, without an ORM
         object or a flush: for hot paths (a redemption at the counter). Same contract check, same
         transaction, same wake-up of the relay after commit."""
+        row = self.row(event_type, network_id, data)
+        session.connection().execute(self._insert(), row)
+        self.staged(session)
+        return row["event_id"]
+
+    def row(self, event_type: str, network_id: str | None, data: dict) -> dict:
+        """The outbox row of an event, validated against its contract but not yet written: for a
+        producer that writes it inside a statement of its own (e.g. only if its change happened).
+        Call `staged` once it is written, so the relay is woken after commit."""
         payload = contracts.build(event_type, data)
         event_id = new_id()
         message = contracts.envelope(event_id, event_type, self.source, network_id, payload)
-        row = {"event_id": event_id, "type": event_type, "network_id": network_id, "message": message}
-        session.connection().execute(self._insert(), row)
+        return {
+            "event_id": event_id,
+            "type": event_type,
+            "network_id": network_id,
+            "message": message,
+            "created_at": utcnow(),
+        }
+
+    @staticmethod
+    def staged(session: Session) -> None:
+        """An event was written in this session's transaction: wake the relay after commit."""
         session.info["outbox_pending"] = True
-        return event_id
 
     def _insert(self):
         if self._insert_statement is None:

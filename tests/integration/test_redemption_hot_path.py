@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from services.appreciation import domain
 from services.appreciation.models import (
@@ -98,3 +98,53 @@ def test_a_token_revoked_after_it_was_remembered_cannot_redeem(pn):
 
     # Still remembered by this process (TOKEN_SECONDS), but the redemption's own query refuses it.
     assert pn.redeem("Theater De Drommedaris", offer, number=second["number"]).status_code == 401
+
+
+def test_every_attempt_is_audited_once_and_only_a_redemption_writes_an_event(pn):
+    # On PostgreSQL slot, event and audit row are one statement (writable CTEs); on SQLite three.
+    twice = pn.offer("Theater De Drommedaris", "Twee keer", usage="per_period", per_period=2, period="month")
+    capped = pn.offer("Theater De Drommedaris", "Première", total_quantity=1)
+    joop, fatima = pn.nominate("Humanitas", "Joop Visser"), pn.nominate("Humanitas", "Fatima El Amrani")
+
+    outcomes = [pn.redeem("Theater De Drommedaris", twice, number=joop["number"]) for _ in range(3)]
+    outcomes += [pn.redeem("Theater De Drommedaris", capped, number=p["number"]) for p in (joop, fatima)]
+    outcomes.append(pn.redeem("Theater De Drommedaris", capped, number="00000000000"))
+
+    with pn.app.extensions["knoop"].db.reader() as session:
+        audited = list(session.scalars(select(RedemptionAttempt.outcome).order_by(RedemptionAttempt.id)))
+        events = list(
+            session.scalars(
+                select(OutboxMessage.message).where(OutboxMessage.type == "appreciation.pass_redeemed.v1")
+            )
+        )
+    answered = [answer.get_json()["outcome"] for answer in outcomes]
+    assert answered == ["redeemed", "redeemed", "limit_reached", "redeemed", "sold_out", "unknown"]
+    assert audited == answered
+    redeemed = {a.get_json()["redemption_id"] for a in outcomes if a.status_code == 201}
+    assert {contracts.read(m)[1]["redemption_id"] for m in events} == redeemed and len(events) == 3
+
+
+def test_a_redemption_from_the_counter_page_writes_its_event_and_leaves_the_audit_to_the_page(pn):
+    # The counter page calls redeem without an attempt and writes its own audit row (pages._present).
+    from services.appreciation import redemptions
+    from shared.auth import Principal, Role
+
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="once")
+    pass_id = pn.nominate("Humanitas", "Joop Visser")["id"]
+    db = pn.app.extensions["knoop"].db
+    with db.reader() as session:
+        network_id = session.scalar(select(Offer.network_id).where(Offer.id == offer))
+    partner = Principal(
+        Role.DISCOUNT_PARTNER, network_id, partner_id=pn.partners["Theater De Drommedaris"]["id"]
+    )
+
+    with db.transaction(network_id=network_id) as session:
+        first = redemptions.redeem(session, partner, offer, pass_id=pass_id)
+        again = redemptions.redeem(session, partner, offer, pass_id=pass_id)
+
+    with db.reader() as session:
+        audited = session.scalar(select(func.count()).select_from(RedemptionAttempt))
+        redeemed = OutboxMessage.type == "appreciation.pass_redeemed.v1"
+        events = list(session.scalars(select(OutboxMessage.message).where(redeemed)))
+    assert first.redeemed and again.outcome == "already_used" and audited == 0
+    assert [contracts.read(m)[1]["redemption_id"] for m in events] == [first.redemption_id]

@@ -1,6 +1,7 @@
 """The deployment files say the same thing: every service has web, worker, beat and relay; Redis
 keeps its data."""
 
+import itertools
 from pathlib import Path
 
 import yaml
@@ -42,3 +43,28 @@ def test_proxy_routes_match_the_development_gateway():
     nginx = (DEPLOY / "nginx.conf").read_text()
     for prefix, service in ROUTES:
         assert f"location {prefix}/" in nginx and f"proxy_pass http://{service};" in nginx
+
+
+def _gunicorn_options(command: list[str]) -> dict[str, str]:
+    return {flag: value for flag, value in itertools.pairwise(command) if flag.startswith("--")}
+
+
+def test_appreciation_web_runs_the_worker_model_its_benchmark_measures():
+    from bench.redemption import WORKER_CLASS, WORKERS
+
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]
+    manifests = yaml.safe_load_all((DEPLOY / "kubernetes" / "knoop.yaml").read_text())
+    [deployment] = [
+        m for m in manifests if m["metadata"]["name"] == "appreciation-web" and m["kind"] == "Deployment"
+    ]
+    commands = [
+        compose["appreciation-web"]["command"].split(),
+        deployment["spec"]["template"]["spec"]["containers"][0]["command"],
+    ]
+    procfile = next(
+        line for line in (DEPLOY / "Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    for command in [*commands, procfile.split()]:
+        options = _gunicorn_options(command)
+        assert options["--worker-class"] == WORKER_CLASS and options["--workers"] == str(WORKERS)
+        assert "--threads" not in options

@@ -141,8 +141,10 @@ def _redeem(session, principal, data: dict) -> tuple[dict, int]:
         except InvalidToken:
             pass_id = ""
     number = None if how == "qr" else code
-    result = usecases.redeem(session, principal, data["offer_id"], pass_id=pass_id, number=number)
-    usecases.audit(session, principal, request.remote_addr or "", how, code, result.outcome)
+    attempt = usecases.Attempt(request.remote_addr or "", how, code)
+    result = usecases.redeem(
+        session, principal, data["offer_id"], pass_id=pass_id, number=number, attempt=attempt
+    )
     body = {
         "outcome": result.outcome,
         "message": Outcome.MESSAGES[result.outcome],
