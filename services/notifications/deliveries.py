@@ -76,7 +76,7 @@ class Outcome:
 
     statement: Update
     params: dict
-    sent: int = 0
+    sent: bool = False
     postponed: bool = False
 
 
@@ -166,8 +166,8 @@ class DeliveryService:
             return self._failed(delivery.id, f"{type(exc).__name__}: {exc}")
         # Recorded only after the server's reply: a crash before the record resends (never loses)
         # the message.
-        sent = {"record_id": delivery.id, "sent_at": utcnow(), "error": ""}
-        return Outcome(RECORD[DeliveryStatus.SENT], sent, sent=1)
+        values = {"record_id": delivery.id, "sent_at": utcnow(), "error": ""}
+        return Outcome(RECORD[DeliveryStatus.SENT], values, sent=True)
 
     def _message(self, delivery: Row) -> Outgoing:
         context = {**delivery.context, "brand": self._brand(delivery.network_id)}

@@ -77,7 +77,7 @@ class EmailRenderer:
             # The event as a calendar entry (RFC 5545), so it lands in the person's agenda.
             entry = calendar_entry(context["event"], context.get("signup_url", ""))
             attachments = (
-                Attachment(entry.encode(), "text", "calendar", "uitnodiging.ics", {"method": "PUBLISH"}),
+                Attachment(entry.encode(), "text", "calendar", CALENDAR_FILE[lang], {"method": "PUBLISH"}),
             )
         # The pass itself: its QR code travels inside the message, shown as cid:pass-qr@knoop.
         inline = InlineImage(qr_png(context["qr_url"]), "png", QR_CID) if context.get("qr_url") else None
@@ -98,6 +98,7 @@ class EmailRenderer:
 
 QR_CID = "pass-qr@knoop"
 CALENDAR_TEMPLATES = {"event_invitation"}
+CALENDAR_FILE = {"nl": "uitnodiging.ics", "en": "invitation.ics"}  # the name the reader sees
 
 
 def _moment(value) -> datetime:

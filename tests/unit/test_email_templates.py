@@ -93,3 +93,20 @@ def test_alert_messages_carry_one_click_unsubscribe_headers():
     message = message_from_bytes(message.data, policy=policy.default)
     assert message["List-Unsubscribe"].startswith("<http")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.parametrize(("lang", "filename"), [("nl", "uitnodiging.ics"), ("en", "invitation.ics")])
+def test_an_invitation_carries_its_calendar_entry_named_in_the_readers_language(lang, filename):
+    [delivery] = deliveries_for("appreciation.invitations_sent.v1")
+    outgoing = RENDERER.build(
+        template=delivery.template,
+        lang=lang,
+        context=delivery.context,
+        sender="Knoop <noreply@knoop.local>",
+        recipient=delivery.recipient,
+        recipient_name="Joop",
+        msg_id="<x@knoop.local>",
+    )
+    [attachment] = message_from_bytes(outgoing.data, policy=policy.default).iter_attachments()
+    assert attachment.get_filename() == filename
+    assert "BEGIN:VEVENT" in attachment.get_content()
