@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import smtplib
 import sys
 import tempfile
@@ -69,6 +70,18 @@ def database_urls(workdir: Path) -> dict[str, str]:
     return urls
 
 
+def drop_databases(urls: dict[str, str]) -> None:
+    """Remove the PostgreSQL databases `database_urls` made (SQLite files go with the workdir)."""
+    pg = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
+    if not pg:
+        return
+    import psycopg
+
+    with psycopg.connect(pg.replace("+psycopg", ""), autocommit=True) as conn:
+        for url in urls.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 def measure_floor(redis_url: str, sink_port: int, raw: bytes, rounds: int) -> list[float]:
     """One Redis LPUSH seen by a blocked BRPOP on another connection, plus one SMTP send."""
     producer, consumer = redis.Redis.from_url(redis_url), redis.Redis.from_url(redis_url)
@@ -109,6 +122,7 @@ def main() -> None:
     }
     os.environ.update({k: v for k, v in env.items() if k.startswith("KNOOP_") or k.endswith("_URL")})
     processes = [relay("recruitment", env, workdir).start(), worker("notifications", env, workdir).start()]
+    app = None
     try:
         from services.recruitment import create_app
 
@@ -139,6 +153,10 @@ def main() -> None:
             process.stop()
         sink.stop()
         redis_server.stop()
+        if app is not None:
+            app.extensions["knoop"].db.dispose()
+        drop_databases(urls)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     result, baseline = summary_ms(latencies), summary_ms(floor)
     met = result["p50_ms"] <= 25 and result["p99_ms"] <= 100

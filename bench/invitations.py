@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -29,7 +30,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 
 from bench.common import cpu_seconds, rss_mb, write_result
-from bench.event_latency import database_urls
+from bench.event_latency import database_urls, drop_databases
 from deploy.local.harness import RedisServer, free_port, relay, worker
 from services.appreciation import domain
 
@@ -236,6 +237,9 @@ def main() -> None:
     raw_sink.stop()
     sink.stop()
     redis_server.stop()
+    app.extensions["knoop"].db.dispose()
+    drop_databases(urls)
+    shutil.rmtree(workdir, ignore_errors=True)  # 100,000 holders and deliveries: gigabytes on SQLite
     rate = delivered / elapsed
     ratio = round(rate / raw, 2)
     met = delivered == count and elapsed <= TARGET_SECONDS * count / 100_000 and ratio >= TARGET_RATIO
