@@ -70,6 +70,21 @@ def database_urls(workdir: Path) -> dict[str, str]:
     return urls
 
 
+def pipeline_env(workdir: Path, redis_url: str, smtp_port: int, urls: dict[str, str]) -> dict[str, str]:
+    """The environment the services' workers and relays run with in a benchmark; set in this
+    process too, so apps created here use the same databases, Redis and sink."""
+    env = {
+        **os.environ,
+        "KNOOP_ENV": "test",
+        "KNOOP_REDIS_URL": redis_url,
+        "KNOOP_SMTP_PORT": str(smtp_port),
+        "KNOOP_VAR_DIR": str(workdir / "var"),
+        **{f"{s.upper()}_DATABASE_URL": u for s, u in urls.items()},
+    }
+    os.environ.update({k: v for k, v in env.items() if k.startswith("KNOOP_") or k.endswith("_URL")})
+    return env
+
+
 def drop_databases(urls: dict[str, str]) -> None:
     """Remove the PostgreSQL databases `database_urls` made (SQLite files go with the workdir)."""
     pg = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
@@ -112,15 +127,7 @@ def main() -> None:
     sink.start()
     clock = ArrivalClock(sink)
     urls = database_urls(workdir)
-    env = {
-        **os.environ,
-        "KNOOP_ENV": "test",
-        "KNOOP_REDIS_URL": redis_server.url,
-        "KNOOP_SMTP_PORT": str(sink.port),
-        "KNOOP_VAR_DIR": str(workdir / "var"),
-        **{f"{s.upper()}_DATABASE_URL": u for s, u in urls.items()},
-    }
-    os.environ.update({k: v for k, v in env.items() if k.startswith("KNOOP_") or k.endswith("_URL")})
+    env = pipeline_env(workdir, redis_server.url, sink.port, urls)
     processes = [relay("recruitment", env, workdir).start(), worker("notifications", env, workdir).start()]
     app = None
     try:

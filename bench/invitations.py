@@ -30,7 +30,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 
 from bench.common import cpu_seconds, rss_mb, write_result
-from bench.event_latency import database_urls, drop_databases
+from bench.event_latency import database_urls, drop_databases, pipeline_env
 from deploy.local.harness import RedisServer, free_port, relay, worker
 from services.appreciation import domain
 
@@ -191,15 +191,7 @@ def main() -> None:
     sink = CountingSink()
     sink.start()
     urls = database_urls(workdir)
-    env = {
-        **os.environ,
-        "KNOOP_ENV": "test",
-        "KNOOP_REDIS_URL": redis_server.url,
-        "KNOOP_SMTP_PORT": str(sink.port),
-        "KNOOP_VAR_DIR": str(workdir / "var"),
-        **{f"{s.upper()}_DATABASE_URL": u for s, u in urls.items()},
-    }
-    os.environ.update({k: v for k, v in env.items() if k.startswith("KNOOP_") or k.endswith("_URL")})
+    env = pipeline_env(workdir, redis_server.url, sink.port, urls)
     from services.appreciation import appreciation_events, create_app
     from shared.auth import Principal, Role
 

@@ -514,29 +514,18 @@ def send_reminders(session: Session, links: Links, days: int, now: datetime | No
             )
         )
     )
-    sent = 0
-    for event in soon:
-        marked = session.scalars(
-            update(Invitation)
-            .where(
-                Invitation.event_id == event.id,
-                Invitation.status == "signed_up",
-                Invitation.reminded_at.is_(None),
-            )
-            .values(reminded_at=now)
-            .returning(Invitation.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        if marked:
-            people = list(session.scalars(select(Invitation).where(Invitation.id.in_(marked))))
-            sent += _tell(
-                session,
-                event,
-                "appreciation.event_reminder_due.v1",
-                people,
-                lambda i: links.invitation_page(i.id),
-            )
-    return sent
+    return sum(
+        _mark_once_and_tell(
+            session,
+            event,
+            Invitation.status == "signed_up",
+            Invitation.reminded_at,
+            now,
+            "appreciation.event_reminder_due.v1",
+            lambda i: links.invitation_page(i.id),
+        )
+        for event in soon
+    )
 
 
 def ask_feedback(session: Session, links: Links, now: datetime | None = None) -> int:
@@ -551,29 +540,35 @@ def ask_feedback(session: Session, links: Links, now: datetime | None = None) ->
             )
         )
     )
-    asked = 0
-    for event in ended:
-        marked = session.scalars(
-            update(Invitation)
-            .where(
-                Invitation.event_id == event.id,
-                Invitation.checked_in_at.is_not(None),
-                Invitation.feedback_asked_at.is_(None),
-            )
-            .values(feedback_asked_at=now)
-            .returning(Invitation.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        if marked:
-            people = list(session.scalars(select(Invitation).where(Invitation.id.in_(marked))))
-            asked += _tell(
-                session,
-                event,
-                "appreciation.feedback_requested.v1",
-                people,
-                lambda i: links.feedback_page(i.id),
-            )
-    return asked
+    return sum(
+        _mark_once_and_tell(
+            session,
+            event,
+            Invitation.checked_in_at.is_not(None),
+            Invitation.feedback_asked_at,
+            now,
+            "appreciation.feedback_requested.v1",
+            lambda i: links.feedback_page(i.id),
+        )
+        for event in ended
+    )
+
+
+def _mark_once_and_tell(session: Session, event, who, marker, now: datetime, event_type: str, url) -> int:
+    """Mark `who` of this event's invitations whose `marker` is still empty, and tell exactly
+    those: marking and telling share the transaction and the mark is conditional, so a restarted
+    or doubled beat tells each person once."""
+    marked = session.scalars(
+        update(Invitation)
+        .where(Invitation.event_id == event.id, who, marker.is_(None))
+        .values({marker: now})
+        .returning(Invitation.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not marked:
+        return 0
+    people = list(session.scalars(select(Invitation).where(Invitation.id.in_(marked))))
+    return _tell(session, event, event_type, people, url)
 
 
 def check_in(session: Session, principal: Principal, event_id: str, invitation_id: str) -> Invitation:
