@@ -14,6 +14,7 @@ from shared.config import Settings
 from shared.contracts import ContractViolation
 from shared.messaging.deadletters import DeadLetterBox
 
+TRANSPORT = "shared.messaging.redis_transport:Transport"
 MAX_RETRIES = 8
 RETRY_BACKOFF_MAX = 600  # seconds
 
@@ -36,9 +37,13 @@ def celery_settings(settings: Settings) -> dict:
         # A publish to a broker that vanished without closing the connection must not hang forever.
         "socket_timeout": 10,
         "socket_connect_timeout": 5,
+        # One list per queue, so a message can be taken atomically into its in-flight list.
+        "priority_steps": [0],
     }
     return {
         "broker_url": settings.broker_url,
+        # Kombu's Redis transport, minus the moment in which a taken message belongs to nobody.
+        "broker_transport": TRANSPORT,
         "task_default_queue": settings.service,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
