@@ -5,6 +5,7 @@ from flask import jsonify
 from sqlalchemy import text
 
 from services.appreciation import create_app
+from shared.heap import freeze_startup_heap
 
 app = create_app()
 
@@ -13,3 +14,6 @@ app = create_app()
 def one_query():
     with app.extensions["knoop"].db.reader() as session:
         return jsonify({"one": session.execute(text("SELECT 1")).scalar()})
+
+
+freeze_startup_heap()  # as the services' wsgi modules do

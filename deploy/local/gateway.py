@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from services.appreciation import create_app as create_appreciation
 from services.notifications import create_app as create_notifications
 from services.recruitment import create_app as create_recruitment
+from shared.heap import freeze_startup_heap
 
 # Longest prefix wins; recruitment serves everything else (the public vacancy bank at /).
 ROUTES = (
@@ -47,4 +48,5 @@ def create_gateway() -> PrefixRouter:
         "appreciation": create_appreciation(),
         "notifications": create_notifications(),
     }
+    freeze_startup_heap()
     return PrefixRouter(apps, default="recruitment")

@@ -8,10 +8,12 @@ Kombu read it (celery issues #7651, #9339: set in only one it is silently ignore
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.signals import worker_process_init, worker_ready
 from flask import Flask
 
 from shared.config import Settings
 from shared.contracts import ContractViolation
+from shared.heap import freeze_startup_heap
 from shared.messaging.deadletters import DeadLetterBox
 
 TRANSPORT = "shared.messaging.redis_transport:Transport"
@@ -21,6 +23,15 @@ RETRY_BACKOFF_MAX = 600  # seconds
 
 class PermanentFailure(Exception):
     """A task that can never succeed by retrying (e.g. a permanent SMTP rejection)."""
+
+
+def _settle_heap(**_) -> None:
+    freeze_startup_heap()
+
+
+# Where tasks run: each prefork child once forked, and the main process of a solo worker.
+worker_process_init.connect(_settle_heap, weak=False, dispatch_uid="knoop.settle_heap.child")
+worker_ready.connect(_settle_heap, weak=False, dispatch_uid="knoop.settle_heap.main")
 
 
 def celery_settings(settings: Settings) -> dict:
