@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -24,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select
 
-from bench.common import write_result
-from bench.vacancy_search import database
+from bench.common import database, drop_database, write_result
 from services.recruitment import allocation
 from services.recruitment.models import Cohort, Placement, Student, StudentPreference
 from services.recruitment.usecases import allocations, students
@@ -207,11 +207,14 @@ def main() -> None:
     os.environ["KNOOP_VAR_DIR"] = str(workdir)
     runs = []
     for kind in ("sqlite", "postgresql"):
-        url = database(kind, workdir)
+        url = database(kind, workdir, "allocation")
         if url is None:
             print("PostgreSQL skipped: set KNOOP_BENCH_POSTGRES_URL to include it")
             continue
-        runs.append(measure(kind, url, n_students, n_placements, prefs))
+        try:
+            runs.append(measure(kind, url, n_students, n_placements, prefs))
+        finally:
+            drop_database(url)
     header = ("database", "alloc+store", "bare", "ratio", "placed", "csv import", "bulk")
     print("{:<12}{:>12}{:>8}{:>7}{:>8}{:>12}{:>8}".format(*header))
     for r in runs:
@@ -229,6 +232,7 @@ def main() -> None:
     }
     path = write_result("allocation", body, "quick" if args.quick else "")
     print(f"written {path}")
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -83,3 +83,33 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return round(total / ticks, 2)
+
+
+def database(kind: str, workdir: Path, name: str) -> str | None:
+    """A new, empty database for one run: a SQLite file in `workdir`, or a PostgreSQL database
+    `knoop_bench_<name>_<pid>` beside KNOOP_BENCH_POSTGRES_URL (None if that is not set).
+    `drop_database` removes it afterwards."""
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / f'{name}.db'}"
+    admin = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
+    if not admin:
+        return None
+    import psycopg
+
+    database_name = f"knoop_bench_{name}_{os.getpid()}"
+    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database_name}"')
+        conn.execute(f'CREATE DATABASE "{database_name}"')
+    return admin.rsplit("/", 1)[0] + f"/{database_name}"
+
+
+def drop_database(url: str) -> None:
+    """Remove a PostgreSQL database `database` made, connections and all (a SQLite file goes with
+    the run's work directory)."""
+    if not url.startswith("postgresql"):
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

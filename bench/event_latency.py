@@ -27,7 +27,7 @@ import redis
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bench.common import rss_mb, summary_ms, write_result
+from bench.common import database, drop_database, rss_mb, summary_ms, write_result
 from deploy.local.harness import MailSink, RedisServer, relay, wait_until, worker
 from shared.migrations import upgrade
 from tests.support.flows import bearer, draft, organisation_with_token
@@ -53,20 +53,11 @@ class ArrivalClock:
 
 
 def database_urls(workdir: Path) -> dict[str, str]:
-    pg = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
-    urls = {}
-    for service in SERVICES:
-        if pg:
-            import psycopg
-
-            name = f"knoop_bench_{service}_{os.getpid()}"
-            with psycopg.connect(pg.replace("+psycopg", ""), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                conn.execute(f'CREATE DATABASE "{name}"')
-            urls[service] = pg.rsplit("/", 1)[0] + f"/{name}"
-        else:
-            urls[service] = f"sqlite:///{workdir / f'{service}.db'}"
-        upgrade(REPO / "services" / service / "migrations", urls[service])
+    """A migrated database per service: PostgreSQL if KNOOP_BENCH_POSTGRES_URL is set, else SQLite."""
+    kind = "postgresql" if os.environ.get("KNOOP_BENCH_POSTGRES_URL") else "sqlite"
+    urls = {service: database(kind, workdir, service) for service in SERVICES}
+    for service, url in urls.items():
+        upgrade(REPO / "services" / service / "migrations", url)
     return urls
 
 
@@ -86,15 +77,8 @@ def pipeline_env(workdir: Path, redis_url: str, smtp_port: int, urls: dict[str, 
 
 
 def drop_databases(urls: dict[str, str]) -> None:
-    """Remove the PostgreSQL databases `database_urls` made (SQLite files go with the workdir)."""
-    pg = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
-    if not pg:
-        return
-    import psycopg
-
-    with psycopg.connect(pg.replace("+psycopg", ""), autocommit=True) as conn:
-        for url in urls.values():
-            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    for url in urls.values():
+        drop_database(url)
 
 
 def measure_floor(redis_url: str, sink_port: int, raw: bytes, rounds: int) -> list[float]:

@@ -36,8 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select
 
-from bench.common import _children, cpu_seconds, rss_mb, summary_ms, write_result
-from bench.vacancy_search import database
+from bench.common import _children, cpu_seconds, database, drop_database, rss_mb, summary_ms, write_result
 from deploy.local.harness import BIN, REPO_ROOT, RedisServer, free_port, wait_until
 from services.appreciation import domain
 from services.appreciation.models import (
@@ -340,7 +339,7 @@ def main() -> None:
     args = parser.parse_args()
     seconds = 2.0 if args.quick else 10.0
     workdir = Path(tempfile.mkdtemp(prefix="knoop-bench-redemption-"))
-    url = database("postgresql", workdir)
+    url = database("postgresql", workdir, "redemption")
     if url is None:
         sys.exit("set KNOOP_BENCH_POSTGRES_URL: this benchmark runs on PostgreSQL")
     redis_server = RedisServer(workdir / "redis")
@@ -451,15 +450,6 @@ def main() -> None:
     db.dispose()
     drop_database(url)
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def drop_database(url: str) -> None:
-    """The run's own database (created by bench.vacancy_search.database) goes with it."""
-    import psycopg
-
-    admin, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{admin}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
-from bench.common import summary_ms, write_result
+from bench.common import database, drop_database, summary_ms, write_result
 from services.recruitment import search
 from services.recruitment.models import Vacancy, VacancyArea
 from shared.migrations import upgrade
@@ -70,21 +71,6 @@ QUERIES = [
     ("ouderen", "Noord", False),
     ("wandelen", "Zuid", True),
 ]
-
-
-def database(kind: str, workdir: Path) -> str | None:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'recruitment.db'}"
-    admin = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
-    if not admin:
-        return None
-    import psycopg
-
-    name = f"knoop_bench_search_{os.getpid()}"
-    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin.rsplit("/", 1)[0] + f"/{name}"
 
 
 def generate(app, count: int) -> tuple[str, list[str]]:
@@ -208,11 +194,14 @@ def main() -> None:
     os.environ["KNOOP_VAR_DIR"] = str(workdir)
     runs = []
     for kind in ("sqlite", "postgresql"):
-        url = database(kind, workdir)
+        url = database(kind, workdir, "search")
         if url is None:
             print("PostgreSQL skipped: set KNOOP_BENCH_POSTGRES_URL to include it")
             continue
-        runs.append(measure(kind, url, count, args.rounds))
+        try:
+            runs.append(measure(kind, url, count, args.rounds))
+        finally:
+            drop_database(url)
     pg = next((r for r in runs if r["database"] == "postgresql"), None)
     met = pg is not None and pg["app"]["p95_ms"] < 50 and pg["ratio_p95"] <= 2
     main_run = pg or runs[0]
@@ -234,6 +223,7 @@ def main() -> None:
             "target": "PostgreSQL p95 < 50 ms and within 2x of raw SQL",
             "met": met,
         },
+        "quick" if args.quick else "",
     )
     print(f"{'(ms)':12}{'app p50':>9}{'app p95':>9}{'raw p50':>9}{'raw p95':>9}{'ratio':>7}{'load s':>8}")
     for r in runs:
@@ -242,6 +232,7 @@ def main() -> None:
             f"{r['raw']['p95_ms']:>9.1f}{r['ratio_p95']:>7.2f}{r['load_seconds']:>8.1f}"
         )
     print(f"target met: {met}; written to {path}")
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
