@@ -113,8 +113,19 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
     )
     values.update(overrides)
     settings = Settings(**values)
+    check_timing(settings)
     check_production_safety(settings)
     return settings
+
+
+def check_timing(settings: Settings) -> None:
+    """A delivery's lease must leave room to send the message and wait for the server's reply
+    (notifications hands a message over only while a reply wait still fits in its lease)."""
+    if settings.delivery_lease_seconds < 3 * settings.smtp_timeout:
+        raise ConfigurationError(
+            "KNOOP_DELIVERY_LEASE_SECONDS must be at least 3 times KNOOP_SMTP_TIMEOUT "
+            f"({settings.delivery_lease_seconds} < 3 x {settings.smtp_timeout:g})"
+        )
 
 
 def check_production_safety(settings: Settings) -> None:

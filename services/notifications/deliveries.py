@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 
 BRAND_SECONDS = 60
+RECORD_SECONDS = 1.0  # kept free at the end of a lease for recording the server's reply
 
 
 class DeliveriesPostponed(Exception):
@@ -120,8 +121,10 @@ class DeliveryService:
         # PostgreSQL, may cost a liveness ping). Should it die meanwhile, _record_then_claim says so.
         with self.db.engine.connect() as conn:
             for delivery_id in delivery_ids:
+                # Taken before the claim, so the lease surely lasts until then.
+                lease_ends = time.monotonic() + self.lease.total_seconds()
                 delivery = self._record_then_claim(conn, outcome, delivery_id)
-                outcome = self._send(delivery) if delivery is not None else None
+                outcome = self._send(delivery, lease_ends) if delivery is not None else None
                 if outcome is not None:
                     sent += outcome.sent
                     postponed += outcome.postponed
@@ -153,10 +156,12 @@ class DeliveryService:
                     fresh.execute(outcome.statement, outcome.params)
             raise
 
-    def _send(self, delivery: Row) -> Outcome:
+    def _send(self, delivery: Row, lease_ends: float) -> Outcome:
         try:
             message = self._message(delivery)
-            self.mailer.send(message)
+            # Handed over only while the reply and our record of it still fall within the lease:
+            # after it, the sweep may give the delivery to another worker, which would send it too.
+            self.mailer.send(message, hand_over_by=lease_ends - RECORD_SECONDS)
         except TemporaryFailure as exc:
             log.warning("delivery %s postponed: %s", delivery.id, exc)
             return Outcome(POSTPONE, {"record_id": delivery.id, "error": str(exc)}, postponed=True)

@@ -27,6 +27,10 @@ class TemporaryFailure(Exception):
     """The mail server is unreachable or answered 4xx: retry later."""
 
 
+class _TooLate(Exception):
+    """The message can no longer be handed over within its lease."""
+
+
 class PermanentRejection(Exception):
     """The mail server answered 5xx: retrying will not help."""
 
@@ -98,19 +102,31 @@ class SmtpMailer:
                 raise TemporaryFailure(f"cannot reach the mail server: {exc}") from exc
         return self._conn
 
-    def send(self, message: Outgoing) -> None:
-        """Transmit `message`; returns once the server accepted it (raises otherwise)."""
+    def send(self, message: Outgoing, hand_over_by: float | None = None) -> None:
+        """Transmit `message`; returns once the server accepted it (raises otherwise). With
+        `hand_over_by` (a `time.monotonic()` moment), the message is handed over (its final ".")
+        only if the server's reply can still arrive by then; otherwise the transaction is
+        abandoned, the server discards it, and this raises TemporaryFailure."""
         self._pace()
         conn = self._connection()
         try:
-            self._transmit(conn, message)
+            self._transmit(conn, message, hand_over_by)
             self._last_used = time.monotonic()
+        except _TooLate as exc:
+            self._drop()
+            raise TemporaryFailure(str(exc)) from None
         except smtplib.SMTPResponseException as exc:
             self._reset_or_drop()
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._conn = None  # the connection is in an unknown state: never reuse it
             raise TemporaryFailure(f"connection to the mail server failed: {exc}") from exc
+
+    def _drop(self) -> None:
+        """Close without QUIT: a transaction left open in DATA is discarded by the server."""
+        with contextlib.suppress(OSError):
+            self._conn.close()
+        self._conn = None
 
     def _reset_or_drop(self) -> None:
         try:
@@ -133,7 +149,7 @@ class SmtpMailer:
                 break
         return replies
 
-    def _transmit(self, conn: smtplib.SMTP, message: Outgoing) -> None:
+    def _transmit(self, conn: smtplib.SMTP, message: Outgoing, hand_over_by: float | None) -> None:
         option = ""
         if message.smtputf8:
             if not conn.has_extn("smtputf8"):
@@ -159,6 +175,9 @@ class SmtpMailer:
         body = _LEADING_DOT.sub(b"..", message.data)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
+        if hand_over_by is not None and time.monotonic() + self.settings.smtp_timeout > hand_over_by:
+            # The lease would run out before the reply: another worker may then claim and send it.
+            raise _TooLate("the delivery's lease would run out before the server's reply")
         conn.send(body + b".\r\n")
         # A connection lost before the reply raises here and the delivery is tried again: the server
         # may already have accepted it (RFC 5321's known duplicate, same Message-ID). Counting it as

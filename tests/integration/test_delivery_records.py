@@ -1,12 +1,13 @@
 """How sending is recorded, against a real database (the mail server and the renderer stand in):
 a message that went out is recorded as sent even when claiming the next one fails."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select, text
 
-from services.notifications.deliveries import DELIVERIES, DeliveryService
+from services.notifications.deliveries import DELIVERIES, RECORD_SECONDS, DeliveryService
 from services.notifications.mime import Outgoing
 from shared.db import Database
 
@@ -16,9 +17,11 @@ pytestmark = pytest.mark.integration
 class Mailer:
     def __init__(self):
         self.sent: list[str] = []
+        self.deadlines: list[float] = []
 
-    def send(self, message: Outgoing) -> None:
+    def send(self, message: Outgoing, hand_over_by: float | None = None) -> None:
         self.sent.append(message.recipients[0])
+        self.deadlines.append(hand_over_by)
 
 
 class Renderer:
@@ -80,4 +83,21 @@ def test_every_outcome_of_a_run_is_recorded_including_the_last(databases):
     assert service.deliver(ids) == 0  # nothing left to claim: nothing twice
 
     assert statuses(db) == ["sent"] * 4 and len(mailer.sent) == 4
+    db.dispose()
+
+
+def test_each_message_must_be_handed_over_while_its_lease_still_covers_the_reply(sqlite_provider):
+    """The mailer is told the moment after which the server's reply and our record of it could
+    fall outside the lease (when the sweep may give the delivery to another worker)."""
+    db = Database(sqlite_provider.fresh("notifications"))
+    ids = add_deliveries(db, 2)
+    mailer = Mailer()
+    service = DeliveryService(db, mailer, Renderer(), "noreply@knoop.local", timedelta(seconds=30))
+
+    before = time.monotonic()
+    service.deliver(ids)
+    after = time.monotonic()
+
+    for deadline in mailer.deadlines:
+        assert before + 30 - RECORD_SECONDS <= deadline <= after + 30 - RECORD_SECONDS
     db.dispose()

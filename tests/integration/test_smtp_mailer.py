@@ -3,12 +3,13 @@ without: every message arrives once, and a refused message fails alone on a conn
 on working."""
 
 import dataclasses
+import time
 
 import pytest
 
 from deploy.local.harness import free_port
 from deploy.local.mailsink import MailStore, SmtpSink
-from services.notifications.mailer import PermanentRejection, SmtpMailer
+from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
 from services.notifications.mime import Outgoing, compose
 from shared.config import load_settings
 
@@ -87,3 +88,16 @@ def test_an_international_address_fails_with_the_reason_where_the_server_cannot_
 
     assert refused.value.code == 553 and "non-ASCII" in str(refused.value)
     assert [m.recipients for m in store.all()] == [["sanne@example.org"]]
+
+
+def test_a_message_that_cannot_be_answered_within_its_lease_is_abandoned_not_sent(server):
+    """Past the hand-over moment the DATA is never ended: the server discards the message, and
+    the delivery is postponed rather than sent while the sweep may give it to another worker."""
+    sink, store = server
+    mailer = mailer_for(sink)
+    with pytest.raises(TemporaryFailure, match="lease"):
+        mailer.send(message("sanne@example.org", "te laat"), hand_over_by=time.monotonic() + 1)
+    mailer.send(message("sanne@example.org", "op tijd"), hand_over_by=time.monotonic() + 60)
+    mailer.close()
+
+    assert [m.message["Subject"] for m in store.all()] == ["op tijd"]
