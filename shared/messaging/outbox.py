@@ -93,8 +93,12 @@ def _wake_relay(session: Session) -> None:
     if not session.info.pop("outbox_pending", False):
         return
     wake = session.info.get("after_outbox_commit")
-    if wake is None:
-        return
+    if wake is not None:
+        wake_relay(wake)
+
+
+def wake_relay(wake) -> None:
+    """Ring the relay after a commit that wrote an event; a failure only costs latency."""
     try:
         wake()
     except Exception as exc:  # the wake-up is only a hint: the relay's sweep still sends the event

@@ -37,11 +37,13 @@ def limit_public_posts(app: Flask, redis_url: str, limit: str, endpoints: list[s
 class WrongCodeGuard:
     """Stops guessing of codes (pass numbers) per partner and per client address, in fixed windows.
 
-    Only wrong codes count (the answer is 404), so honest use, bursts at a busy counter included,
-    never notices. Before an attempt: one MGET of both counters (429 when either is at the limit);
-    after a wrong code: one pipelined INCR + EXPIRE. Attempts already in flight when the limit is
-    reached still finish, so a burst can overshoot by at most the server's concurrency (32 on the
-    default deployment): at 10^11 numbers that changes nothing. If Redis is unreachable the counter
+    Only wrong codes count (the answer is 404), so honest use never notices. A wrong code costs one
+    pipelined INCR + EXPIRE of both counters in Redis, shared by every web process; the counts it
+    returns tell this process which of them reached the limit, and it refuses those (429) until
+    the window ends, without asking Redis before each attempt (a round trip on every tap at the
+    counter). Another process learns of the limit at its own next wrong code, so a guesser spread
+    over all of them gets at most one extra try per process and window, and attempts already in
+    flight still finish: at 10^11 numbers that changes nothing. If Redis is unreachable the counter
     keeps working (the partner login and the check digit still stand) and the failure is logged: a
     queue at the counter matters more.
     """
@@ -51,9 +53,13 @@ class WrongCodeGuard:
         self.amount, self.seconds = parsed.amount, parsed.get_expiry()
         self.redis = Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.endpoints = set(endpoints)
+        self._over: set[str] = set()  # counters of the current window known to be at the limit
+        self._window = 0
 
     def _keys(self) -> list[str]:
         window = int(time.time() // self.seconds)
+        if window != self._window:  # a new window: everyone starts again
+            self._window, self._over = window, set()
         principal = current_principal()
         who = [f"partner:{principal.partner_id}"] if principal and principal.partner_id else []
         return [f"knoop:wrong-codes:{w}:{window}" for w in (*who, f"address:{get_remote_address()}")]
@@ -64,12 +70,7 @@ class WrongCodeGuard:
             if request.method != "POST" or request.endpoint not in self.endpoints:
                 return None
             g.wrong_code_keys = keys = self._keys()
-            try:
-                counts = self.redis.mget(keys)
-            except RedisError as exc:
-                log.warning("wrong-code guard unavailable, letting the attempt through: %s", exc)
-                return None
-            if any(int(count or 0) >= self.amount for count in counts):
+            if not self._over.isdisjoint(keys):
                 abort(429, description="Too many wrong codes; try again later.")
             return None
 
@@ -82,9 +83,12 @@ class WrongCodeGuard:
                         for key in keys:
                             pipe.incr(key)
                             pipe.expire(key, self.seconds)
-                        pipe.execute()
+                        counts = pipe.execute()[::2]
                 except RedisError as exc:
                     log.warning("wrong-code guard could not count a wrong code: %s", exc)
+                    return response
+                reached = (key for key, count in zip(keys, counts, strict=True) if count >= self.amount)
+                self._over.update(reached)
             return response
 
 

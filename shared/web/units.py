@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from shared.auth import current_principal
+from shared.db import CoreUnit
 
 
 def kit():
@@ -34,3 +35,10 @@ def reader() -> Iterator[Session]:
     """A read session scoped to the caller's network."""
     with kit().db.reader(network_id=_network_id()) as session:
         yield session
+
+
+@contextmanager
+def core_unit_of_work() -> Iterator[CoreUnit]:
+    """A transaction scoped to the caller's network, for Core-only use cases (no ORM Session)."""
+    with kit().db.core_transaction(network_id=_network_id()) as unit:
+        yield unit

@@ -14,7 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from services.appreciation import offers as offer_usecases
 from services.appreciation import redemptions as usecases
 from services.appreciation import services
-from services.appreciation.api.common import PREFIX, SECURED, kit, links, reader, unit_of_work
+from services.appreciation.api.common import (
+    PREFIX,
+    SECURED,
+    core_unit_of_work,
+    kit,
+    links,
+    reader,
+    unit_of_work,
+)
 from services.appreciation.domain import Outcome
 from services.appreciation.schemas import (
     FigureSchema,
@@ -39,6 +47,7 @@ BLUEPRINTS = (redemption,)
 # What a till reads from the status code alone.
 STATUS = {Outcome.REDEEMED: 201, Outcome.UNKNOWN: 404}
 IDEMPOTENCY_KEY_MAX = 200
+REDEEM_INPUT = RedeemInputSchema()
 
 
 @redemption.route("/offers")
@@ -101,7 +110,9 @@ class Redemptions(MethodView):
             }
         ],
     )
-    @redemption.arguments(RedeemInputSchema)
+    # An instance, not the class: webargs instantiates a class on every request (a deepcopy of
+    # its fields); loading with a shared instance is thread-safe (marshmallow keeps no load state).
+    @redemption.arguments(REDEEM_INPUT)
     @redemption.response(201, RedemptionResultSchema, description="Redeemed")
     @redemption.alt_response(409, schema=RedemptionResultSchema, description="Refused, with the reason")
     @redemption.alt_response(404, schema=RedemptionResultSchema, description="No pass has this code")
@@ -111,12 +122,13 @@ class Redemptions(MethodView):
         sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now (409), unknown (404;
         wrong codes are rate limited). Discount partners only."""
         principal, key = current_principal(), _idempotency_key()
+        # Every statement here is Core on the connection: a transaction without an ORM Session.
         if key is None:
-            with unit_of_work() as session:
+            with core_unit_of_work() as session:
                 return _redeem(session, principal, data)
         digest = _request_hash(data)
         try:
-            with unit_of_work() as session:
+            with core_unit_of_work() as session:
                 stored = usecases.stored_answer(session, principal.partner_id, key)
                 if stored is not None:
                     return _replay(stored, digest)
