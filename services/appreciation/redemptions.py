@@ -9,6 +9,7 @@ in Python.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -219,8 +220,22 @@ def _take_slot(
     """Try the period's slots in order, each one INSERT … ON CONFLICT DO NOTHING against the
     partial unique index; a capped offer first counts down in a conditional UPDATE. The event is
     written only with the slot, the audit row with the slot or after the last try."""
-    if offer.total_quantity is not None and not _count_down(session, offer.id, -1):
-        return _audited(session, audit_row, Result(Outcome.SOLD_OUT)).outcome, None
+    if offer.total_quantity is None:
+        return _try_slots(session, offer, pass_, now, audit_row)
+    with _together(session):  # the unit taken and the slot, or neither
+        if not _count_down(session, offer.id, -1):
+            return _audited(session, audit_row, Result(Outcome.SOLD_OUT)).outcome, None
+        outcome, redemption_id = _try_slots(session, offer, pass_, now, audit_row)
+        if redemption_id is None:
+            _count_down(session, offer.id, +1)  # give back the unit this pass could not use
+        return outcome, redemption_id
+
+
+def _try_slots(
+    session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime, audit_row: dict | None
+) -> tuple[str, str | None]:
+    """Each try is complete in itself: the slot with its event and audit row, or nothing (the
+    audit row of the last try whatever came of it)."""
     slots = domain.slots(offer, now)
     numbers = [None] if slots.count is None else range(1, slots.count + 1)
     refused = Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED
@@ -242,9 +257,14 @@ def _take_slot(
             return Outcome.REDEEMED, slot["id"]
     if not numbers:  # no slot to try (the schema asks for at least one): still one audit row
         _audited(session, audit_row, Result(refused))
-    if offer.total_quantity is not None:
-        _count_down(session, offer.id, +1)  # give back the unit this pass could not use
     return refused, None
+
+
+def _together(session):
+    """Statements that must commit together: an atomic block of a statement-level unit
+    (shared.db.CoreUnit); in a Session's transaction they already do."""
+    atomic = getattr(session, "atomic", None)
+    return atomic() if atomic is not None else nullcontext()
 
 
 def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
@@ -263,6 +283,11 @@ def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refuse
 def _take_apart(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
     """SQLite (no writable CTEs): the slot, then the event if the slot was taken, then the audit
     row, as separate INSERTs in the same transaction."""
+    with _together(session):
+        return _insert_apart(session, offer, pass_, slot, attempt, refused)
+
+
+def _insert_apart(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
     connection = session.connection()
     taken = connection.execute(queries.insert_if_free(connection.dialect.name), slot).first() is not None
     if taken:

@@ -9,6 +9,8 @@ consumer is idempotent by event id.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -31,9 +33,30 @@ class RelayWakeup:
         # must not hang a request or the relay (BLPOP waits at most 25 s, below the socket's 30 s).
         self.client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=30)
         self.key = f"knoop:outbox:{service}:wake"
+        self._bell_connection: tuple[int, redis.Connection] | None = None
+        self._bell_lock = threading.Lock()
 
     def ring(self) -> None:
-        self.client.lpush(self.key, 1)
+        """LPUSH without waiting for Redis's answer, on a connection of its own that Redis does not
+        answer on (CLIENT REPLY OFF): a ring after every commit that wrote an event costs one write,
+        not a round trip. A ring written into a connection the server has just closed is lost; the
+        next ring reconnects, and the relay's sweep sends whatever a lost ring announced."""
+        with self._bell_lock:
+            try:
+                self._bell().send_command("LPUSH", self.key, 1)
+            except (redis.ConnectionError, OSError):
+                self._bell_connection = None  # broken: one new connection, one more try
+                self._bell().send_command("LPUSH", self.key, 1)
+
+    def _bell(self) -> redis.Connection:
+        pid = os.getpid()
+        if self._bell_connection is None or self._bell_connection[0] != pid:  # none yet, or forked
+            pool = self.client.connection_pool
+            connection = pool.connection_class(**pool.connection_kwargs)
+            connection.connect()
+            connection.send_command("CLIENT", "REPLY", "OFF")
+            self._bell_connection = (pid, connection)
+        return self._bell_connection[1]
 
     def wait(self, timeout: float) -> None:
         """Block until rung or `timeout` seconds pass; several rings count as one."""

@@ -39,6 +39,7 @@ def reader() -> Iterator[Session]:
 
 @contextmanager
 def core_unit_of_work() -> Iterator[CoreUnit]:
-    """A transaction scoped to the caller's network, for Core-only use cases (no ORM Session)."""
-    with kit().db.core_transaction(network_id=_network_id()) as unit:
+    """Statement-level writes scoped to the caller's network, for Core-only use cases (see
+    `Database.core_unit`)."""
+    with kit().db.core_unit(network_id=_network_id()) as unit:
         yield unit

@@ -148,3 +148,22 @@ def test_a_redemption_from_the_counter_page_writes_its_event_and_leaves_the_audi
         events = list(session.scalars(select(OutboxMessage.message).where(redeemed)))
     assert first.redeemed and again.outcome == "already_used" and audited == 0
     assert [contracts.read(m)[1]["redemption_id"] for m in events] == [first.redemption_id]
+
+
+@pytest.mark.parametrize("key", [None, "kassa-1"], ids=["plain", "idempotency-key"])
+def test_a_capped_offer_gives_back_the_unit_a_pass_could_not_use(pn, key):
+    """Counting down the offer and taking the slot commit together: a pass that already used the
+    offer leaves the count as it was, so the last unit is still there for someone else."""
+    offer = pn.offer("Theater De Drommedaris", "Première", usage="once", total_quantity=2)
+    joop = pn.nominate("Humanitas", "Joop Visser")["number"]
+    fatima = pn.nominate("Zonnebloem", "Fatima El Amrani")["number"]
+    keys = iter([f"{key}-{n}" for n in range(3)] if key else [None] * 3)
+
+    first = pn.redeem("Theater De Drommedaris", offer, number=joop, key=next(keys))
+    again = pn.redeem("Theater De Drommedaris", offer, number=joop, key=next(keys))
+    other = pn.redeem("Theater De Drommedaris", offer, number=fatima, key=next(keys))
+
+    outcomes = [r.get_json()["outcome"] for r in (first, again, other)]
+    assert outcomes == ["redeemed", "already_used", "redeemed"]
+    with pn.app.extensions["knoop"].db.reader() as session:
+        assert session.scalar(select(Offer.redeemed).where(Offer.id == offer)) == 2

@@ -1,12 +1,15 @@
-"""The outbox relay: several at once, retention, and the operator's CLI."""
+"""The outbox relay: several at once, retention, its wake-up, and the operator's CLI."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from sqlalchemy import func, select, update
 
 from deploy.local.harness import wait_until
 from services.recruitment.models import Network, OutboxMessage
+from shared.messaging.relay import RelayWakeup
 from tests.support.flows import bearer, draft, organisation_with_token
 
 pytestmark = pytest.mark.integration
@@ -76,3 +79,21 @@ def test_coordinator_and_organisation_can_be_created_from_the_cli(stack):
     assert response.status_code == 201
     with stack.kit("recruitment").db.reader() as session:
         assert session.scalar(select(Network.name)) == "Netwerk Haarlem"
+
+
+def test_a_ring_reaches_the_relay_and_a_closed_connection_loses_at_most_one(redis_url):
+    """Rings are written without waiting for Redis's answer; after Redis drops the connection the
+    next rings get through again (a lost ring only delays an event until the relay's sweep)."""
+    bell = RelayWakeup(redis_url, "recruitment")
+    relay_side = RelayWakeup(redis_url, "recruitment")
+    bell.ring()
+    started = time.monotonic()
+    relay_side.wait(5)
+    assert time.monotonic() - started < 1, "the ring did not wake the relay"
+
+    redis.Redis.from_url(redis_url).client_kill_filter(_type="normal", skipme=True)
+    for _ in range(2):
+        bell.ring()
+    started = time.monotonic()
+    relay_side.wait(5)
+    assert time.monotonic() - started < 1, "no ring got through after the connection was closed"

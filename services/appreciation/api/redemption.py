@@ -122,19 +122,20 @@ class Redemptions(MethodView):
         sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now (409), unknown (404;
         wrong codes are rate limited). Discount partners only."""
         principal, key = current_principal(), _idempotency_key()
-        # Every statement here is Core on the connection: a transaction without an ORM Session.
+        # Core statements, each complete in itself (see Database.core_unit): no ORM Session.
         if key is None:
-            with core_unit_of_work() as session:
-                return _redeem(session, principal, data)
+            with core_unit_of_work() as unit:
+                return _redeem(unit, principal, data)
         digest = _request_hash(data)
         try:
-            with core_unit_of_work() as session:
-                stored = usecases.stored_answer(session, principal.partner_id, key)
+            with core_unit_of_work() as unit:
+                stored = usecases.stored_answer(unit, principal.partner_id, key)
                 if stored is not None:
                     return _replay(stored, digest)
-                usecases.hold_key(session, principal.partner_id, key, digest)
-                body, status = _redeem(session, principal, data)
-                usecases.keep_answer(session, principal.partner_id, key, status, body)
+                with unit.atomic():  # the key, the redemption and its answer, or none of them
+                    usecases.hold_key(unit, principal.partner_id, key, digest)
+                    body, status = _redeem(unit, principal, data)
+                    usecases.keep_answer(unit, principal.partner_id, key, status, body)
                 return body, status
         except IntegrityError:
             with reader() as session:  # a twin with the same key committed first: its answer stands
