@@ -1,7 +1,8 @@
 """Redemptions at the counter: throughput and latency of POST /api/appreciation/redemptions through
 gunicorn on PostgreSQL at 1, 16 and 64 concurrent clients, beside an endpoint that does one database
-round trip on the same server in the same run (the baseline); then an open-loop run at a fixed rate
-for the tail latency. Every redemption is of a once-per-pass offer with its own pass; afterwards the
+round trip on the same server in the same run (the baseline; the two take turns in 2 s slices, so
+a shared host that speeds up or slows down meanwhile weighs on both alike); then an open-loop run at
+a fixed rate for the tail latency. Every redemption is of a once-per-pass offer with its own pass; afterwards the
 database must hold exactly one redemption per success (zero doubles).
 
     KNOOP_BENCH_POSTGRES_URL=postgresql+psycopg://… python bench/redemption.py [--quick]
@@ -203,24 +204,42 @@ class Cpu:
                 total += int(fields[13]) + int(fields[14])
         return total / ticks
 
-    def per_request(self, requests: int) -> dict:
-        used = {pid: cpu_seconds(pid) - before for pid, before in self.workers.items()}
-        workers = sum(used.values())
+    def used(self) -> dict:
+        """CPU seconds used since this was made, per process group, and the wall time."""
+        workers = {pid: cpu_seconds(pid) - before for pid, before in self.workers.items()}
         postgres = self._postgres() - self.postgres
         client = time.process_time() - self.client
-        others = self._machine() - self.machine - workers - postgres - client
-        n = max(requests, 1)
         return {
-            # Cores that processes outside this benchmark (and Redis) kept busy meanwhile: a run
-            # where this is not near 0 shared the machine and its figures are low.
-            "other_cores": round(max(others, 0.0) / (time.perf_counter() - self.started), 2),
-            "workers_ms": round(workers * 1000 / n, 2),
-            "worker_shares": sorted((round(u / workers, 2) for u in used.values()), reverse=True)
-            if workers
-            else [],
-            "postgres_ms": round(postgres * 1000 / n, 2),
-            "client_ms": round(client * 1000 / n, 2),
+            "workers": workers,
+            "postgres": postgres,
+            "client": client,
+            "others": self._machine() - self.machine - sum(workers.values()) - postgres - client,
+            "wall": time.perf_counter() - self.started,
         }
+
+    def per_request(self, requests: int) -> dict:
+        return per_request([self.used()], requests)
+
+
+def per_request(used: list[dict], requests: int) -> dict:
+    """CPU per request over one or more measured slices (`Cpu.used`)."""
+    by_worker: dict[int, float] = {}
+    for u in used:
+        for pid, seconds in u["workers"].items():
+            by_worker[pid] = by_worker.get(pid, 0.0) + seconds
+    workers = sum(by_worker.values())
+    n = max(requests, 1)
+    return {
+        # Cores that processes outside this benchmark (and Redis) kept busy meanwhile: a run
+        # where this is not near 0 shared the machine and its figures are low.
+        "other_cores": round(max(sum(u["others"] for u in used), 0.0) / sum(u["wall"] for u in used), 2),
+        "workers_ms": round(workers * 1000 / n, 2),
+        "worker_shares": sorted((round(u / workers, 2) for u in by_worker.values()), reverse=True)
+        if workers
+        else [],
+        "postgres_ms": round(sum(u["postgres"] for u in used) * 1000 / n, 2),
+        "client_ms": round(sum(u["client"] for u in used) * 1000 / n, 2),
+    }
 
 
 class Load:
@@ -267,6 +286,32 @@ class Load:
         return elapsed
 
     def closed_loop(self, kind: str, clients: int, seconds: float) -> dict:
+        return self.paired((kind,), clients, seconds, slices=1)[kind]
+
+    def paired(self, kinds: tuple[str, ...], clients: int, seconds: float, slices: int = 5) -> dict:
+        """Each kind for `seconds` with `clients` clients in a closed loop, the kinds taking turns
+        in `slices` slices each, so a machine that slows down or speeds up meanwhile (a shared
+        host does) weighs on both alike and their ratio holds."""
+        samples: dict[str, list[float]] = {kind: [] for kind in kinds}
+        used: dict[str, list[dict]] = {kind: [] for kind in kinds}
+        wall = dict.fromkeys(kinds, 0.0)
+        for _ in range(slices):
+            for kind in kinds:
+                cpu, started = Cpu(self.server_pid), time.perf_counter()
+                samples[kind] += self._closed_slice(kind, clients, seconds / slices)
+                wall[kind] += time.perf_counter() - started
+                used[kind].append(cpu.used())
+        return {
+            kind: {
+                "clients": clients,
+                "throughput_per_s": round(len(samples[kind]) / wall[kind], 1),
+                **summary_ms(samples[kind]),
+                "cpu": per_request(used[kind], len(samples[kind])),
+            }
+            for kind in kinds
+        }
+
+    def _closed_slice(self, kind: str, clients: int, seconds: float) -> list[float]:
         samples: list[float] = []
         stop = time.perf_counter() + seconds
 
@@ -280,19 +325,11 @@ class Load:
                 samples.extend(mine)
 
         threads = [threading.Thread(target=client) for _ in range(clients)]
-        cpu = Cpu(self.server_pid)
-        started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.perf_counter() - started
-        return {
-            "clients": clients,
-            "throughput_per_s": round(len(samples) / wall, 1),
-            **summary_ms(samples),
-            "cpu": cpu.per_request(len(samples)),
-        }
+        return samples
 
     def open_loop(self, rate: int, seconds: float, clients: int = 32) -> dict:
         """Requests sent on a fixed schedule (not when the previous one returns), so a slow answer
@@ -364,14 +401,7 @@ def main() -> None:
     try:
         load.closed_loop("redeem", 4, 1.0)  # warm-up: connections, caches, the first plans
         load.closed_loop("baseline", 4, 1.0)
-        steps = []
-        for clients in (1, 16, 64):
-            steps.append(
-                {
-                    "redeem": load.closed_loop("redeem", clients, seconds),
-                    "baseline": load.closed_loop("baseline", clients, seconds),
-                }
-            )
+        steps = [load.paired(("redeem", "baseline"), clients, seconds) for clients in (1, 16, 64)]
         open_loop = load.open_loop(OPEN_LOOP_RATE, seconds)
         memory = rss_mb(server.process.pid)
     finally:
