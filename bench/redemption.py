@@ -2,8 +2,8 @@
 gunicorn on PostgreSQL at 1, 16 and 64 concurrent clients, beside an endpoint that does one database
 round trip on the same server in the same run (the baseline; the two take turns in 2 s slices, so
 a shared host that speeds up or slows down meanwhile weighs on both alike); then an open-loop run at
-a fixed rate for the tail latency. Every redemption is of a once-per-pass offer with its own pass; afterwards the
-database must hold exactly one redemption per success (zero doubles).
+a fixed rate for the tail latency. Every redemption is of a once-per-pass offer with its own pass;
+afterwards the database must hold exactly one redemption per success (zero doubles).
 
     KNOOP_BENCH_POSTGRES_URL=postgresql+psycopg://… python bench/redemption.py [--quick]
 

@@ -4,7 +4,8 @@ A redemption runs on every tap at a counter with a queue behind it, so it skips 
 are loaded, no unit of work is flushed, and the tenancy criteria the ORM would add (shared/tenancy)
 are written into each statement here instead (`network_id = :network_id`). Each statement is built
 once per process and executed with parameters, so SQLAlchemy's compiled cache serves every later
-call.
+call; the two of every redemption (`presented`, `take_slot_with_event_and_attempt`) run as
+`HotStatement`s, straight on the driver on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from services.appreciation.models import (
     Redemption,
     RedemptionAttempt,
 )
+from shared.db import HotStatement
 
 OFFERS, PARTNERS, NETWORKS = Offer.__table__, DiscountPartner.__table__, NetworkReplica.__table__
 PASSES, HOLDERS, MEMBERSHIPS = Pass.__table__, PassHolder.__table__, HolderMembership.__table__
@@ -84,7 +86,7 @@ PASS_COLUMNS = (
 
 
 @cache
-def presented(by_id: bool) -> Select:
+def presented(by_id: bool) -> HotStatement:
     """The offer (not withdrawn, of the caller's network) with its partner's and network's names,
     the pass with this id or number (of the same network) with its holder, and whether the
     caller's API token is still unrevoked (it may have been remembered): one round trip. No row:
@@ -92,7 +94,7 @@ def presented(by_id: bool) -> Select:
     code = PASSES.c.id if by_id else PASSES.c.number
     pass_here = (code == bindparam("code")) & (PASSES.c.network_id == OFFERS.c.network_id)
     token_live = (TOKENS.c.id == bindparam("token_id")) & TOKENS.c.revoked_at.is_(None)
-    return (
+    return HotStatement(
         select(*OFFER_COLUMNS, *PASS_COLUMNS, TOKENS.c.id.label("token_live"))
         .select_from(
             OFFERS.join(PARTNERS, PARTNERS.c.id == OFFERS.c.partner_id)
@@ -143,7 +145,7 @@ def _params(table, prefix: str, names: tuple[str, ...]) -> list:
 
 
 @cache
-def take_slot_with_event_and_attempt(audited: bool) -> Select:
+def take_slot_with_event_and_attempt(audited: bool) -> HotStatement:
     """PostgreSQL only: one statement (writable CTEs) that takes the slot (INSERT … ON CONFLICT DO
     NOTHING, as `insert_if_free`), writes the event to the outbox only if the slot was taken and,
     if `audited`, the audit row of the attempt when the slot was taken or this is the last slot to
@@ -164,7 +166,7 @@ def take_slot_with_event_and_attempt(audited: bool) -> Select:
         EVENT_COLUMNS, select(*_params(OUTBOX, "e_", EVENT_COLUMNS)).select_from(slot)
     )
     if not audited:  # the caller writes its own audit row (the counter page)
-        return select(slot.c.id).add_cte(event.cte("event"))
+        return HotStatement(select(slot.c.id).add_cte(event.cte("event")))
     network, partner, client, how, hint, _, at = _params(ATTEMPTS, "a_", ATTEMPT_COLUMNS)
     last_try = bindparam("final", type_=Boolean())
     refused = bindparam("a_refused", type_=ATTEMPTS.c.outcome.type)
@@ -173,7 +175,7 @@ def take_slot_with_event_and_attempt(audited: bool) -> Select:
         ATTEMPT_COLUMNS,
         select(network, partner, client, how, hint, outcome, at).where(or_(last_try, taken)),
     )
-    return select(slot.c.id).add_cte(event.cte("event"), attempt.cte("attempt"))
+    return HotStatement(select(slot.c.id).add_cte(event.cte("event"), attempt.cte("attempt")))
 
 
 @cache

@@ -150,17 +150,19 @@ def presented(
         "code": code,
         "token_id": principal.token_id,
     }
-    row = session.connection().execute(queries.presented(pass_id is not None), params).first()
-    if principal.token_id is not None and row is not None and row.token_live is None:
+    row = queries.presented(pass_id is not None).first(session.connection(), params)
+    if principal.token_id is not None and row is not None and row[_TOKEN_LIVE] is None:
         raise domain.TokenRevoked("this API token has been revoked")
     if row is None:
         raise NotFound("no such offer")
     offer = CounterOffer(*row[:_OFFER_END])
-    return offer, (CounterPass(*row[_OFFER_END:_PASS_END]) if row.pass_id is not None else None)
+    return offer, (CounterPass(*row[_OFFER_END:_PASS_END]) if row[_OFFER_END] is not None else None)
 
 
+# Where a row of `presented` splits: the offer's columns, the pass's (its id first), the token's.
 _OFFER_END = len(queries.OFFER_COLUMNS)
 _PASS_END = _OFFER_END + len(queries.PASS_COLUMNS)
+_TOKEN_LIVE = _PASS_END
 
 
 def redeem(
@@ -277,7 +279,7 @@ def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refuse
         params.update({f"a_{name}": value for name, value in attempt.items() if name != "final"})
         params.update(a_refused=refused, final=attempt["final"])
     statement = queries.take_slot_with_event_and_attempt(attempt is not None)
-    return session.connection().execute(statement, params).first() is not None
+    return statement.first(session.connection(), params) is not None
 
 
 def _take_apart(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:

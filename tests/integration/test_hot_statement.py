@@ -1,0 +1,71 @@
+"""HotStatement (shared/db.py): on PostgreSQL it runs straight on psycopg, on SQLite through
+SQLAlchemy; either way the database gets what SQLAlchemy would send and errors are SQLAlchemy's."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from shared.db import Database, HotStatement, UTCDateTime
+
+pytestmark = pytest.mark.integration
+
+metadata = MetaData()
+NOTES = Table(
+    "hot_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(10), unique=True),
+    Column("at", UTCDateTime()),
+    Column("doc", JSON),
+)
+ADD = HotStatement(insert(NOTES).returning(NOTES.c.id))
+FIND = HotStatement(select(NOTES.c.id, NOTES.c.code).where(NOTES.c.code == bindparam("wanted")))
+
+
+@pytest.fixture
+def db(backend):
+    db = Database(backend.fresh("appreciation"))
+    metadata.create_all(db.engine)
+    yield db
+    db.dispose()
+
+
+def test_values_arrive_as_sqlalchemy_would_send_them(db):
+    amsterdam = timezone(timedelta(hours=1))
+    with db.engine.begin() as connection:
+        at = datetime(2026, 11, 23, 21, tzinfo=amsterdam)
+        (added,) = ADD.first(connection, {"id": 7, "code": "a", "at": at, "doc": {"n": [1, "é"]}})
+        found = FIND.first(connection, {"wanted": "a"})
+        missing = FIND.first(connection, {"wanted": "b"})
+    with db.engine.connect() as connection:
+        stored = connection.execute(select(NOTES.c.at, NOTES.c.doc)).one()
+
+    assert added == 7 and found == (7, "a") and missing is None
+    assert stored.at == datetime(2026, 11, 23, 20, tzinfo=UTC) and stored.doc == {"n": [1, "é"]}
+
+
+def test_errors_are_sqlalchemys_and_the_connection_goes_on(db):
+    with db.engine.connect() as connection:
+        ADD.first(connection, {"id": 1, "code": "a", "at": None, "doc": None})
+        connection.commit()
+        with pytest.raises(IntegrityError):
+            ADD.first(connection, {"id": 2, "code": "a", "at": None, "doc": None})
+        connection.rollback()
+        with pytest.raises(StatementError, match="naive"):  # the column type's own check still runs
+            ADD.first(connection, {"id": 3, "code": "b", "at": datetime(2026, 1, 1), "doc": None})
+        assert FIND.first(connection, {"wanted": "a"}) == (1, "a")
+
+
+def test_results_that_need_converting_are_refused_on_the_driver_path_only(db):
+    """On PostgreSQL rows come back from the driver unconverted, so a column that needs converting
+    (an aware UTC datetime) is refused when compiled; on SQLite SQLAlchemy runs it and converts."""
+    at = HotStatement(select(NOTES.c.at))
+    with db.engine.begin() as connection:
+        ADD.first(connection, {"id": 1, "code": "a", "at": datetime(2026, 1, 1, tzinfo=UTC), "doc": None})
+        if db.is_sqlite:
+            assert at.first(connection, {}) == (datetime(2026, 1, 1, tzinfo=UTC),)
+        else:
+            with pytest.raises(TypeError, match="conversion"):
+                at.first(connection, {})
