@@ -10,6 +10,8 @@ call; the two of every redemption (`presented`, `take_slot_with_event_and_attemp
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, time
 from functools import cache
 
 from sqlalchemy import (
@@ -51,8 +53,8 @@ REDEMPTIONS, ATTEMPTS = Redemption.__table__, RedemptionAttempt.__table__
 ANSWERS, TOKENS = IdempotentResponse.__table__, ApiToken.__table__
 OUTBOX = OutboxMessage.__table__
 
-# The columns `presented` selects, in the order of the fields of redemptions.CounterOffer and
-# redemptions.CounterPass (a row is split by position: no dict per row).
+# The columns `presented` selects, in the order of the fields of CounterOffer and CounterPass below
+# (a row is split by position: no dict per row).
 OFFER_COLUMNS = (
     OFFERS.c.id,
     OFFERS.c.network_id,
@@ -83,6 +85,46 @@ PASS_COLUMNS = (
     HOLDERS.c.language,
     HOLDERS.c.is_student,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class CounterOffer:
+    """What a redemption reads of the offer (fields in the order of OFFER_COLUMNS)."""
+
+    id: str
+    network_id: str
+    partner_id: str
+    title: str
+    audience: str
+    organisations: list
+    valid_from: date | None
+    valid_until: date | None
+    weekdays: list
+    starts_at: time | None
+    ends_at: time | None
+    usage: str
+    per_period: int | None
+    period: str | None
+    total_quantity: int | None
+    partner_name: str
+    network_name: str | None
+
+
+@dataclass(slots=True)
+class CounterPass:
+    """What a redemption reads of the pass and its holder (fields in the order of
+    PASS_COLUMNS); the holder's organisations only for offers that ask for them."""
+
+    id: str
+    status: str
+    valid_from: date
+    valid_until: date
+    holder_id: str
+    name: str
+    email: str
+    language: str
+    is_student: bool
+    organisation_ids: list[str] = field(default_factory=list)
 
 
 @cache

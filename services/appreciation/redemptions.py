@@ -10,8 +10,8 @@ in Python.
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from services.appreciation import domain
 from services.appreciation import redemption_queries as queries
 from services.appreciation.domain import Outcome
-from services.appreciation.models import DiscountPartner, Offer, Pass, PassHolder, Redemption
+from services.appreciation.models import Offer, Pass, PassHolder, Redemption
 from services.appreciation.passes import outbox
+from services.appreciation.redemption_queries import CounterOffer, CounterPass
 from services.appreciation.services import NotFound
 from shared.auth import Principal
 from shared.db import new_id, utcnow
@@ -90,46 +91,6 @@ def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment:
         .order_by(Offer.title)
     )
     return [o for o in offers if domain.is_eligible(o, holder) and domain.applies_at(o, moment)]
-
-
-@dataclass(frozen=True, slots=True)
-class CounterOffer:
-    """What a redemption reads of the offer (fields in the order of queries.OFFER_COLUMNS)."""
-
-    id: str
-    network_id: str
-    partner_id: str
-    title: str
-    audience: str
-    organisations: list
-    valid_from: date | None
-    valid_until: date | None
-    weekdays: list
-    starts_at: time | None
-    ends_at: time | None
-    usage: str
-    per_period: int | None
-    period: str | None
-    total_quantity: int | None
-    partner_name: str
-    network_name: str | None
-
-
-@dataclass(slots=True)
-class CounterPass:
-    """What a redemption reads of the pass and its holder (fields in the order of
-    queries.PASS_COLUMNS); the holder's organisations only for offers that ask for them."""
-
-    id: str
-    status: str
-    valid_from: date
-    valid_until: date
-    holder_id: str
-    name: str
-    email: str
-    language: str
-    is_student: bool
-    organisation_ids: list[str] = field(default_factory=list)
 
 
 def presented(
@@ -321,25 +282,6 @@ def _event_data(offer: CounterOffer, pass_: CounterPass, slot: dict) -> dict:
     }
 
 
-def stored_answer(session: Session, partner_id: str, key: str) -> tuple[str, int, dict | None] | None:
-    """(request hash, status, body) of the first request with this Idempotency-Key, if any."""
-    params = {"for_partner": partner_id, "for_key": key}
-    row = session.connection().execute(queries.stored_answer(), params).first()
-    return tuple(row) if row is not None else None
-
-
-def hold_key(session: Session, partner_id: str, key: str, request_hash: str) -> None:
-    """Claim the key before redeeming: a concurrent twin waits here, then fails on the primary key
-    (IntegrityError) and replays the first answer."""
-    row = {"partner_id": partner_id, "key": key, "request_hash": request_hash, "status": 0}
-    session.connection().execute(queries.hold_key(), row)
-
-
-def keep_answer(session: Session, partner_id: str, key: str, status: int, body: dict) -> None:
-    params = {"for_partner": partner_id, "for_key": key, "new_status": status, "new_body": body}
-    session.connection().execute(queries.keep_answer(), params)
-
-
 def undo(session: Session, principal: Principal, redemption_id: str) -> Redemption:
     """A partner takes back its own redemption within ten minutes (a wrong tap at the counter)."""
     redemption = session.get(Redemption, redemption_id)
@@ -363,22 +305,3 @@ def undo(session: Session, principal: Principal, redemption_id: str) -> Redempti
             .values(redeemed=Offer.redeemed - 1)
         )
     return redemption
-
-
-def figures(session: Session, principal: Principal) -> list[dict]:
-    """Redemptions per partner, offer and month: a partner its own, the coordinator all."""
-    query = (
-        select(DiscountPartner.name, Offer.title, Redemption.redeemed_at)
-        .join(Offer, Offer.id == Redemption.offer_id)
-        .join(DiscountPartner, DiscountPartner.id == Redemption.partner_id)
-        .where(Redemption.undone_at.is_(None))
-    )
-    if principal.partner_id and not domain.is_coordinator_of(principal, principal.network_id):
-        query = query.where(Redemption.partner_id == principal.partner_id)
-    counts: dict[tuple[str, str, str], int] = {}
-    for partner, offer, at in session.execute(query):
-        key = (partner, offer, at.astimezone(domain.LOCAL_TIME).strftime("%Y-%m"))
-        counts[key] = counts.get(key, 0) + 1
-    return [
-        {"partner": p, "offer": o, "month": m, "redemptions": n} for (p, o, m), n in sorted(counts.items())
-    ]

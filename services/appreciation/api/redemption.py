@@ -12,8 +12,8 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
 from services.appreciation import offers as offer_usecases
+from services.appreciation import redemption_figures, services, till_answers
 from services.appreciation import redemptions as usecases
-from services.appreciation import services
 from services.appreciation.api.common import (
     PREFIX,
     SECURED,
@@ -129,17 +129,17 @@ class Redemptions(MethodView):
         digest = _request_hash(data)
         try:
             with core_unit_of_work() as unit:
-                stored = usecases.stored_answer(unit, principal.partner_id, key)
+                stored = till_answers.stored_answer(unit, principal.partner_id, key)
                 if stored is not None:
                     return _replay(stored, digest)
                 with unit.atomic():  # the key, the redemption and its answer, or none of them
-                    usecases.hold_key(unit, principal.partner_id, key, digest)
+                    till_answers.hold_key(unit, principal.partner_id, key, digest)
                     body, status = _redeem(unit, principal, data)
-                    usecases.keep_answer(unit, principal.partner_id, key, status, body)
+                    till_answers.keep_answer(unit, principal.partner_id, key, status, body)
                 return body, status
         except IntegrityError:
             with reader() as session:  # a twin with the same key committed first: its answer stands
-                stored = usecases.stored_answer(session, principal.partner_id, key)
+                stored = till_answers.stored_answer(session, principal.partner_id, key)
             if stored is None:
                 raise
             return _replay(stored, digest)
@@ -195,7 +195,7 @@ class Figures(MethodView):
     def get(self):
         """Redemptions per partner, offer and month: a partner its own, the coordinator all."""
         with reader() as session:
-            return usecases.figures(session, current_principal())
+            return redemption_figures.figures(session, current_principal())
 
 
 @redemption.route("/figures/redemptions.csv")
@@ -205,5 +205,5 @@ class FiguresCsv(MethodView):
     def get(self):
         """The same as CSV (`;`, UTF-8 with BOM)."""
         with reader() as session:
-            rows = usecases.figures(session, current_principal())
+            rows = redemption_figures.figures(session, current_principal())
         return csv_response(rows, "inwisselingen.csv", ("partner", "offer", "month", "redemptions"))
