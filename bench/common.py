@@ -38,8 +38,11 @@ def machine() -> dict:
 
 
 def write_result(scenario: str, body: dict, variant: str = "") -> Path:
-    """bench/results/<scenario>.json, or <scenario>-<variant>.json (e.g. the PostgreSQL run)."""
+    """bench/results/<scenario>.json, or <scenario>-<variant>.json (e.g. the PostgreSQL run); a
+    quick run's variant always says so, so it never overwrites the full run's figures."""
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if body.get("quick") and "quick" not in variant:
+        variant = f"{variant}-quick" if variant else "quick"
     path = RESULTS / (f"{scenario}-{variant}.json" if variant else f"{scenario}.json")
     document = {
         "scenario": scenario,
