@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, DateTime, Engine, create_engine, event
@@ -115,23 +115,35 @@ class CoreUnit:
     """What a Core-only use case writes through: `connection()`, `info` (as a Session has them) and
     `atomic()` for statements that must commit together. See `Database.core_unit`."""
 
-    __slots__ = ("_autocommit", "_connection", "info")
+    __slots__ = ("_autocommit", "_connection", "_in_block", "info")
 
     def __init__(self, connection: Connection, info: dict, autocommit: bool):
         self._connection, self._autocommit, self.info = connection, autocommit, info
+        self._in_block = False
 
     def connection(self) -> Connection:
         return self._connection
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """The statements inside commit together or not at all."""
-        if not self._autocommit:
-            yield  # the whole unit is one transaction already
+        """The statements inside commit together or not at all. A block inside a block joins it
+        (an error leaves both)."""
+        if not self._autocommit or self._in_block:
+            yield  # one transaction already
             return
-        # psycopg's own transaction block: BEGIN here, COMMIT (or ROLLBACK on an error) at its end.
-        with self._connection.connection.driver_connection.transaction():
+        # Sent through SQLAlchemy, so an error here is its own, and a lost connection invalidated.
+        self._in_block = True
+        self._connection.exec_driver_sql("BEGIN")
+        try:
             yield
+        except BaseException:
+            with suppress(DBAPIError):  # the error that brought us here is the one to report
+                self._connection.exec_driver_sql("ROLLBACK")
+            raise
+        else:
+            self._connection.exec_driver_sql("COMMIT")
+        finally:
+            self._in_block = False
 
 
 class HotStatement:
@@ -161,17 +173,16 @@ class HotStatement:
         driver = connection.connection.driver_connection
         if not driver.autocommit and not connection.in_transaction():
             connection.begin()  # what SQLAlchemy's autobegin would do, so commit() and rollback() work
+        cursor = driver.cursor()
         try:
-            with driver.cursor() as cursor:
-                cursor.execute(sql, values, prepare=True)
-                return cursor.fetchone()
+            cursor.execute(sql, values, prepare=True)
+            return cursor.fetchone()
         except connection.dialect.loaded_dbapi.Error as error:
-            lost = connection.dialect.is_disconnect(error, driver, None)
-            if lost:
-                connection.invalidate(error)
-            raise DBAPIError.instance(
-                sql, values, error, connection.dialect.loaded_dbapi.Error, connection_invalidated=lost
-            ) from error
+            # SQLAlchemy's own handling: the error wrapped as its own class, and on a lost
+            # connection this one invalidated and the whole pool with it (its siblings went too).
+            connection._handle_dbapi_exception(error, sql, values, cursor, None)
+        finally:
+            cursor.close()
 
     def _compile(self, dialect) -> tuple[str, dict, list]:
         compiled = self.statement.compile(dialect=dialect)

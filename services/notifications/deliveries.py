@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 
 
 BRAND_SECONDS = 60
-RECORD_SECONDS = 1.0  # kept free at the end of a lease for recording the server's reply
+# Kept free at the end of a lease for recording the server's reply: a commit normally takes
+# milliseconds (a SQLite writer that has to wait for the lock can take longer).
+RECORD_SECONDS = 1.0
 
 
 class DeliveriesPostponed(Exception):
@@ -121,7 +123,7 @@ class DeliveryService:
         # PostgreSQL, may cost a liveness ping). Should it die meanwhile, _record_then_claim says so.
         with self.db.engine.connect() as conn:
             for delivery_id in delivery_ids:
-                # Taken before the claim, so the lease surely lasts until then.
+                # Taken before the claim, so the lease lasts at least until then.
                 lease_ends = time.monotonic() + self.lease.total_seconds()
                 delivery = self._record_then_claim(conn, outcome, delivery_id)
                 outcome = self._send(delivery, lease_ends) if delivery is not None else None

@@ -175,10 +175,18 @@ class SmtpMailer:
         body = _LEADING_DOT.sub(b"..", message.data)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
-        if hand_over_by is not None and time.monotonic() + self.settings.smtp_timeout > hand_over_by:
-            # The lease would run out before the reply: another worker may then claim and send it.
-            raise _TooLate("the delivery's lease would run out before the server's reply")
-        conn.send(body + b".\r\n")
+        # The lease must still hold when the reply comes, or another worker may claim the delivery
+        # and send it too. Sending the body and waiting for the reply take at most a timeout each:
+        # with room for both, body and final dot go in one write; otherwise the dot goes only if
+        # the reply still fits, and without it the server discards what it has received.
+        wait = self.settings.smtp_timeout
+        if hand_over_by is None or time.monotonic() + 2 * wait <= hand_over_by:
+            conn.send(body + b".\r\n")
+        else:
+            conn.send(body)
+            if time.monotonic() + wait > hand_over_by:
+                raise _TooLate("the delivery's lease would run out before the server's reply")
+            conn.send(b".\r\n")
         # A connection lost before the reply raises here and the delivery is tried again: the server
         # may already have accepted it (RFC 5321's known duplicate, same Message-ID). Counting it as
         # sent instead would lose every message whose server went away mid-reply.

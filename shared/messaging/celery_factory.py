@@ -8,7 +8,7 @@ Kombu read it (celery issues #7651, #9339: set in only one it is silently ignore
 from __future__ import annotations
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_init
 from flask import Flask
 
 from shared.config import Settings
@@ -29,9 +29,10 @@ def _settle_heap(**_) -> None:
     freeze_startup_heap()
 
 
-# Where tasks run: each prefork child once forked, and the main process of a solo worker.
-worker_process_init.connect(_settle_heap, weak=False, dispatch_uid="knoop.settle_heap.child")
-worker_ready.connect(_settle_heap, weak=False, dispatch_uid="knoop.settle_heap.main")
+# In the worker's main process, once the app is built and before the pool forks: prefork children
+# inherit the frozen heap, and no child collecting on its own touches (and so copies) every
+# inherited page. A solo worker runs its tasks in this process.
+worker_init.connect(_settle_heap, weak=False, dispatch_uid="knoop.settle_heap")
 
 
 def celery_settings(settings: Settings) -> dict:

@@ -7,11 +7,14 @@ bring it back, and the message is lost (kombu issue #305, celery issue #4354). O
 this about once in four runs.
 
 Here the message is taken with ``BLMOVE`` into an in-flight list of its queue, atomically, and
-leaves that list in the same ``MULTI`` that writes it to ``unacked``. It is therefore always in
-one of: the queue, the in-flight list, or ``unacked``. Kombu's periodic restore brings back
-messages left in ``unacked`` by a dead worker; the sweep added here does the same for the
-in-flight list: a message seen there by two sweeps more than the visibility timeout apart has no
-live consumer (a live one removes it within milliseconds) and goes back to the front of its queue.
+leaves that list in the same script that writes it to ``unacked``. It is therefore always in one
+of: the queue, the in-flight list, or ``unacked``. Kombu's periodic restore brings back messages
+left in ``unacked`` by a dead worker; the sweep added here does the same for the in-flight list:
+a message seen there by two sweeps more than a minute (or the visibility timeout, if shorter)
+apart goes back to the front of its queue. A live consumer records its message within
+milliseconds; one whose reply was held up longer (kombu holds replies while a worker has no
+prefetch credit) finds the message gone when it records it, and drops its copy instead of running
+it twice.
 
 Limits: one key per queue (priorities are off, ``priority_steps=[0]``), no ``global_keyprefix``,
 and ``basic_get`` (not used by workers) still takes with a plain ``RPOP``.
@@ -19,6 +22,8 @@ and ``basic_get`` (not used by workers) still takes with a plain ``RPOP``.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from queue import Empty
 from time import monotonic, time
 
@@ -26,14 +31,18 @@ from kombu.transport import redis, virtual
 from kombu.utils.encoding import bytes_to_str
 from kombu.utils.json import dumps, loads
 
+log = logging.getLogger(__name__)
+
 INFLIGHT_SUFFIX = "inflight"
 SEEN_SUFFIX = "inflight.seen"
 
-# KEYS: in-flight list, queue, seen-hash. ARGV: now, grace (seconds).
-# Atomic, so workers sweeping at the same time restore a message once.
+# KEYS: in-flight list, queue, seen-hash. ARGV: grace (seconds). Redis's own clock, so workers on
+# hosts whose clocks differ agree. Atomic, so workers sweeping at the same time restore a message once.
 _SWEEP = """
 local items = redis.call('LRANGE', KEYS[1], 0, -1)
-local now, grace = tonumber(ARGV[1]), tonumber(ARGV[2])
+local grace = tonumber(ARGV[1])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local present, restored = {}, 0
 for _, item in ipairs(items) do
   local digest = redis.sha1hex(item)
@@ -56,6 +65,23 @@ end
 return restored
 """
 
+# KEYS: in-flight list, unacked index, unacked hash. ARGV: item, delivery tag, now, record.
+# The message becomes unacknowledged only if it is still in flight: if a sweep has already put it
+# back in its queue (its reply was held up longer than the grace), this copy is dropped, not run.
+_RECORD = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
+return 1
+"""
+
+# A message left in flight has no live consumer; a consumer that was only slow drops its copy.
+INFLIGHT_GRACE_SECONDS = 60
+
+
+class AlreadyBack(Exception):
+    """The message was swept back into its queue before this consumer recorded it."""
+
 
 class QoS(redis.QoS):
     def append(self, message, delivery_tag) -> None:
@@ -65,11 +91,10 @@ class QoS(redis.QoS):
         inflight_key, item = taken
         delivery = message.delivery_info
         record = dumps([message._raw, delivery["exchange"], delivery["routing_key"]])
-        with self.pipe_or_acquire() as pipe:  # a MULTI: recorded and out of the in-flight list at once
-            pipe.zadd(self.unacked_index_key, {delivery_tag: time()})
-            pipe.hset(self.unacked_key, delivery_tag, record)
-            pipe.lrem(inflight_key, 1, item)
-            pipe.execute()
+        keys = [inflight_key, self.unacked_index_key, self.unacked_key]
+        # Atomic: out of the in-flight list and into unacked at once, or not at all.
+        if not self.channel.record_script(keys=keys, args=[item, delivery_tag, time(), record]):
+            raise AlreadyBack(delivery_tag)
         virtual.QoS.append(self, message, delivery_tag)
 
     def restore_visible(self, start=0, num=10, interval=10) -> None:
@@ -89,6 +114,7 @@ class Channel(redis.Channel):
         if self.global_keyprefix:
             raise ValueError("the reliable Redis transport does not support global_keyprefix")
         self._sweep = self.client.register_script(_SWEEP)
+        self.record_script = self.client.register_script(_RECORD)
 
     @staticmethod
     def inflight_key(queue: str) -> str:
@@ -128,10 +154,19 @@ class Channel(redis.Channel):
             if flush is not None:
                 flush()
 
+    def _poll_error(self, type, **options) -> None:
+        if type != "BRPOP":
+            return super()._poll_error(type, **options)
+        # The pending reply may carry a message (kombu's own would read and drop it): deliver it.
+        with contextlib.suppress(Empty):
+            self._brpop_read(**options)
+
     def _deliver_taken(self, queue: str, item: bytes) -> None:
         self.taken = (self.inflight_key(queue), item)
         try:
             self.connection._deliver(loads(bytes_to_str(item)), queue)
+        except AlreadyBack:
+            return  # its other copy, back in the queue, is the one that runs
         finally:
             # Not recorded by QoS.append: a no-ack consumer (at most once, as it asked) or a
             # message that cannot be decoded (kombu drops those too). Either way it is done.
@@ -141,11 +176,15 @@ class Channel(redis.Channel):
 
     def restore_inflight(self) -> int:
         """Put messages back that a dead consumer took but never recorded; how many."""
+        grace = min(self.visibility_timeout, INFLIGHT_GRACE_SECONDS)
         restored = 0
         with self.conn_or_acquire() as client:
             for queue in self.active_queues:
                 keys = [self.inflight_key(queue), queue, f"{queue}.{SEEN_SUFFIX}"]
-                restored += int(self._sweep(keys=keys, args=[time(), self.visibility_timeout], client=client))
+                try:
+                    restored += int(self._sweep(keys=keys, args=[grace], client=client))
+                except self.ResponseError:  # the next sweep tries again; consuming goes on
+                    log.exception("sweeping the in-flight list of %s failed", queue)
         return restored
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import delete, select, update
 
 from shared.contracts.subscriptions import handler_task, subscribers
@@ -23,6 +25,8 @@ from shared.db import Database, utcnow
 from shared.messaging.outbox import OutboxMixin
 
 log = logging.getLogger(__name__)
+
+BELL_PAUSE_SECONDS = 5.0
 
 
 class RelayWakeup:
@@ -33,30 +37,46 @@ class RelayWakeup:
         # must not hang a request or the relay (BLPOP waits at most 25 s, below the socket's 30 s).
         self.client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=30)
         self.key = f"knoop:outbox:{service}:wake"
-        self._bell_connection: tuple[int, redis.Connection] | None = None
-        self._bell_lock = threading.Lock()
+        self._bell_state: tuple[int, redis.Connection, threading.Lock] | None = None
+        self._quiet_until = 0.0
 
     def ring(self) -> None:
         """LPUSH without waiting for Redis's answer, on a connection of its own that Redis does not
-        answer on (CLIENT REPLY OFF): a ring after every commit that wrote an event costs one write,
-        not a round trip. A ring written into a connection the server has just closed is lost; the
-        next ring reconnects, and the relay's sweep sends whatever a lost ring announced."""
-        with self._bell_lock:
+        answer on (CLIENT REPLY OFF, sent again on every reconnect): a ring after every commit that
+        wrote an event costs one write, not a round trip. A ring written into a connection the
+        server has just closed is lost; the next one reconnects. After a failure, rings pause for
+        a few seconds rather than slow every request while Redis is away. The relay's sweep sends
+        whatever a lost ring announced."""
+        if time.monotonic() < self._quiet_until:
+            return
+        _, connection, lock = self._bell()
+        with lock:
             try:
-                self._bell().send_command("LPUSH", self.key, 1)
-            except (redis.ConnectionError, OSError):
-                self._bell_connection = None  # broken: one new connection, one more try
-                self._bell().send_command("LPUSH", self.key, 1)
+                try:
+                    connection.send_command("LPUSH", self.key, 1, check_health=False)
+                except redis.RedisError:  # redis-py has dropped the socket: one try on a new one
+                    connection.send_command("LPUSH", self.key, 1, check_health=False)
+            except redis.RedisError:
+                self._quiet_until = time.monotonic() + BELL_PAUSE_SECONDS
+                raise
 
-    def _bell(self) -> redis.Connection:
-        pid = os.getpid()
-        if self._bell_connection is None or self._bell_connection[0] != pid:  # none yet, or forked
+    def _bell(self) -> tuple[int, redis.Connection, threading.Lock]:
+        state = self._bell_state
+        if state is None or state[0] != os.getpid():  # none yet, or inherited across a fork
             pool = self.client.connection_pool
-            connection = pool.connection_class(**pool.connection_kwargs)
-            connection.connect()
-            connection.send_command("CLIENT", "REPLY", "OFF")
-            self._bell_connection = (pid, connection)
-        return self._bell_connection[1]
+            options = {
+                **pool.connection_kwargs,
+                "socket_timeout": 2,  # a write, never a wait for a reply
+                "retry": Retry(NoBackoff(), 0),
+                "health_check_interval": 0,  # a PING would get no answer here
+            }
+            connection = pool.connection_class(**options)
+            connection.register_connect_callback(self._replies_off)
+            state = self._bell_state = (os.getpid(), connection, threading.Lock())
+        return state
+
+    def _replies_off(self, connection: redis.Connection) -> None:
+        connection.send_command("CLIENT", "REPLY", "OFF", check_health=False)
 
     def wait(self, timeout: float) -> None:
         """Block until rung or `timeout` seconds pass; several rings count as one."""

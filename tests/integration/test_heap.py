@@ -34,3 +34,13 @@ def test_a_process_that_only_builds_an_app_keeps_collecting_it(stack):
     """Tests and tools build apps without freezing: nothing of theirs is kept for ever."""
     frozen, old = frozen_and_tracked("import services.appreciation as s; s.create_app()", stack.env)
     assert frozen == 0 and old > 10_000
+
+
+def test_a_celery_worker_freezes_before_its_pool_forks(stack):
+    """Celery sends worker_init in the worker's main process once the app is imported and before
+    the prefork pool starts, so the children inherit the frozen heap."""
+    setup = (
+        "import services.notifications.worker; from celery.signals import worker_init; worker_init.send(None)"
+    )
+    frozen, old = frozen_and_tracked(setup, stack.env)
+    assert frozen > 50_000 and old < frozen / 100

@@ -3,9 +3,10 @@ SQLAlchemy; either way the database gets what SQLAlchemy would send and errors a
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import psycopg
 import pytest
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, bindparam, insert, select
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from shared.db import Database, HotStatement, UTCDateTime
 
@@ -69,3 +70,32 @@ def test_results_that_need_converting_are_refused_on_the_driver_path_only(db):
         else:
             with pytest.raises(TypeError, match="conversion"):
                 at.first(connection, {})
+
+
+def test_after_the_database_drops_every_connection_only_one_request_fails(postgres_provider):
+    """As with SQLAlchemy's own execute: the first error on a lost connection invalidates the whole
+    pool, so the requests after it get fresh connections (a restart or failover costs one)."""
+    if postgres_provider is None:
+        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
+    db = Database(postgres_provider.fresh("appreciation"))
+    metadata.create_all(db.engine)
+    held = [db.engine.connect() for _ in range(3)]  # three pooled connections with live backends
+    for connection in held:
+        FIND.first(connection, {"wanted": "x"})
+        connection.close()
+    with psycopg.connect(db.url.replace("+psycopg", ""), autocommit=True) as admin:  # outside the pool
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+    outcomes = []
+    for _ in range(3):
+        with db.engine.connect() as connection:
+            try:
+                FIND.first(connection, {"wanted": "x"})
+                outcomes.append("ok")
+            except DBAPIError as error:
+                outcomes.append("invalidated" if error.connection_invalidated else "error")
+    assert outcomes == ["invalidated", "ok", "ok"]
+    db.dispose()

@@ -30,11 +30,11 @@ def publish(url: str, *bodies: str) -> None:
             producer.publish(body, exchange=QUEUE.exchange, routing_key="werk", declare=[QUEUE])
 
 
-def take_and_vanish(url: str, transport) -> None:
-    """A consumer asks Redis for a message and dies before it reads the reply."""
+def take_without_reading(url: str, transport, received: list) -> tuple[Connection, object]:
+    """A consumer asks Redis for a message; Redis hands it over; the reply waits in the socket."""
     connection = connect(url, transport)
     channel = connection.channel()
-    Consumer(channel, [QUEUE], callbacks=[lambda body, message: None]).consume()
+    Consumer(channel, [QUEUE], callbacks=[lambda body, message: received.append(body)]).consume()
     poller = connection.transport.cycle  # what Celery's event loop does on its first tick
     poller.on_poll_init(poll())
     poller.on_poll_start()  # sends the blocking take
@@ -43,6 +43,12 @@ def take_and_vanish(url: str, transport) -> None:
     while raw.llen("werk") and time.monotonic() < deadline:
         time.sleep(0.01)
     assert raw.llen("werk") == 0, "Redis never handed out the message"
+    return connection, channel
+
+
+def take_and_vanish(url: str, transport) -> None:
+    """A consumer asks Redis for a message and dies before it reads the reply."""
+    connection, channel = take_without_reading(url, transport, [])
     channel.client.connection.disconnect()  # as SIGKILL would: the reply is never read
     connection.release()
 
@@ -132,3 +138,23 @@ def test_an_unacknowledged_message_is_restored_once_by_kombu_not_twice(redis_url
         restorer.qos.restore_visible(interval=1)
     assert raw.llen("werk") == 1
     assert drain(redis_url, 1) == ["eenmaal"]
+
+
+def test_a_consumer_whose_reply_was_held_up_past_the_sweep_drops_its_copy(redis_url):
+    """kombu holds a reply while its worker has no prefetch credit; if the sweep has put the
+    message back meanwhile, the slow consumer must not run it too."""
+    publish(redis_url, "eenmaal")
+    slow_received: list = []
+    slow, _ = take_without_reading(redis_url, Transport, slow_received)
+    assert sweep(redis_url) == 0
+    time.sleep(GRACE + 0.2)
+    assert sweep(redis_url) == 1  # back in the queue
+
+    with contextlib.suppress(TimeoutError):
+        slow.drain_events(timeout=2)  # the held reply is read now
+    slow.release()
+
+    assert slow_received == []
+    assert drain(redis_url, 1) == ["eenmaal"]
+    raw = redis_py.Redis.from_url(redis_url)
+    assert raw.llen("werk") == 0 and raw.llen("werk.inflight") == 0 and raw.hlen("unacked") == 0

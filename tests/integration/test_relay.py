@@ -97,3 +97,8 @@ def test_a_ring_reaches_the_relay_and_a_closed_connection_loses_at_most_one(redi
     started = time.monotonic()
     relay_side.wait(5)
     assert time.monotonic() - started < 1, "no ring got through after the connection was closed"
+
+    for _ in range(100):
+        bell.ring()
+    _, connection, _ = bell._bell()
+    assert not connection.can_read(timeout=0.2), "Redis answers the reconnected bell: nobody reads it"

@@ -101,3 +101,12 @@ def test_a_message_that_cannot_be_answered_within_its_lease_is_abandoned_not_sen
     mailer.close()
 
     assert [m.message["Subject"] for m in store.all()] == ["op tijd"]
+
+
+def test_a_message_whose_reply_still_fits_in_its_lease_goes_out(server):
+    sink, store = server
+    mailer = mailer_for(sink)  # 10 s SMTP timeout: room for the reply, not for the body send too
+    mailer.send(message("sanne@example.org", "krap"), hand_over_by=time.monotonic() + 15)
+    mailer.close()
+
+    assert [m.message["Subject"] for m in store.all()] == ["krap"]
