@@ -90,20 +90,21 @@ def cpu_seconds(pid: int) -> float:
 
 def database(kind: str, workdir: Path, name: str) -> str | None:
     """A new, empty database for one run: a SQLite file in `workdir`, or a PostgreSQL database
-    `knoop_bench_<name>_<pid>` beside KNOOP_BENCH_POSTGRES_URL (None if that is not set).
-    `drop_database` removes it afterwards."""
+    `knoop_bench_<name>_<pid>` on the server of KNOOP_BENCH_POSTGRES_URL (None if that is not
+    set), with the same role and options. `drop_database` removes it afterwards."""
     if kind == "sqlite":
         return f"sqlite:///{workdir / f'{name}.db'}"
     admin = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
     if not admin:
         return None
     import psycopg
+    from sqlalchemy.engine import make_url
 
     database_name = f"knoop_bench_{name}_{os.getpid()}"
-    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
+    with psycopg.connect(_libpq(admin), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database_name}"')
         conn.execute(f'CREATE DATABASE "{database_name}"')
-    return admin.rsplit("/", 1)[0] + f"/{database_name}"
+    return make_url(admin).set(database=database_name).render_as_string(hide_password=False)
 
 
 def drop_database(url: str) -> None:
@@ -112,7 +113,15 @@ def drop_database(url: str) -> None:
     if not url.startswith("postgresql"):
         return
     import psycopg
+    from sqlalchemy.engine import make_url
 
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin = os.environ.get("KNOOP_BENCH_POSTGRES_URL")
+    if not admin:
+        admin = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(_libpq(admin), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _libpq(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as libpq takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)

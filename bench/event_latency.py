@@ -151,17 +151,17 @@ def main() -> None:
 
     result, baseline = summary_ms(latencies), summary_ms(floor)
     met = result["p50_ms"] <= 25 and result["p99_ms"] <= 100
-    database = "postgresql" if os.environ.get("KNOOP_BENCH_POSTGRES_URL") else "sqlite"
+    kind = "postgresql" if os.environ.get("KNOOP_BENCH_POSTGRES_URL") else "sqlite"
     body = {
         "quick": args.quick,
-        "params": {"vacancies": count, "warmup": warmup, "database": database},
+        "params": {"vacancies": count, "warmup": warmup, "database": kind},
         "results": {**result, "notifications_worker_rss_mb": worker_rss},
         "baseline": {"name": "Redis LPUSH/BRPOP round trip + one SMTP send to the sink", **baseline},
         "ratio": round(result["p50_ms"] / baseline["p50_ms"], 2),
         "target": "p50 <= 25 ms and p99 <= 100 ms",
         "met": met,
     }
-    path = write_result("event_latency", body, variant="" if database == "sqlite" else database)
+    path = write_result("event_latency", body, variant="" if kind == "sqlite" else kind)
     print(f"{'(ms)':24}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
     for name, row in (("commit -> SMTP accepted", result), ("floor (redis + smtp)", baseline)):
         print(
