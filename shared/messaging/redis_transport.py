@@ -92,9 +92,12 @@ class QoS(redis.QoS):
         delivery = message.delivery_info
         record = dumps([message._raw, delivery["exchange"], delivery["routing_key"]])
         keys = [inflight_key, self.unacked_index_key, self.unacked_key]
-        # Atomic: out of the in-flight list and into unacked at once, or not at all.
-        if not self.channel.record_script(keys=keys, args=[item, delivery_tag, time(), record]):
-            raise AlreadyBack(delivery_tag)
+        # Atomic: out of the in-flight list and into unacked at once, or not at all. On a client
+        # of its own, as kombu's append does: never on the connection that waits in BLMOVE.
+        with self.channel.conn_or_acquire() as client:
+            args = [item, delivery_tag, time(), record]
+            if not self.channel.record_script(keys=keys, args=args, client=client):
+                raise AlreadyBack(delivery_tag)
         virtual.QoS.append(self, message, delivery_tag)
 
     def restore_visible(self, start=0, num=10, interval=10) -> None:
@@ -172,7 +175,8 @@ class Channel(redis.Channel):
             # message that cannot be decoded (kombu drops those too). Either way it is done.
             if self.taken is not None:
                 self.taken = None
-                self.client.lrem(self.inflight_key(queue), 1, item)
+                with self.conn_or_acquire() as client:
+                    client.lrem(self.inflight_key(queue), 1, item)
 
     def restore_inflight(self) -> int:
         """Put messages back that a dead consumer took but never recorded; how many."""
