@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from services.appreciation import offers as offer_usecases
@@ -48,6 +49,7 @@ BLUEPRINTS = (redemption,)
 STATUS = {Outcome.REDEEMED: 201, Outcome.UNKNOWN: 404}
 IDEMPOTENCY_KEY_MAX = 200
 REDEEM_INPUT = RedeemInputSchema()
+REDEMPTION_RESULT = RedemptionResultSchema()
 
 
 @redemption.route("/offers")
@@ -95,8 +97,32 @@ def _idempotency_key() -> str | None:
     return key
 
 
+def _as_json(schema) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _redeem_input() -> dict:
+    """The body, loaded by REDEEM_INPUT, answered as flask-smorest answers a bad one (webargs):
+    400 for a body that is not JSON, 422 with each field's messages for one that does not
+    validate; a body that is missing or not sent as JSON counts as empty."""
+    body = request.get_json(silent=True) if request.is_json and request.get_data(cache=True) else {}
+    if body is None:
+        abort(400, messages={"json": ["Invalid JSON body."]})
+    try:
+        return REDEEM_INPUT.load(body)
+    except ValidationError as error:
+        abort(422, messages={"json": error.messages})
+
+
+def _answer(body: dict, status: int):
+    return jsonify(REDEMPTION_RESULT.dump(body)), status
+
+
 @redemption.route("/redemptions")
 class Redemptions(MethodView):
+    # The one call at a counter with a queue behind it: loaded and answered here, without
+    # flask-smorest's per-request wrappers (@arguments, @response), which cost it about 0.3 ms of
+    # CPU per request under gunicorn. The OpenAPI entry says the same as those would.
     @require_role(Role.DISCOUNT_PARTNER)
     @redemption.doc(
         security=SECURED,
@@ -109,40 +135,43 @@ class Redemptions(MethodView):
                 "description": "A repeated request with the same key returns the first answer.",
             }
         ],
+        requestBody={"required": True, **_as_json(RedeemInputSchema)},
+        responses={
+            "201": {"description": "Redeemed", **_as_json(RedemptionResultSchema)},
+            "409": {"description": "Refused, with the reason", **_as_json(RedemptionResultSchema)},
+            "404": {"description": "No pass has this code", **_as_json(RedemptionResultSchema)},
+            "422": {"$ref": "#/components/responses/UNPROCESSABLE_ENTITY"},
+            "default": {"$ref": "#/components/responses/DEFAULT_ERROR"},
+        },
     )
-    # An instance, not the class: webargs instantiates a class on every request (a deepcopy of
-    # its fields); loading with a shared instance is thread-safe (marshmallow keeps no load state).
-    @redemption.arguments(REDEEM_INPUT)
-    @redemption.response(201, RedemptionResultSchema, description="Redeemed")
-    @redemption.alt_response(409, schema=RedemptionResultSchema, description="Refused, with the reason")
-    @redemption.alt_response(404, schema=RedemptionResultSchema, description="No pass has this code")
-    def post(self, data):
+    def post(self):
         """Redeem an offer of yours for a scanned QR token or a typed pass number. Race-free: the
         database decides. `outcome` says what happened: redeemed (201), already_used, limit_reached,
         sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now (409), unknown (404;
         wrong codes are rate limited). Discount partners only."""
+        data = _redeem_input()
         principal, key = current_principal(), _idempotency_key()
         # Core statements, each complete in itself (see Database.core_unit): no ORM Session.
         if key is None:
             with core_unit_of_work() as unit:
-                return _redeem(unit, principal, data)
+                return _answer(*_redeem(unit, principal, data))
         digest = _request_hash(data)
         try:
             with core_unit_of_work() as unit:
                 stored = till_answers.stored_answer(unit, principal.partner_id, key)
                 if stored is not None:
-                    return _replay(stored, digest)
+                    return _answer(*_replay(stored, digest))
                 with unit.atomic():  # the key, the redemption and its answer, or none of them
                     till_answers.hold_key(unit, principal.partner_id, key, digest)
                     body, status = _redeem(unit, principal, data)
                     till_answers.keep_answer(unit, principal.partner_id, key, status, body)
-                return body, status
+                return _answer(body, status)
         except IntegrityError:
             with reader() as session:  # a twin with the same key committed first: its answer stands
                 stored = till_answers.stored_answer(session, principal.partner_id, key)
             if stored is None:
                 raise
-            return _replay(stored, digest)
+            return _answer(*_replay(stored, digest))
 
 
 def _redeem(session, principal, data: dict) -> tuple[dict, int]:
