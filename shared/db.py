@@ -227,19 +227,16 @@ class Database:
         commit together. On SQLite the whole block is one transaction (BEGIN IMMEDIATE). No ORM
         Session, identity map or flush. The relay is woken at the end if an event was written
         (`Outbox.staged`), as the Session's after_commit hook does."""
-        unit = CoreUnit(None, {"network_id": network_id}, autocommit=not self.is_sqlite)
         if self.is_sqlite:
-            with self.engine.begin() as connection:
-                unit._connection = connection
-                yield unit
+            connecting = self.engine.begin()
         else:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                unit._connection = connection
-                yield unit
-        if unit.info.pop("outbox_pending", False) and self.after_outbox_commit is not None:
-            from shared.messaging.outbox import wake_relay  # here: outbox imports db
+            connecting = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        with connecting as connection:
+            unit = CoreUnit(connection, {"network_id": network_id}, autocommit=not self.is_sqlite)
+            yield unit
+        from shared.messaging.outbox import wake_if_staged  # here: outbox imports db
 
-            wake_relay(self.after_outbox_commit)
+        wake_if_staged(unit.info, self.after_outbox_commit)
 
     @contextmanager
     def reader(self, network_id: str | None = None) -> Iterator[Session]:

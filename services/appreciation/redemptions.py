@@ -67,8 +67,7 @@ class Attempt:
 def audit(session: Session, principal: Principal, client: str, how: str, code: str, outcome: str) -> None:
     """Every attempt is kept: who tried which code (its last four characters), from where, and what
     came of it. A plain INSERT: it runs on every attempt at the counter."""
-    row = _attempt_row(principal, Attempt(client, how, code), utcnow())
-    session.connection().execute(queries.audit(), {**row, "outcome": outcome})
+    _audited(session, _attempt_row(principal, Attempt(client, how, code), utcnow()), Result(outcome))
 
 
 def _attempt_row(principal: Principal, attempt: Attempt, now: datetime) -> dict:

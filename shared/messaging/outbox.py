@@ -7,6 +7,7 @@ for low latency; the relay's periodic sweep is what guarantees delivery).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import JSON, Index, Integer, String, event, insert
@@ -90,15 +91,14 @@ class Outbox:
 
 @event.listens_for(Session, "after_commit")
 def _wake_relay(session: Session) -> None:
-    if not session.info.pop("outbox_pending", False):
+    wake_if_staged(session.info, session.info.get("after_outbox_commit"))
+
+
+def wake_if_staged(info: dict, wake: Callable[[], None] | None) -> None:
+    """After a commit: ring the relay if the transaction wrote an event (`Outbox.staged` marked
+    `info`). A failure only costs latency."""
+    if not info.pop("outbox_pending", False) or wake is None:
         return
-    wake = session.info.get("after_outbox_commit")
-    if wake is not None:
-        wake_relay(wake)
-
-
-def wake_relay(wake) -> None:
-    """Ring the relay after a commit that wrote an event; a failure only costs latency."""
     try:
         wake()
     except Exception as exc:  # the wake-up is only a hint: the relay's sweep still sends the event
