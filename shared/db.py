@@ -68,8 +68,9 @@ def _sqlite_pragmas(immediate: bool):
     return on_connect, on_begin
 
 
-def make_engine(url: str, *, immediate: bool = True) -> Engine:
-    """An engine for `url`; on SQLite, WAL mode and (for writers) BEGIN IMMEDIATE."""
+def make_engine(url: str, *, immediate: bool = True, autocommit: bool = False) -> Engine:
+    """An engine for `url`; on SQLite, WAL mode and (for writers) BEGIN IMMEDIATE; on PostgreSQL
+    with `autocommit`, connections that stay in autocommit for good."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 10})
         on_connect, on_begin = _sqlite_pragmas(immediate)
@@ -79,7 +80,8 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     # pool_size above the threads a process serves with (at most 8): the pool closes every
     # connection beyond pool_size when it comes back, and at 5 a busy threaded worker opened and
     # closed PostgreSQL connections all the time (a new backend costs ~ms of server CPU).
-    engine = create_engine(url, pool_size=10, max_overflow=10)
+    options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    engine = create_engine(url, pool_size=10, max_overflow=10, **options)
     _ping_when_idle(engine, PING_AFTER_IDLE_SECONDS)
     return engine
 
@@ -204,6 +206,9 @@ class Database:
         self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.ReadSession = sessionmaker(self.read_engine, expire_on_commit=False)
+        # PostgreSQL: a pool of its own for statement-level units (core_unit). Switching a pooled
+        # connection to autocommit and back on every checkout cost some 50 µs of CPU per request.
+        self.autocommit_engine = None if self.is_sqlite else make_engine(url, autocommit=True)
         self.after_outbox_commit: Callable[[], None] | None = None
 
     @property
@@ -226,11 +231,10 @@ class Database:
         reads before it any more consistent), and `unit.atomic()` groups statements that must
         commit together. On SQLite the whole block is one transaction (BEGIN IMMEDIATE). No ORM
         Session, identity map or flush. The relay is woken at the end if an event was written
-        (`Outbox.staged`), as the Session's after_commit hook does."""
-        if self.is_sqlite:
-            connecting = self.engine.begin()
-        else:
-            connecting = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        (`Outbox.staged`), as the Session's after_commit hook does (on PostgreSQL the database
+        rings it: shared.messaging.pg_wakeup)."""
+        autocommit = self.autocommit_engine
+        connecting = self.engine.begin() if autocommit is None else autocommit.connect()
         with connecting as connection:
             unit = CoreUnit(connection, {"network_id": network_id}, autocommit=not self.is_sqlite)
             yield unit
@@ -248,3 +252,5 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+        if self.autocommit_engine is not None:
+            self.autocommit_engine.dispose()

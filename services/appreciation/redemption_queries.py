@@ -128,20 +128,25 @@ class CounterPass:
 
 
 @cache
-def presented(by_id: bool) -> HotStatement:
-    """The offer (not withdrawn, of the caller's network) with its partner's and network's names,
-    the pass with this id or number (of the same network) with its holder, and whether the
-    caller's API token is still unrevoked (it may have been remembered): one round trip. No row:
-    no such offer here. A row without pass columns: no such pass here."""
+def presented(by_id: bool, with_offer: bool = True) -> HotStatement:
+    """The offer (not withdrawn, of the caller's network), with its columns and its partner's and
+    network's names if `with_offer` (else its id only: the caller remembers the rest), the pass
+    with this id or number (of the same network) with its holder, and whether the caller's API
+    token is still unrevoked (it may have been remembered): one round trip. No row: no such offer
+    here. A row without pass columns: no such pass here."""
     code = PASSES.c.id if by_id else PASSES.c.number
     pass_here = (code == bindparam("code")) & (PASSES.c.network_id == OFFERS.c.network_id)
     token_live = (TOKENS.c.id == bindparam("token_id")) & TOKENS.c.revoked_at.is_(None)
+    offers, offer_columns = OFFERS, (OFFERS.c.id,)
+    if with_offer:
+        offer_columns = OFFER_COLUMNS
+        offers = OFFERS.join(PARTNERS, PARTNERS.c.id == OFFERS.c.partner_id).outerjoin(
+            NETWORKS, NETWORKS.c.id == OFFERS.c.network_id
+        )
     return HotStatement(
-        select(*OFFER_COLUMNS, *PASS_COLUMNS, TOKENS.c.id.label("token_live"))
+        select(*offer_columns, *PASS_COLUMNS, TOKENS.c.id.label("token_live"))
         .select_from(
-            OFFERS.join(PARTNERS, PARTNERS.c.id == OFFERS.c.partner_id)
-            .outerjoin(NETWORKS, NETWORKS.c.id == OFFERS.c.network_id)
-            .outerjoin(PASSES, pass_here)
+            offers.outerjoin(PASSES, pass_here)
             .outerjoin(HOLDERS, HOLDERS.c.id == PASSES.c.holder_id)
             .outerjoin(TOKENS, token_live)
         )

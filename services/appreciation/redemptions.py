@@ -9,6 +9,7 @@ in Python.
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -110,19 +111,54 @@ def presented(
         "code": code,
         "token_id": principal.token_id,
     }
-    row = queries.presented(pass_id is not None).first(session.connection(), params)
-    if principal.token_id is not None and row is not None and row[_TOKEN_LIVE] is None:
+    known = _offers.get(offer_id)
+    row = queries.presented(pass_id is not None, known is None).first(session.connection(), params)
+    if principal.token_id is not None and row is not None and row[-1] is None:
         raise domain.TokenRevoked("this API token has been revoked")
     if row is None:
         raise NotFound("no such offer")
-    offer = CounterOffer(*row[:_OFFER_END])
-    return offer, (CounterPass(*row[_OFFER_END:_PASS_END]) if row[_OFFER_END] is not None else None)
+    if known is None:
+        known = _offers.keep(CounterOffer(*row[:_OFFER_END]))
+        pass_columns = row[_OFFER_END:-1]
+    else:
+        pass_columns = row[1:-1]  # after the offer's id
+    return known, (CounterPass(*pass_columns) if pass_columns[0] is not None else None)
 
 
-# Where a row of `presented` splits: the offer's columns, the pass's (its id first), the token's.
+# Where a row of `presented` splits when it has the offer's columns: the offer's, the pass's (its
+# id first), then the token's.
 _OFFER_END = len(queries.OFFER_COLUMNS)
-_PASS_END = _OFFER_END + len(queries.PASS_COLUMNS)
-_TOKEN_LIVE = _PASS_END
+
+
+class _RememberedOffers:
+    """What a redemption reads of an offer, kept a while per process. An offer never changes after
+    it is added, except by being withdrawn, which `presented` checks in the database every time;
+    only the partner's and network's names (in the receipt) may be up to a minute old. Saves the
+    offer's columns and two joins on every tap at the counter."""
+
+    SECONDS = 60.0
+    LIMIT = 1000  # offers of one process's networks; past it, start afresh
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[float, CounterOffer]] = {}
+
+    def get(self, offer_id: str) -> CounterOffer | None:
+        kept = self._kept.get(offer_id)
+        if kept is None or time.monotonic() > kept[0]:
+            return None
+        return kept[1]
+
+    def keep(self, offer: CounterOffer) -> CounterOffer:
+        if len(self._kept) >= self.LIMIT:
+            self._kept.clear()
+        self._kept[offer.id] = (time.monotonic() + self.SECONDS, offer)
+        return offer
+
+    def forget(self) -> None:
+        self._kept.clear()
+
+
+_offers = _RememberedOffers()
 
 
 def redeem(

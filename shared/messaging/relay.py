@@ -30,7 +30,8 @@ BELL_PAUSE_SECONDS = 5.0
 
 
 class RelayWakeup:
-    """A Redis list used as a doorbell between committing processes and the relay."""
+    """A Redis list used as a doorbell between committing processes and the relay, where the
+    database cannot ring it itself (SQLite; PostgreSQL: `pg_wakeup.PostgresWakeup`)."""
 
     def __init__(self, redis_url: str, service: str):
         # Short timeouts: ringing happens in web requests after commit, and a half-open connection
@@ -78,10 +79,12 @@ class RelayWakeup:
     def _replies_off(self, connection: redis.Connection) -> None:
         connection.send_command("CLIENT", "REPLY", "OFF", check_health=False)
 
-    def wait(self, timeout: float) -> None:
-        """Block until rung or `timeout` seconds pass; several rings count as one."""
+    def wait(self, timeout: float) -> bool:
+        """Block until rung or `timeout` seconds pass; True if rung. Several rings count as one."""
         if self.client.blpop([self.key], timeout=min(max(timeout, 0.01), 25)):
             self.client.delete(self.key)
+            return True
+        return False
 
 
 def celery_publisher(celery_app) -> Callable[[dict], None]:

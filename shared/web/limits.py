@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -64,20 +64,21 @@ class WrongCodeGuard:
         who = [f"partner:{principal.partner_id}"] if principal and principal.partner_id else []
         return [f"knoop:wrong-codes:{w}:{window}" for w in (*who, f"address:{get_remote_address()}")]
 
+    def _guarded(self) -> bool:
+        return request.method == "POST" and request.endpoint in self.endpoints
+
     def install(self, app: Flask) -> None:
         @app.before_request
         def _refuse_when_over():
-            if request.method != "POST" or request.endpoint not in self.endpoints:
-                return None
-            g.wrong_code_keys = keys = self._keys()
-            if not self._over.isdisjoint(keys):
+            # Nothing over the limit in this process (nearly always): nothing to look up.
+            if self._over and self._guarded() and not self._over.isdisjoint(self._keys()):
                 abort(429, description="Too many wrong codes; try again later.")
             return None
 
         @app.after_request
         def _count_wrong(response):
-            keys = g.pop("wrong_code_keys", None)
-            if keys and response.status_code == 404:
+            if response.status_code == 404 and self._guarded():
+                keys = self._keys()
                 try:
                     with self.redis.pipeline(transaction=False) as pipe:
                         for key in keys:

@@ -102,6 +102,15 @@ def test_a_partner_redeems_only_its_own_offers_and_undoes_only_its_own(pn):
     )
 
 
+def test_a_withdrawn_offer_is_refused_at_once_though_the_server_remembers_it(pn):
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één")
+    joop = pn.nominate("Humanitas", "Joop Visser")["number"]
+    fatima = pn.nominate("Zonnebloem", "Fatima El Amrani")["number"]
+    assert pn.redeem("Theater De Drommedaris", offer, number=joop).status_code == 201  # now remembered
+    assert pn.api("delete", f"/offers/{offer}", who="Theater De Drommedaris").status_code == 200
+    assert pn.redeem("Theater De Drommedaris", offer, number=fatima).status_code == 404
+
+
 def test_limits_per_period_quantity_and_audience_are_kept(pn):
     twice = pn.offer(
         "Zuiderzeemuseum",

@@ -18,6 +18,7 @@ from services.appreciation.models import (
     PassHolder,
     RedemptionAttempt,
 )
+from services.appreciation.schemas import RedemptionResultSchema
 from shared import contracts
 from tests.support.appreciation import pass_network
 
@@ -87,6 +88,23 @@ def test_the_redeemed_event_satisfies_its_contract_and_is_audited(pn):
     assert data["redemption_id"] == done["redemption_id"] and data["holder"]["name"] == "Joop Visser"
     assert data["network_name"] and data["redeemed_at"].tzinfo is not None
     assert envelope["network_id"] and outcomes == ["redeemed"]
+
+
+def test_every_answer_is_what_the_documented_result_schema_gives(pn):
+    """The endpoint writes its answer without dumping it through RedemptionResultSchema (it would
+    only copy it): each kind of answer must still be exactly what the schema documents."""
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="once")
+    number = pn.nominate("Humanitas", "Joop Visser")["number"]
+    typo = number.replace(" ", "")[:-1] + str((int(number[-1]) + 1) % 10)
+    answers = [pn.redeem("Theater De Drommedaris", offer, number=code) for code in (number, number, typo)]
+
+    assert [a.status_code for a in answers] == [201, 409, 404]
+    schema = RedemptionResultSchema()
+    for answer in answers:
+        body = answer.get_json()
+        assert answer.mimetype == "application/json"
+        assert set(body) == set(schema.fields) and schema.dump(body) == body
+        assert all(value is None or isinstance(value, str) for value in body.values())
 
 
 def test_a_token_revoked_after_it_was_remembered_cannot_redeem(pn):
