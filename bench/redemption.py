@@ -88,10 +88,13 @@ def seed(app, passes: int) -> tuple[str, str, list[str]]:
         session.add(offer)
         session.flush()
         offer_id = offer.id
-        holders, cards, numbers = [], [], []
+        holders, cards, numbers, taken = [], [], [], set()
         for n in range(passes):
             hid = str(uuid.uuid4())
             number = domain.new_pass_number()
+            while number in taken:  # random numbers: at 40,000 of them, a clash about one run in 100
+                number = domain.new_pass_number()
+            taken.add(number)
             holders.append(
                 {
                     "id": hid,

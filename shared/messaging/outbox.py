@@ -56,8 +56,8 @@ class Outbox:
 
     def insert(self, session: Session, event_type: str, network_id: str | None, data: dict) -> str:
         """Like `add`, but written now as one Core INSERT on the session's connection, without an ORM
-        object or a flush: for hot paths (a redemption at the counter). Same contract check, same
-        transaction, same wake-up of the relay after commit."""
+        object or a flush: for hot paths (a redemption at the counter). Same contract check (`data`
+        already dumped, as for `row`), same transaction, same wake-up of the relay after commit."""
         row = self.row(event_type, network_id, data)
         session.connection().execute(self._insert(), row)
         self.staged(session)
@@ -66,8 +66,9 @@ class Outbox:
     def row(self, event_type: str, network_id: str | None, data: dict) -> dict:
         """The outbox row of an event, validated against its contract but not yet written: for a
         producer that writes it inside a statement of its own (e.g. only if its change happened).
-        Call `staged` once it is written, so the relay is woken after commit."""
-        payload = contracts.build(event_type, data)
+        `data` must already be in its dumped form (`contracts.check`). Call `staged` once it is
+        written, so the relay is woken after commit."""
+        payload = contracts.check(event_type, data)
         event_id = new_id()
         message = contracts.envelope(event_id, event_type, self.source, network_id, payload)
         return {

@@ -4,7 +4,7 @@ whoever is calling, the same in every service."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -37,9 +37,7 @@ def reader() -> Iterator[Session]:
         yield session
 
 
-@contextmanager
-def core_unit_of_work() -> Iterator[CoreUnit]:
+def core_unit_of_work() -> AbstractContextManager[CoreUnit]:
     """Statement-level writes scoped to the caller's network, for Core-only use cases (see
     `Database.core_unit`)."""
-    with kit().db.core_unit(network_id=_network_id()) as unit:
-        yield unit
+    return kit().db.core_unit(network_id=_network_id())

@@ -69,3 +69,13 @@ def test_producer_cannot_publish_a_payload_that_breaks_its_contract():
     with pytest.raises(contracts.ContractViolation) as caught:
         contracts.build("recruitment.vacancy_published.v1", {**sample, "contact_email": "nope"})
     assert "contact_email" in caught.value.errors
+
+
+def test_check_refuses_what_build_refuses_and_passes_dumped_data_on_unchanged():
+    event_type = "appreciation.pass_redeemed.v1"
+    dumped = contracts.build(event_type, contracts.SAMPLES[event_type])
+    assert contracts.check(event_type, dumped) is dumped
+    bad = {**dumped, "holder": {**dumped["holder"], "email": "not an address"}}
+    with pytest.raises(contracts.ContractViolation) as caught:
+        contracts.check(event_type, bad)
+    assert "holder" in caught.value.errors
