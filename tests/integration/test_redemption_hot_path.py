@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from services.appreciation import domain
 from services.appreciation.models import (
@@ -187,3 +188,16 @@ def test_a_capped_offer_gives_back_the_unit_a_pass_could_not_use(pn, key):
     assert outcomes == ["redeemed", "already_used", "redeemed"]
     with pn.app.extensions["knoop"].db.reader() as session:
         assert session.scalar(select(Offer.redeemed).where(Offer.id == offer)) == 2
+
+
+def test_the_database_refuses_to_delete_an_offer_or_a_partner_a_redemption_refers_to(pn):
+    """Redemptions refer to their offer and partner without foreign keys (see models.Redemption):
+    the database keeps both for ever instead."""
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één")
+    pn.redeem("Theater De Drommedaris", offer, number=pn.nominate("Humanitas", "Joop Visser")["number"])
+    db = pn.app.extensions["knoop"].db
+    for table in (Offer, DiscountPartner):
+        with pytest.raises(DBAPIError, match="never deleted"), db.transaction() as session:
+            session.execute(delete(table))
+    with db.reader() as session:
+        assert session.scalar(select(func.count()).select_from(Offer)) == 1
