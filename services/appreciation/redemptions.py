@@ -154,9 +154,6 @@ class _RememberedOffers:
         self._kept[offer.id] = (time.monotonic() + self.SECONDS, offer)
         return offer
 
-    def forget(self) -> None:
-        self._kept.clear()
-
 
 _offers = _RememberedOffers()
 

@@ -10,12 +10,8 @@ and the ring in which a crash loses the ring. SQLite keeps the Redis doorbell (`
 
 from __future__ import annotations
 
-import logging
-
 import psycopg
 from sqlalchemy.engine import make_url
-
-log = logging.getLogger(__name__)
 
 OUTBOX_TABLE = "outbox"
 CONNECT_TIMEOUT_SECONDS = 5
