@@ -184,11 +184,20 @@ def insert_if_free(dialect: str) -> Insert:
 SLOT_COLUMNS = ("id", "network_id", "offer_id", "pass_id", "partner_id", "period", "slot", "redeemed_at")
 EVENT_COLUMNS = ("event_id", "type", "network_id", "message", "created_at")
 ATTEMPT_COLUMNS = ("network_id", "partner_id", "client", "how", "code_hint", "outcome", "at")
+# Values the three rows share are one parameter each (every parameter is adapted by the driver on
+# every execution): the network, the partner, and the moment.
+SHARED = {
+    "network_id": "network",
+    "partner_id": "partner",
+    "redeemed_at": "moment",
+    "created_at": "moment",
+    "at": "moment",
+}
 
 
 def _params(table, prefix: str, names: tuple[str, ...]) -> list:
     # Prefixed: SQLAlchemy reserves a column's own name for its VALUES slot.
-    return [bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in names]
+    return [bindparam(SHARED.get(name, f"{prefix}{name}"), type_=table.c[name].type) for name in names]
 
 
 @cache
@@ -196,8 +205,10 @@ def take_slot_with_event_and_attempt(audited: bool) -> HotStatement:
     """PostgreSQL only: one statement (writable CTEs) that takes the slot (INSERT … ON CONFLICT DO
     NOTHING, as `insert_if_free`), writes the event to the outbox only if the slot was taken and,
     if `audited`, the audit row of the attempt when the slot was taken or this is the last slot to
-    try (`final`), with the outcome `redeemed` or `a_refused`. Returns the slot's id, or no row.
-    Three round trips become one; SQLite has no writable CTEs and runs the INSERTs apart."""
+    try (`final`), with the outcome `redeemed` or `a_refused`. Parameters: the slot's columns
+    prefixed `s_`, the event's `e_`, the attempt's `a_`, except those in SHARED. Returns the
+    slot's id, or no row. Three round trips become one; SQLite has no writable CTEs and runs the
+    INSERTs apart."""
     slot = (
         postgresql_insert(REDEMPTIONS)
         .from_select(SLOT_COLUMNS, select(*_params(REDEMPTIONS, "s_", SLOT_COLUMNS)))

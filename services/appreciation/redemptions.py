@@ -266,11 +266,29 @@ def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refuse
     """PostgreSQL: the slot, the event and the audit row in one statement (see
     queries.take_slot_with_event_and_attempt)."""
     event = outbox.row(REDEEMED_EVENT, offer.network_id, _event_data(offer, pass_, slot))
-    params = {f"s_{name}": value for name, value in slot.items()}
-    params.update({f"e_{name}": value for name, value in event.items()})
+    params = {
+        # Shared by the three rows: the offer's network and partner are the caller's (`presented`
+        # reads the offer in the caller's network; `ensure_partner_of`), the moment is the slot's.
+        "network": slot["network_id"],
+        "partner": slot["partner_id"],
+        "moment": slot["redeemed_at"],
+        "s_id": slot["id"],
+        "s_offer_id": slot["offer_id"],
+        "s_pass_id": slot["pass_id"],
+        "s_period": slot["period"],
+        "s_slot": slot["slot"],
+        "e_event_id": event["event_id"],
+        "e_type": event["type"],
+        "e_message": event["message"],
+    }
     if attempt is not None:
-        params.update({f"a_{name}": value for name, value in attempt.items() if name != "final"})
-        params.update(a_refused=refused, final=attempt["final"])
+        params.update(
+            a_client=attempt["client"],
+            a_how=attempt["how"],
+            a_code_hint=attempt["code_hint"],
+            a_refused=refused,
+            final=attempt["final"],
+        )
     statement = queries.take_slot_with_event_and_attempt(attempt is not None)
     return statement.first(session.connection(), params) is not None
 

@@ -17,6 +17,7 @@ from services.appreciation.models import (
     OutboxMessage,
     Pass,
     PassHolder,
+    Redemption,
     RedemptionAttempt,
 )
 from services.appreciation.schemas import RedemptionResultSchema
@@ -81,11 +82,22 @@ def test_the_redeemed_event_satisfies_its_contract_and_is_audited(pn):
     done = pn.redeem("Theater De Drommedaris", offer, number=number).get_json()
 
     with pn.app.extensions["knoop"].db.reader() as session:
-        message = session.scalar(
-            select(OutboxMessage.message).where(OutboxMessage.type == "appreciation.pass_redeemed.v1")
-        )
+        row = session.execute(
+            select(OutboxMessage.message, OutboxMessage.network_id).where(
+                OutboxMessage.type == "appreciation.pass_redeemed.v1"
+            )
+        ).one()
         outcomes = list(session.scalars(select(RedemptionAttempt.outcome)))
+        attempted = RedemptionAttempt.network_id, RedemptionAttempt.partner_id, RedemptionAttempt.at
+        attempt = session.execute(select(*attempted)).one()
+        redeemed = Redemption.network_id, Redemption.partner_id, Redemption.redeemed_at
+        slot = session.execute(select(*redeemed)).one()
+    message = row.message
     envelope, data = contracts.read(message)  # what every consumer does on receipt
+    # Network, partner and moment are one parameter each for the three rows: each in its place.
+    partner_id = pn.partners["Theater De Drommedaris"]["id"]
+    assert tuple(attempt) == tuple(slot) and tuple(slot)[:2] == (row.network_id, partner_id)
+    assert data["partner_id"] == partner_id and envelope["network_id"] == row.network_id
     # Written as given (contracts.check), it is already what the contract's dump makes of it.
     assert contracts.build("appreciation.pass_redeemed.v1", message["data"]) == message["data"]
     assert data["redemption_id"] == done["redemption_id"] and data["holder"]["name"] == "Joop Visser"

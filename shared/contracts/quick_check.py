@@ -1,0 +1,100 @@
+"""A quick first look at an event before the full marshmallow load, for a hot path (a redemption at
+the counter writes one event per tap).
+
+`quick_check(schema)` turns a contract schema into a predicate that answers True only for data the
+schema itself would load without an error, using the schema's own fields and validators but not
+its machinery (hooks, error store, per-field closures): some 6 µs instead of 34 for
+`appreciation.pass_redeemed.v1`. It is stricter than the schema where that is simpler (a string
+must be a `str`, a list a `list`), so False means "ask the schema", never "invalid": the schema
+gives the verdict and the messages then. A schema with hooks of its own (`validates_schema`,
+`pre_load`, …) or a field kind it does not know gets no predicate: it is always loaded in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow.utils import missing
+
+Check = Callable[[object], bool]
+
+
+def quick_check(schema: Schema) -> Check | None:
+    """A predicate for data `schema` would load, or None if the schema cannot have one."""
+    if any(schema._hooks.values()) or schema.unknown != EXCLUDE:
+        return None  # its own processors decide, or unknown keys would be refused: load it in full
+    checks = []
+    for name, field in schema.load_fields.items():
+        check = _field_check(field)
+        if check is None:
+            return None
+        checks.append((field.data_key or name, field.required, check))
+
+    def loads(data: object) -> bool:
+        if type(data) is not dict:
+            return False
+        for key, required, check in checks:
+            value = data.get(key, missing)
+            if value is missing:
+                if required:
+                    return False
+            elif not check(value):
+                return False
+        return True
+
+    return loads
+
+
+def _field_check(field: fields.Field) -> Check | None:
+    if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
+        return None
+    # The validators of a nested value or a list see the loaded value, which may differ from the
+    # data (unknown keys left out, defaults filled in): only a length is the same either way.
+    container = isinstance(field, fields.Nested | fields.List)
+    if container and not all(isinstance(validator, validate.Length) for validator in field.validators):
+        return None
+    if isinstance(field, fields.Nested):
+        unknown_kept = field.unknown not in (None, EXCLUDE)
+        inner = None if field.many or unknown_kept else quick_check(field.schema)
+        return None if inner is None else _allowing_none(field, inner)
+    if isinstance(field, fields.List):
+        inner = _field_check(field.inner)
+        if inner is None:
+            return None
+        return _allowing_none(field, lambda value: type(value) is list and all(map(inner, value)))
+    if type(field)._deserialize is fields.String._deserialize:  # String, Email, Url: validators differ
+        return _allowing_none(field, lambda value: type(value) is str)
+    return _deserialized(field)
+
+
+def _allowing_none(field: fields.Field, check: Check) -> Check:
+    """`check` for a value, then the field's validators; None where the field allows it."""
+    validators, allow_none = tuple(field.validators), field.allow_none
+
+    def field_check(value: object) -> bool:
+        if value is None:
+            return allow_none
+        return check(value) and _passes(validators, value)
+
+    return field_check
+
+
+def _deserialized(field: fields.Field) -> Check:
+    """Any other field (dates, numbers, booleans): the field's own deserialize, validators included."""
+
+    def field_check(value: object) -> bool:
+        try:
+            field.deserialize(value)
+        except ValidationError:
+            return False
+        return True
+
+    return field_check
+
+
+def _passes(validators: tuple, value: object) -> bool:
+    try:
+        return all(validator(value) is not False for validator in validators)
+    except ValidationError:
+        return False
