@@ -231,8 +231,7 @@ class Database:
         reads before it any more consistent), and `unit.atomic()` groups statements that must
         commit together. On SQLite the whole block is one transaction (BEGIN IMMEDIATE). No ORM
         Session, identity map or flush. The relay is woken at the end if an event was written
-        (`Outbox.staged`), as the Session's after_commit hook does (on PostgreSQL the database
-        rings it: shared.messaging.pg_wakeup)."""
+        (`Outbox.staged`), as the Session's after_commit hook does."""
         autocommit = self.autocommit_engine
         connecting = self.engine.begin() if autocommit is None else autocommit.connect()
         with connecting as connection:

@@ -24,7 +24,6 @@ from shared.messaging.celery_factory import make_celery
 from shared.messaging.deadletters import DeadLetterBox, DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
-from shared.messaging.pg_wakeup import PostgresWakeup
 from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
@@ -59,12 +58,9 @@ class ServiceKit:
     def relay(self) -> OutboxRelay:
         return OutboxRelay(self.db, self.tables.outbox, celery_publisher(self.celery))
 
-    def wakeup(self) -> RelayWakeup | PostgresWakeup:
-        """The relay's doorbell: PostgreSQL rings it itself at commit (LISTEN/NOTIFY); on SQLite
-        committing processes ring it through Redis."""
-        if self.db.is_sqlite:
-            return RelayWakeup(self.settings.redis_url, self.settings.service)
-        return PostgresWakeup(self.db.url, self.settings.service)
+    def wakeup(self) -> RelayWakeup:
+        """The relay's doorbell, which committing processes ring through Redis."""
+        return RelayWakeup(self.settings.redis_url, self.settings.service)
 
 
 def build_service(
@@ -87,8 +83,7 @@ def build_service(
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     db = Database(settings.database_url)
-    if db.is_sqlite:  # PostgreSQL's outbox trigger rings the relay at commit (pg_wakeup)
-        db.after_outbox_commit = RelayWakeup(settings.redis_url, service).ring
+    db.after_outbox_commit = RelayWakeup(settings.redis_url, service).ring
     dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)

@@ -64,8 +64,7 @@ def test_notifications_worker_killed_mid_stream_loses_nothing_and_repeats_at_mos
 
 
 def test_producer_killed_between_commit_and_wakeup_is_delivered_by_the_sweep(stack):
-    """On SQLite the producer's ring dies with it and the relay's sweep sends the event; on
-    PostgreSQL the database rang the relay at commit already (shared.messaging.pg_wakeup)."""
+    """The producer's ring dies with it; the relay's sweep sends the event."""
     stack.start_relay("recruitment")
     stack.start_worker("notifications")
     _, _, token = organisation_with_token(stack.app("recruitment"))

@@ -1,0 +1,26 @@
+"""outbox without NOTIFY: committing processes ring the relay through Redis again
+
+A transaction that NOTIFYs holds one lock for the whole server through its commit, so every
+transaction that wrote an event committed one after the other (see shared/messaging/pg_wakeup.py).
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-04 21:00:00
+"""
+
+from alembic import op
+
+from shared.messaging.pg_wakeup import drop_outbox_trigger, install_outbox_trigger
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    drop_outbox_trigger(op, "notifications")
+
+
+def downgrade() -> None:
+    install_outbox_trigger(op, "notifications")
