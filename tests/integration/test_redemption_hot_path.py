@@ -202,14 +202,15 @@ def test_a_capped_offer_gives_back_the_unit_a_pass_could_not_use(pn, key):
         assert session.scalar(select(Offer.redeemed).where(Offer.id == offer)) == 2
 
 
-def test_the_database_refuses_to_delete_an_offer_or_a_partner_a_redemption_refers_to(pn):
-    """Redemptions refer to their offer and partner without foreign keys (see models.Redemption):
-    the database keeps both for ever instead."""
+def test_the_database_refuses_to_delete_an_offer_a_partner_or_a_pass_a_redemption_refers_to(pn):
+    """Redemptions refer to their offer, partner and pass without foreign keys (see
+    models.Redemption): the database keeps all three for ever instead."""
     offer = pn.offer("Theater De Drommedaris", "Twee voor één")
     pn.redeem("Theater De Drommedaris", offer, number=pn.nominate("Humanitas", "Joop Visser")["number"])
     db = pn.app.extensions["knoop"].db
-    for table in (Offer, DiscountPartner):
+    for table in (Offer, DiscountPartner, Pass):
         with pytest.raises(DBAPIError, match="never deleted"), db.transaction() as session:
             session.execute(delete(table))
     with db.reader() as session:
         assert session.scalar(select(func.count()).select_from(Offer)) == 1
+        assert session.scalar(select(func.count()).select_from(Pass)) == 1
