@@ -472,6 +472,7 @@ def main() -> None:
                 "threads": args.threads if args.worker_class == "gthread" else 1,
                 "connections": "keep-alive" if args.keep_alive else "per request",
                 "seconds": seconds,
+                "seconds_at_16_clients": seconds * JUDGED_STEP_FACTOR,
                 "passes": passes,
             },
             "results": {
