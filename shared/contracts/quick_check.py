@@ -22,8 +22,8 @@ Check = Callable[[object], bool]
 
 def quick_check(schema: Schema) -> Check | None:
     """A predicate for data `schema` would load, or None if the schema cannot have one."""
-    if any(schema._hooks.values()) or schema.unknown != EXCLUDE:
-        return None  # its own processors decide, or unknown keys would be refused: load it in full
+    if any(schema._hooks.values()) or schema.unknown != EXCLUDE or schema.many:
+        return None  # its own processors decide, unknown keys would be refused, or a list is due
     checks = []
     for name, field in schema.load_fields.items():
         check = _field_check(field)
@@ -46,26 +46,47 @@ def quick_check(schema: Schema) -> Check | None:
     return loads
 
 
+# Fields whose loaded value is the string given: only their validators differ.
+_STRINGS = (fields.String, fields.Email, fields.Url)
+# Fields whose own deserialize, given the value alone, decides as the schema's load would.
+_SELF_CONTAINED = (
+    fields.Integer,
+    fields.Float,
+    fields.Decimal,
+    fields.Boolean,
+    fields.Date,
+    fields.DateTime,
+    fields.AwareDateTime,
+    fields.NaiveDateTime,
+    fields.Time,
+    fields.UUID,
+)
+
+
 def _field_check(field: fields.Field) -> Check | None:
     if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
         return None
-    # The validators of a nested value or a list see the loaded value, which may differ from the
-    # data (unknown keys left out, defaults filled in): only a length is the same either way.
-    container = isinstance(field, fields.Nested | fields.List)
-    if container and not all(isinstance(validator, validate.Length) for validator in field.validators):
-        return None
-    if isinstance(field, fields.Nested):
+    kind = type(field)  # exact: a subclass (Pluck, …) may load the value differently
+    if kind is fields.Nested:
+        # Its validators see the loaded value (unknown keys left out, defaults filled in).
         unknown_kept = field.unknown not in (None, EXCLUDE)
-        inner = None if field.many or unknown_kept else quick_check(field.schema)
+        if field.many or unknown_kept or field.validators:
+            return None
+        inner = quick_check(field.schema)
         return None if inner is None else _allowing_none(field, inner)
-    if isinstance(field, fields.List):
+    if kind is fields.List:
+        # Its validators see the loaded list: only its length is sure to be the same.
+        if not all(isinstance(validator, validate.Length) for validator in field.validators):
+            return None
         inner = _field_check(field.inner)
         if inner is None:
             return None
         return _allowing_none(field, lambda value: type(value) is list and all(map(inner, value)))
-    if type(field)._deserialize is fields.String._deserialize:  # String, Email, Url: validators differ
+    if kind in _STRINGS:
         return _allowing_none(field, lambda value: type(value) is str)
-    return _deserialized(field)
+    if kind in _SELF_CONTAINED:
+        return _deserialized(field)
+    return None  # a kind that may look at the rest of the data, or load a value differently
 
 
 def _allowing_none(field: fields.Field, check: Check) -> Check:
@@ -81,7 +102,7 @@ def _allowing_none(field: fields.Field, check: Check) -> Check:
 
 
 def _deserialized(field: fields.Field) -> Check:
-    """Any other field (dates, numbers, booleans): the field's own deserialize, validators included."""
+    """Dates, numbers, booleans: the field's own deserialize, validators included."""
 
     def field_check(value: object) -> bool:
         try:

@@ -63,12 +63,15 @@ class RelayWakeup:
         if now < self._quiet_until or now < self._next_ring:
             return
         _, connection, lock = self._bell()
+        # LTRIM: a relay that keeps looking (LINGER_SECONDS) empties the list only when it waits
+        # again, perhaps not for hours under load; one ring in the list is as good as many.
+        ring = connection.pack_commands([("LPUSH", self.key, 1), ("LTRIM", self.key, 0, 0)])
         with lock:
             try:
                 try:
-                    connection.send_command("LPUSH", self.key, 1, check_health=False)
+                    connection.send_packed_command(ring, check_health=False)
                 except redis.RedisError:  # redis-py has dropped the socket: one try on a new one
-                    connection.send_command("LPUSH", self.key, 1, check_health=False)
+                    connection.send_packed_command(ring, check_health=False)
             except redis.RedisError:
                 self._quiet_until = time.monotonic() + BELL_PAUSE_SECONDS
                 raise

@@ -61,18 +61,23 @@ def _sent_within(sent: list, count: int, seconds: float) -> bool:
     return len(sent) >= count
 
 
-def test_a_process_rings_at_most_once_per_gap(redis_url):
+def test_a_process_rings_at_most_once_per_gap_and_the_bell_holds_one_ring(redis_url):
     bell = RelayWakeup(redis_url, "recruitment")
-    waiting = redis.Redis.from_url(redis_url)
-    for _ in range(5):
-        bell.ring()
-    time.sleep(0.1)  # the rings are written without waiting for Redis
-    assert waiting.llen(bell.key) == 1
-
+    relay_side = RelayWakeup(redis_url, "recruitment")
+    bell.ring()
+    assert relay_side.wait(1)
+    bell.ring()  # within the gap: the relay it woke is still looking
+    assert not relay_side.wait(0.2)
     time.sleep(relay_module.RING_GAP_SECONDS)
     bell.ring()
-    time.sleep(0.1)
-    assert waiting.llen(bell.key) == 2
+    assert relay_side.wait(1)
+
+    # A relay that keeps looking does not empty the list: rings must not pile up meanwhile.
+    every_time = RelayWakeup(redis_url, "recruitment", gap=0)
+    for _ in range(50):
+        every_time.ring()
+    time.sleep(0.1)  # the rings are written without waiting for Redis
+    assert redis.Redis.from_url(redis_url).llen(bell.key) == 1
 
 
 def test_a_committed_event_wakes_the_running_relay_long_before_its_sweep(stack):

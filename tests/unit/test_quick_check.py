@@ -6,7 +6,7 @@ import copy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared import contracts
 from shared.contracts.quick_check import quick_check
@@ -77,14 +77,41 @@ def test_schemas_that_decide_for_themselves_get_no_quick_check():
 
         a = fields.List(fields.String(), validate=lambda value: value != ["x"])
 
+    class Inner(Schema):
+        class Meta:
+            unknown = "exclude"
+
+        a = fields.String()
+
     class Exotic(Schema):
         class Meta:
             unknown = "exclude"
 
         a = fields.Nested(WithItsOwnRule)
 
-    for schema in (WithItsOwnRule(), RefusingUnknownKeys(), ValidatingTheLoadedList(), Exotic()):
-        assert quick_check(schema) is None
+    class MeasuringTheLoadedDict(Schema):  # unknown keys are gone by the time Length looks
+        class Meta:
+            unknown = "exclude"
+
+        a = fields.Nested(Inner, validate=validate.Length(min=2))
+
+    class Plucking(Schema):  # loads {"a": value}, not the value
+        class Meta:
+            unknown = "exclude"
+
+        a = fields.Pluck(Inner, "a")
+
+    schemas = (
+        WithItsOwnRule(),
+        RefusingUnknownKeys(),
+        ValidatingTheLoadedList(),
+        Exotic(),
+        MeasuringTheLoadedDict(),
+        Plucking(),
+        Inner(many=True),
+    )
+    for schema in schemas:
+        assert quick_check(schema) is None, type(schema).__name__
 
 
 # Values of every JSON kind and then some, put anywhere in a sample: wherever the quick check
