@@ -2,6 +2,8 @@
 
 A transaction that NOTIFYs holds one lock for the whole server through its commit, so every
 transaction that wrote an event committed one after the other (see shared/messaging/pg_wakeup.py).
+During a rolling deploy, web processes still on the old code neither notify nor ring: their
+events go out with the relay's sweep (every 5 s) until they are replaced.
 
 Revision ID: 0006
 Revises: 0005
