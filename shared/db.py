@@ -9,7 +9,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, DateTime, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, DisconnectionError, StatementError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -146,55 +146,6 @@ class CoreUnit:
             self._connection.exec_driver_sql("COMMIT")
         finally:
             self._in_block = False
-
-
-class HotStatement:
-    """A Core statement on a hot path (a redemption at the counter), compiled once. On PostgreSQL
-    it runs straight on psycopg's cursor, skipping SQLAlchemy's per-execution work (cache lookup,
-    parameter and result set-up: some 0.1 ms a statement) while keeping what matters of it: the
-    bind processors of its column types (aware UTC datetimes, JSON), server-side preparation, and
-    driver errors raised as SQLAlchemy's (a lost connection is invalidated). Elsewhere (SQLite) it
-    runs through SQLAlchemy. Rows come back as plain tuples; only statements whose result columns
-    need no conversion qualify (checked when compiled)."""
-
-    def __init__(self, statement):
-        self.statement = statement
-        self._compiled: tuple[str, dict, list] | None = None
-
-    def first(self, connection: Connection, params: dict) -> tuple | None:
-        if connection.dialect.driver != "psycopg":
-            row = connection.execute(self.statement, params).first()
-            return tuple(row) if row is not None else None
-        sql, defaults, processors = self._compiled or self._compile(connection.dialect)
-        values = {**defaults, **params}
-        try:
-            for name, process in processors:
-                values[name] = process(values[name])
-        except Exception as error:  # as SQLAlchemy reports a value its column type refuses
-            raise StatementError(str(error), sql, params, error) from error
-        driver = connection.connection.driver_connection
-        if not driver.autocommit and not connection.in_transaction():
-            connection.begin()  # what SQLAlchemy's autobegin would do, so commit() and rollback() work
-        cursor = driver.cursor()
-        try:
-            cursor.execute(sql, values, prepare=True)
-            return cursor.fetchone()
-        except connection.dialect.loaded_dbapi.Error as error:
-            # SQLAlchemy's own handling: the error wrapped as its own class, and on a lost
-            # connection this one invalidated and the whole pool with it (its siblings went too).
-            connection._handle_dbapi_exception(error, sql, values, cursor, None)
-        finally:
-            cursor.close()
-
-    def _compile(self, dialect) -> tuple[str, dict, list]:
-        compiled = self.statement.compile(dialect=dialect)
-        if any(c.type.result_processor(dialect, None) for c in compiled._result_columns):
-            raise TypeError("a HotStatement's result columns must need no conversion")
-        names = compiled.bind_names.items()
-        defaults = {name: bind.effective_value for bind, name in names if not bind.required}  # literals
-        processors = list(compiled._bind_processors.items())
-        self._compiled = (compiled.string, defaults, processors)
-        return self._compiled
 
 
 class Database:

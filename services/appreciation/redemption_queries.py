@@ -45,7 +45,7 @@ from services.appreciation.models import (
     Redemption,
     RedemptionAttempt,
 )
-from shared.db import HotStatement
+from shared.hot_statement import HotStatement
 
 OFFERS, PARTNERS, NETWORKS = Offer.__table__, DiscountPartner.__table__, NetworkReplica.__table__
 PASSES, HOLDERS, MEMBERSHIPS = Pass.__table__, PassHolder.__table__, HolderMembership.__table__

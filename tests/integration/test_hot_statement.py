@@ -1,14 +1,27 @@
-"""HotStatement (shared/db.py): on PostgreSQL it runs straight on psycopg, on SQLite through
-SQLAlchemy; either way the database gets what SQLAlchemy would send and errors are SQLAlchemy's."""
+"""HotStatement (shared/hot_statement.py): on PostgreSQL straight on libpq in autocommit (the
+statement-level units) and on a psycopg cursor inside a transaction, on SQLite through SQLAlchemy;
+every way the database gets what SQLAlchemy would send and errors are SQLAlchemy's."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import psycopg
 import pytest
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, bindparam, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from shared.db import Database, HotStatement, UTCDateTime
+from shared.db import Database, UTCDateTime
+from shared.hot_statement import HotStatement
 
 pytestmark = pytest.mark.integration
 
@@ -33,30 +46,68 @@ def db(backend):
     db.dispose()
 
 
+def engines(db):
+    """Inside a transaction (a Session's connection), and on PostgreSQL also in autocommit (a
+    statement-level unit's): the two ways a HotStatement runs there."""
+    return [db.engine] + ([db.autocommit_engine] if db.autocommit_engine is not None else [])
+
+
 def test_values_arrive_as_sqlalchemy_would_send_them(db):
     amsterdam = timezone(timedelta(hours=1))
-    with db.engine.begin() as connection:
-        at = datetime(2026, 11, 23, 21, tzinfo=amsterdam)
-        (added,) = ADD.first(connection, {"id": 7, "code": "a", "at": at, "doc": {"n": [1, "é"]}})
-        found = FIND.first(connection, {"wanted": "a"})
-        missing = FIND.first(connection, {"wanted": "b"})
-    with db.engine.connect() as connection:
-        stored = connection.execute(select(NOTES.c.at, NOTES.c.doc)).one()
+    at = datetime(2026, 11, 23, 21, tzinfo=amsterdam)
+    for n, engine in enumerate(engines(db)):
+        code = f"a{n}"
+        with engine.begin() as connection:
+            (added,) = ADD.first(connection, {"id": n, "code": code, "at": at, "doc": {"n": [n, "é"]}})
+            found = FIND.first(connection, {"wanted": code})
+            missing = FIND.first(connection, {"wanted": "b"})
+        with db.engine.connect() as connection:
+            stored = connection.execute(select(NOTES.c.at, NOTES.c.doc).where(NOTES.c.id == n)).one()
 
-    assert added == 7 and found == (7, "a") and missing is None
-    assert stored.at == datetime(2026, 11, 23, 20, tzinfo=UTC) and stored.doc == {"n": [1, "é"]}
+        assert added == n and found == (n, code) and missing is None
+        assert stored.at == datetime(2026, 11, 23, 20, tzinfo=UTC) and stored.doc == {"n": [n, "é"]}
+
+
+def test_a_literal_percent_sign_and_a_value_used_twice(db):
+    twice = HotStatement(
+        select(literal_column("'50%'"), NOTES.c.id).where(
+            (NOTES.c.code == bindparam("wanted")) | (NOTES.c.id == bindparam("n"))
+        )
+    )
+    for n, engine in enumerate(engines(db)):
+        with engine.begin() as connection:
+            ADD.first(connection, {"id": 10 + n, "code": f"p{n}", "at": None, "doc": None})
+            assert twice.first(connection, {"wanted": f"p{n}", "n": -1}) == ("50%", 10 + n)
+            assert twice.first(connection, {"wanted": "none", "n": 10 + n}) == ("50%", 10 + n)
 
 
 def test_errors_are_sqlalchemys_and_the_connection_goes_on(db):
-    with db.engine.connect() as connection:
+    for n, engine in enumerate(engines(db)):
+        first, code = 100 * n, f"e{n}"
+        with engine.connect() as connection:
+            ADD.first(connection, {"id": first, "code": code, "at": None, "doc": None})
+            connection.commit()
+            with pytest.raises(IntegrityError):
+                ADD.first(connection, {"id": first + 1, "code": code, "at": None, "doc": None})
+            connection.rollback()
+            with pytest.raises(StatementError, match="naive"):  # the column type's own check still runs
+                ADD.first(connection, {"id": first + 2, "code": "b", "at": datetime(2026, 1, 1), "doc": None})
+            assert FIND.first(connection, {"wanted": code}) == (first, code)
+
+
+def test_a_prepared_statement_the_server_forgot_is_prepared_again(postgres_provider):
+    """DISCARD ALL (a pooler, a reset by hand) drops the connection's prepared statements."""
+    if postgres_provider is None:
+        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
+    db = Database(postgres_provider.fresh("appreciation"))
+    metadata.create_all(db.engine)
+    with db.autocommit_engine.connect() as connection:
         ADD.first(connection, {"id": 1, "code": "a", "at": None, "doc": None})
-        connection.commit()
-        with pytest.raises(IntegrityError):
-            ADD.first(connection, {"id": 2, "code": "a", "at": None, "doc": None})
-        connection.rollback()
-        with pytest.raises(StatementError, match="naive"):  # the column type's own check still runs
-            ADD.first(connection, {"id": 3, "code": "b", "at": datetime(2026, 1, 1), "doc": None})
+        connection.exec_driver_sql("DISCARD ALL")
         assert FIND.first(connection, {"wanted": "a"}) == (1, "a")
+        connection.exec_driver_sql("DEALLOCATE ALL")
+        assert FIND.first(connection, {"wanted": "a"}) == (1, "a")
+    db.dispose()
 
 
 def test_results_that_need_converting_are_refused_on_the_driver_path_only(db):
@@ -72,14 +123,16 @@ def test_results_that_need_converting_are_refused_on_the_driver_path_only(db):
                 at.first(connection, {})
 
 
-def test_after_the_database_drops_every_connection_only_one_request_fails(postgres_provider):
+@pytest.mark.parametrize("pool", ["engine", "autocommit_engine"])
+def test_after_the_database_drops_every_connection_only_one_request_fails(postgres_provider, pool):
     """As with SQLAlchemy's own execute: the first error on a lost connection invalidates the whole
     pool, so the requests after it get fresh connections (a restart or failover costs one)."""
     if postgres_provider is None:
         pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
     db = Database(postgres_provider.fresh("appreciation"))
     metadata.create_all(db.engine)
-    held = [db.engine.connect() for _ in range(3)]  # three pooled connections with live backends
+    engine = getattr(db, pool)
+    held = [engine.connect() for _ in range(3)]  # three pooled connections with live backends
     for connection in held:
         FIND.first(connection, {"wanted": "x"})
         connection.close()
@@ -91,7 +144,7 @@ def test_after_the_database_drops_every_connection_only_one_request_fails(postgr
 
     outcomes = []
     for _ in range(3):
-        with db.engine.connect() as connection:
+        with engine.connect() as connection:
             try:
                 FIND.first(connection, {"wanted": "x"})
                 outcomes.append("ok")
