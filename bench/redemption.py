@@ -7,7 +7,7 @@ afterwards the database must hold exactly one redemption per success (zero doubl
 
     KNOOP_BENCH_POSTGRES_URL=postgresql+psycopg://… python bench/redemption.py [--quick]
 
-gunicorn runs as deploy/ runs appreciation (4 sync workers); each request comes on a new
+gunicorn runs as deploy/ runs appreciation (5 sync workers); each request comes on a new
 connection, as nginx (deploy/nginx.conf, no upstream keepalive) sends them. `--worker-class`,
 `--workers`, `--threads` and `--keep-alive` measure other models, both endpoints alike. Each step
 also reports the CPU per request of the workers, PostgreSQL and the load generator, and how many
@@ -60,7 +60,7 @@ OPEN_LOOP_RATE = 200
 # from 0.46 to 0.53, means of 20 from 0.483 to 0.487.
 JUDGED_STEP_FACTOR = 4
 # What deploy/ runs appreciation's web app with (docker-compose.yml, kubernetes/knoop.yaml).
-WORKER_CLASS, WORKERS = "sync", 4
+WORKER_CLASS, WORKERS = "sync", 5
 TARGET = f"ratio >= {TARGET_RATIO} at 16 clients; p99 <= {TARGET_P99_MS} ms at {OPEN_LOOP_RATE}/s"
 
 
