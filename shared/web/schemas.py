@@ -1,11 +1,12 @@
 """The one project base Schema: unknown fields are an error, not silently dropped, and no text may
-carry control characters (a NUL breaks PostgreSQL, a CR/LF in a name breaks an e-mail header)."""
+carry control characters (a NUL breaks PostgreSQL, a CR/LF in a name breaks an e-mail header) or
+half a character (a lone UTF-16 surrogate, which JSON can carry as "\\ud800", cannot be encoded)."""
 
 import re
 
 from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 LINE_BREAK = re.compile(r"[\r\n]")
 
 

@@ -70,15 +70,82 @@ def test_values_arrive_as_sqlalchemy_would_send_them(db):
 
 def test_a_literal_percent_sign_and_a_value_used_twice(db):
     twice = HotStatement(
-        select(literal_column("'50%'"), NOTES.c.id).where(
-            (NOTES.c.code == bindparam("wanted")) | (NOTES.c.id == bindparam("n"))
+        select(literal_column("'50%'"), NOTES.c.id, bindparam("wanted", type_=String)).where(
+            NOTES.c.code == bindparam("wanted")
         )
     )
     for n, engine in enumerate(engines(db)):
         with engine.begin() as connection:
             ADD.first(connection, {"id": 10 + n, "code": f"p{n}", "at": None, "doc": None})
-            assert twice.first(connection, {"wanted": f"p{n}", "n": -1}) == ("50%", 10 + n)
-            assert twice.first(connection, {"wanted": "none", "n": 10 + n}) == ("50%", 10 + n)
+            assert twice.first(connection, {"wanted": f"p{n}"}) == ("50%", 10 + n, f"p{n}")
+            assert twice.first(connection, {"wanted": "none"}) is None
+
+
+def _prepared_here(connection) -> list[str]:
+    return list(
+        connection.exec_driver_sql(
+            "SELECT name FROM pg_prepared_statements WHERE name LIKE 'knoop_hot_%%'"
+        ).scalars()
+    )
+
+
+def test_outside_a_transaction_it_runs_on_statements_prepared_by_name(postgres_provider):
+    """The libpq path: each statement prepared once per connection, under its own name."""
+    if postgres_provider is None:
+        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
+    db = Database(postgres_provider.fresh("appreciation"))
+    metadata.create_all(db.engine)
+    with db.autocommit_engine.connect() as connection:
+        assert _prepared_here(connection) == []
+        ADD.first(connection, {"id": 1, "code": "a", "at": None, "doc": None})
+        for _ in range(3):
+            assert FIND.first(connection, {"wanted": "a"}) == (1, "a")
+        assert len(_prepared_here(connection)) == 2
+    db.dispose()
+
+
+def test_after_a_rolled_back_atomic_block_the_next_one_still_runs(postgres_provider):
+    """psycopg drops every statement prepared on a connection after a ROLLBACK (once it has
+    prepared some of its own). Inside an atomic block a statement the server has lost could not
+    be prepared again (the transaction would be aborted), so there it runs on psycopg's cursor."""
+    if postgres_provider is None:
+        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
+    db = Database(postgres_provider.fresh("appreciation"))
+    metadata.create_all(db.engine)
+    with db.core_unit() as unit:
+        connection = unit.connection()
+        ADD.first(connection, {"id": 1, "code": "a", "at": None, "doc": None})
+        assert FIND.first(connection, {"wanted": "a"}) == (1, "a")  # prepared by name
+        for _ in range(6):  # psycopg prepares a statement of its own after five runs
+            connection.execute(select(NOTES.c.id).where(NOTES.c.code == bindparam("c")), {"c": "z"})
+        with pytest.raises(RuntimeError), unit.atomic():
+            ADD.first(connection, {"id": 2, "code": "b", "at": None, "doc": None})
+            raise RuntimeError("a later step fails: the block rolls back")
+        with unit.atomic():
+            assert FIND.first(connection, {"wanted": "a"}) == (1, "a")
+            assert FIND.first(connection, {"wanted": "b"}) is None
+        assert FIND.first(connection, {"wanted": "a"}) == (1, "a")  # and outside one
+    db.dispose()
+
+
+def test_what_the_server_refuses_to_prepare_is_an_error_and_the_next_statement_runs(db):
+    wrong = HotStatement(select(literal_column("no_such_column")).select_from(NOTES))
+    for engine in engines(db):
+        with engine.connect() as connection:
+            with pytest.raises(DBAPIError):
+                wrong.first(connection, {})
+            connection.rollback()
+            assert FIND.first(connection, {"wanted": "x"}) is None
+
+
+def test_statements_that_return_no_rows_or_odd_parameters_are_refused_when_compiled():
+    from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
+
+    dialect = postgresql_psycopg.dialect()
+    with pytest.raises(TypeError, match="return rows"):
+        HotStatement(insert(NOTES))._compile(dialect)
+    with pytest.raises(TypeError, match="plain names"):
+        HotStatement(select(NOTES.c.id).where(NOTES.c.code == bindparam("a-b")))._compile(dialect)
 
 
 def test_errors_are_sqlalchemys_and_the_connection_goes_on(db):
@@ -92,6 +159,8 @@ def test_errors_are_sqlalchemys_and_the_connection_goes_on(db):
             connection.rollback()
             with pytest.raises(StatementError, match="naive"):  # the column type's own check still runs
                 ADD.first(connection, {"id": first + 2, "code": "b", "at": datetime(2026, 1, 1), "doc": None})
+            with pytest.raises(StatementError, match="wanted"):
+                FIND.first(connection, {})
             assert FIND.first(connection, {"wanted": code}) == (first, code)
 
 

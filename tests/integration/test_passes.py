@@ -343,3 +343,31 @@ def test_odd_input_at_the_counter_is_a_clear_answer_not_an_error(pn):
     pn.api("delete", f"/offers/{offer}", who="Theater De Drommedaris")  # withdrawn while the page is open
     answer = client.post(f"/waardering/p/{token}", data={"csrf_token": csrf(page), "offer_id": offer})
     assert answer.status_code == 200 and "Deze aanbieding geldt nu niet" in answer.get_data(as_text=True)
+
+
+def test_odd_bodies_to_the_redemption_api_get_clear_answers(pn):
+    """The till API's body, parsed once and taken the quick way when plainly well-formed: every
+    other body gets the schema's answer, never a 500."""
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één")
+
+    def post(data, content_type="application/json"):
+        answer = pn.api(
+            "post", "/redemptions", who="Theater De Drommedaris", data=data, content_type=content_type
+        )
+        return answer.status_code, answer.get_json()
+
+    assert post("{not json")[0] == 400
+    assert post("null")[0] == 400
+    assert post(b"\xff\xfe")[0] == 400  # not UTF-8
+    assert post("[]")[0] == 422
+    status, body = post("{}")
+    assert status == 422 and "offer_id" in body["errors"]
+    status, body = post(f'{{"offer_id": "{offer}", "number": "1234", "qr": "tok"}}')
+    assert status == 422 and "number" in body["errors"]
+    status, body = post(f'{{"offer_id": "{offer}", "number": "1234", "pass": "extra"}}')
+    assert status == 422 and "pass" in body["errors"]
+    status, body = post(f'{{"offer_id": "{offer}", "qr": "\\ud800"}}')  # a lone surrogate
+    assert status == 422 and "qr" in body["errors"]
+    status, body = post(f'{{"offer_id": "{offer}", "number": "1234"}}', content_type="text/plain")
+    assert status == 422 and "offer_id" in body["errors"]  # not sent as JSON: empty
+    assert post(f'{{"offer_id": "{offer}", "number": "1234 5678 9012"}}')[0] == 404  # no such pass

@@ -41,6 +41,7 @@ def test_bodies_as_tills_send_them_load_as_the_schema_loads_them(body):
         {"offer_id": 7, "number": "1234"},
         {"offer_id": OFFER, "number": "12\n34"},
         {"offer_id": OFFER + "\x00", "number": "1234"},
+        {"offer_id": OFFER, "qr": "\ud800"},  # half a character
         {"offer_id": OFFER, "number": "1234", "pass": "extra"},
     ],
 )

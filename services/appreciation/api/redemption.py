@@ -110,6 +110,8 @@ def _redeem_input() -> dict:
     try:
         body = json.loads(data) if data else {}
     except ValueError:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
+        body = None
+    if body is None:  # JSON's null included, as Flask's get_json answered it
         abort(400, messages={"json": ["Invalid JSON body."]})
     quick = quick_redeem_input(body)
     if quick is not None:
