@@ -170,6 +170,7 @@ def _execute(driver, state: _LibpqState, compiled: _Compiled, dumped: list) -> p
 def _check(driver, result: pq.PGresult, expected: pq.ExecStatus) -> None:
     if result.status == expected:
         return
-    if driver.pgconn.status == pq.ConnStatus.BAD:  # as psycopg reports a lost connection
+    if driver.pgconn.status == pq.ConnStatus.BAD and not result.error_field(pq.DiagnosticField.SQLSTATE):
+        # Lost without a word from the server: as psycopg reports it
         raise psycopg.OperationalError(result.get_error_message(driver.info.encoding) or "connection lost")
     raise pg_errors.error_from_result(result, encoding=driver.info.encoding)

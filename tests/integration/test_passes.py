@@ -357,8 +357,9 @@ def test_odd_bodies_to_the_redemption_api_get_clear_answers(pn):
         return answer.status_code, answer.get_json()
 
     assert post("{not json")[0] == 400
-    assert post("null")[0] == 400
-    assert post(b"\xff\xfe")[0] == 400  # not UTF-8
+    assert post('{"offer_id": "\xff"}'.encode("latin-1"))[0] == 400  # not UTF-8
+    assert post('"\ud800"'.encode("utf-8", "surrogatepass"))[0] == 400  # half a character, as bytes
+    assert post("null")[0] == 422  # as webargs answers it for every other endpoint
     assert post("[]")[0] == 422
     status, body = post("{}")
     assert status == 422 and "offer_id" in body["errors"]

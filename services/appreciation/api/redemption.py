@@ -108,10 +108,8 @@ def _redeem_input() -> dict:
     takes the quick way (`quick_redeem_input`)."""
     data = request.get_data(cache=True) if request.is_json else b""
     try:
-        body = json.loads(data) if data else {}
-    except ValueError:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
-        body = None
-    if body is None:  # JSON's null included, as Flask's get_json answered it
+        body = json.loads(data.decode()) if data else {}  # UTF-8, strictly, as webargs reads it
+    except ValueError:  # not UTF-8, or not JSON (UnicodeDecodeError is a ValueError)
         abort(400, messages={"json": ["Invalid JSON body."]})
     quick = quick_redeem_input(body)
     if quick is not None:
