@@ -30,14 +30,26 @@ def postgres_provider():
     provider.close()
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request, postgres_provider, sqlite_provider):
-    """The database kind under test; PostgreSQL runs where CI (or you) provide one."""
-    if request.param == "postgresql" and postgres_provider is None:
+def _postgres_or_stop(postgres_provider):
+    if postgres_provider is None:
         if os.environ.get("KNOOP_REQUIRE_POSTGRES"):
             pytest.fail("KNOOP_REQUIRE_POSTGRES is set but KNOOP_TEST_POSTGRES_URL is not")
         pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
-    return postgres_provider if request.param == "postgresql" else sqlite_provider
+    return postgres_provider
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, postgres_provider, sqlite_provider):
+    """The database kind under test; PostgreSQL runs where CI (or you) provide one."""
+    if request.param == "postgresql":
+        return _postgres_or_stop(postgres_provider)
+    return sqlite_provider
+
+
+@pytest.fixture
+def postgres(postgres_provider):
+    """For tests of what only PostgreSQL does: skipped without one, failed where CI requires one."""
+    return _postgres_or_stop(postgres_provider)
 
 
 @pytest.fixture

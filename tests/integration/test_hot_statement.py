@@ -2,7 +2,6 @@
 (the statement-level units) and on a psycopg cursor inside one, on SQLite through SQLAlchemy;
 every way the database gets what SQLAlchemy would send and errors are SQLAlchemy's."""
 
-import os
 from datetime import UTC, datetime, timedelta, timezone
 
 import psycopg
@@ -45,15 +44,6 @@ def db(backend):
     metadata.create_all(db.engine)
     yield db
     db.dispose()
-
-
-def _required(postgres_provider):
-    """For the tests of PostgreSQL's own paths: as the `backend` fixture decides."""
-    if postgres_provider is None:
-        if os.environ.get("KNOOP_REQUIRE_POSTGRES"):
-            pytest.fail("KNOOP_REQUIRE_POSTGRES is set but KNOOP_TEST_POSTGRES_URL is not")
-        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
-    return postgres_provider
 
 
 def engines(db):
@@ -99,9 +89,9 @@ def _prepared_here(connection) -> list[str]:
     )
 
 
-def test_outside_a_transaction_it_runs_on_statements_prepared_by_name(postgres_provider):
+def test_outside_a_transaction_it_runs_on_statements_prepared_by_name(postgres):
     """The libpq path: each statement prepared once per connection, under its own name."""
-    db = Database(_required(postgres_provider).fresh("appreciation"))
+    db = Database(postgres.fresh("appreciation"))
     metadata.create_all(db.engine)
     with db.autocommit_engine.connect() as connection:
         assert _prepared_here(connection) == []
@@ -112,11 +102,11 @@ def test_outside_a_transaction_it_runs_on_statements_prepared_by_name(postgres_p
     db.dispose()
 
 
-def test_after_a_rolled_back_atomic_block_the_next_one_still_runs(postgres_provider):
+def test_after_a_rolled_back_atomic_block_the_next_one_still_runs(postgres):
     """psycopg drops every statement prepared on a connection after a ROLLBACK (once it has
     prepared some of its own). Inside an atomic block a statement the server has lost could not
     be prepared again (the transaction would be aborted), so there it runs on psycopg's cursor."""
-    db = Database(_required(postgres_provider).fresh("appreciation"))
+    db = Database(postgres.fresh("appreciation"))
     metadata.create_all(db.engine)
     with db.core_unit() as unit:
         connection = unit.connection()
@@ -170,9 +160,9 @@ def test_errors_are_sqlalchemys_and_the_connection_goes_on(db):
             assert FIND.first(connection, {"wanted": code}) == (first, code)
 
 
-def test_a_prepared_statement_the_server_forgot_is_prepared_again(postgres_provider):
+def test_a_prepared_statement_the_server_forgot_is_prepared_again(postgres):
     """DISCARD ALL (a pooler, a reset by hand) drops the connection's prepared statements."""
-    db = Database(_required(postgres_provider).fresh("appreciation"))
+    db = Database(postgres.fresh("appreciation"))
     metadata.create_all(db.engine)
     with db.autocommit_engine.connect() as connection:
         ADD.first(connection, {"id": 1, "code": "a", "at": None, "doc": None})
@@ -197,10 +187,10 @@ def test_results_that_need_converting_are_refused_on_the_driver_path_only(db):
 
 
 @pytest.mark.parametrize("pool", ["engine", "autocommit_engine"])
-def test_after_the_database_drops_every_connection_only_one_request_fails(postgres_provider, pool):
+def test_after_the_database_drops_every_connection_only_one_request_fails(postgres, pool):
     """As with SQLAlchemy's own execute: the first error on a lost connection invalidates the whole
     pool, so the requests after it get fresh connections (a restart or failover costs one)."""
-    db = Database(_required(postgres_provider).fresh("appreciation"))
+    db = Database(postgres.fresh("appreciation"))
     metadata.create_all(db.engine)
     engine = getattr(db, pool)
     held = [engine.connect() for _ in range(3)]  # three pooled connections with live backends

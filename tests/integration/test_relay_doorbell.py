@@ -2,7 +2,6 @@
 RING_GAP_SECONDS, and a rung relay keeps looking for LINGER_SECONDS, so every committed event is
 sent at once, long before the relay's periodic sweep, whether its process rang for it or not."""
 
-import os
 import threading
 import time
 import uuid
@@ -107,15 +106,6 @@ def test_events_nobody_rang_for_are_sent_while_a_rung_relay_lingers_and_not_afte
         assert not _sent_within(sent, 4, 1), "the relay looks without being rung: the test shows nothing"
         RelayWakeup(kit.settings.redis_url, "recruitment", gap=0).ring()
         assert _sent_within(sent, 4, 1)
-
-
-@pytest.fixture
-def postgres(postgres_provider):
-    if postgres_provider is None:
-        if os.environ.get("KNOOP_REQUIRE_POSTGRES"):
-            pytest.fail("KNOOP_REQUIRE_POSTGRES is set but KNOOP_TEST_POSTGRES_URL is not")
-        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
-    return postgres_provider
 
 
 @pytest.mark.parametrize("service", SERVICES)
