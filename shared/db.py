@@ -199,6 +199,12 @@ class Database:
         with self.ReadSession(info={"network_id": network_id}) as session:
             yield session
 
+    def forget_inherited_connections(self) -> None:
+        """In a forked child: leave the parent's pooled connections to the parent (SQLAlchemy's
+        rule for forks); this process opens its own."""
+        for engine in {self.engine, self.read_engine, self.autocommit_engine} - {None}:
+            engine.dispose(close=False)
+
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()

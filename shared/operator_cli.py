@@ -3,7 +3,7 @@
 flask --app services.<service> db-upgrade
 flask --app services.<service> relay
 flask --app services.<service> outbox-replay --since 2026-11-01T00:00:00Z
-flask --app services.<service> dead-letters [--replay ID]
+flask --app services.<service> dead-letters [--show ID | --replay ID [--body FIXED_FILE]]
 """
 
 from __future__ import annotations
@@ -56,12 +56,36 @@ def register_operator_commands(app: Flask, kit) -> None:
         click.echo(f"pruned {kit.relay().prune(timedelta(days=days))} event(s)")
 
     @app.cli.command("dead-letters")
-    @click.option("--replay", "replay_id", type=int, help="Send this dead letter's task again.")
-    def dead_letters(replay_id: int | None):
-        """List tasks that failed for good, or replay one."""
+    @click.option("--replay", "replay_id", type=int, help="Send this dead letter again.")
+    @click.option(
+        "--body",
+        type=click.File("rb"),
+        help="With --replay of a poisoned message: put these bytes on its queue instead (a fixed copy).",
+    )
+    @click.option("--show", "show_id", type=int, help="Print one dead letter whole, raw bytes included.")
+    def dead_letters(replay_id: int | None, body, show_id: int | None):
+        """List work that failed for good (tasks after their last retry, poisoned messages), show
+        one, or replay one."""
+        if show_id is not None:
+            _show(kit.dead_letters.get(show_id))
+            return
         if replay_id is not None:
-            ok = kit.dead_letters.replay(kit.celery, replay_id)
+            ok = kit.dead_letters.replay(kit.celery, replay_id, body.read() if body else None)
             click.echo("replayed" if ok else "no such unreplayed dead letter")
             return
         for letter in kit.dead_letters.pending():
-            click.echo(f"{letter.id}\t{letter.failed_at:%Y-%m-%d %H:%M}\t{letter.task_name}\t{letter.error}")
+            what = letter.task_name or "(poisoned message)"
+            when = f"{letter.failed_at:%Y-%m-%d %H:%M}"
+            click.echo(f"{letter.id}\t{when}\t{letter.queue}\t{what}\t{letter.error}")
+
+
+def _show(letter) -> None:
+    if letter is None:
+        raise click.ClickException("no such dead letter")
+    click.echo(f"id:       {letter.id}\nqueue:    {letter.queue}\ntask:     {letter.task_name}")
+    click.echo(f"failed:   {letter.failed_at:%Y-%m-%d %H:%M:%S} UTC\nreason:   {letter.error}")
+    if letter.raw is None:
+        click.echo(f"args:     {letter.args}\nkwargs:   {letter.kwargs}")
+    else:
+        click.echo(f"raw ({len(letter.raw)} bytes):")
+        click.echo(letter.raw.decode("utf-8", errors="backslashreplace"))

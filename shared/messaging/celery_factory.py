@@ -8,7 +8,7 @@ Kombu read it (celery issues #7651, #9339: set in only one it is silently ignore
 from __future__ import annotations
 
 from celery import Celery, Task
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 from flask import Flask
 
 from shared.config import Settings
@@ -17,6 +17,7 @@ from shared.heap import freeze_startup_heap
 from shared.messaging.deadletters import DeadLetterBox
 
 TRANSPORT = "shared.messaging.redis_transport:Transport"
+CONSUMER = "shared.messaging.worker_consumer:Consumer"
 MAX_RETRIES = 8
 RETRY_BACKOFF_MAX = 600  # seconds
 
@@ -51,11 +52,15 @@ def celery_settings(settings: Settings) -> dict:
         "socket_connect_timeout": 5,
         # One list per queue, so a message can be taken atomically into its in-flight list.
         "priority_steps": [0],
+        # A consumer whose heartbeat is this old counts as dead: what it held goes back.
+        "heartbeat_seconds": settings.consumer_heartbeat_seconds,
     }
     return {
         "broker_url": settings.broker_url,
         # Kombu's Redis transport, minus the moment in which a taken message belongs to nobody.
         "broker_transport": TRANSPORT,
+        # Screens every message: what no worker can run becomes a dead letter, not a crash.
+        "worker_consumer": CONSUMER,
         "task_default_queue": settings.service,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
@@ -100,5 +105,9 @@ def make_celery(app: Flask, settings: Settings, dead_letters: DeadLetterBox) -> 
 
     celery = Celery(settings.service, task_cls=ServiceTask)
     celery.conf.update(celery_settings(settings))
+    celery.knoop_dead_letters = dead_letters  # for the worker's consumer (poisoned messages)
+    # The main process writes poisoned messages' dead letters; a child forked later must not
+    # share its pooled connections.
+    worker_process_init.connect(lambda **_: dead_letters.db.forget_inherited_connections(), weak=False)
     app.extensions["celery"] = celery
     return celery

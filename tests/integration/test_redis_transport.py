@@ -1,5 +1,6 @@
-"""The broker transport against a real redis-server: a message taken by a consumer that dies before
-recording it comes back, and a live consumer's messages are neither restored nor left behind."""
+"""The broker transport against a real redis-server: a message taken or held by a consumer that dies
+comes back within the consumer's heartbeat, a live consumer's messages are neither restored nor left
+behind, and bytes that are no Kombu message reach the consumer as a poison wrapper."""
 
 import contextlib
 import time
@@ -10,13 +11,15 @@ from kombu import Connection, Consumer, Exchange, Producer, Queue
 from kombu.transport import redis as stock_redis
 from kombu.utils.eventio import poll
 
+from shared.messaging.poison import POISON_HEADER
 from shared.messaging.redis_transport import Transport
 
 pytestmark = pytest.mark.integration
 
-GRACE = 1  # seconds: the visibility timeout, after which an in-flight message counts as orphaned
+HEARTBEAT = 1  # seconds: a consumer silent this long counts as dead
+VISIBILITY = 2  # seconds: after this, a message without an owner counts as orphaned
 QUEUE = Queue("werk", Exchange("werk", type="direct"), routing_key="werk")
-OPTIONS = {"visibility_timeout": GRACE, "priority_steps": [0]}
+OPTIONS = {"visibility_timeout": VISIBILITY, "priority_steps": [0], "heartbeat_seconds": HEARTBEAT}
 
 
 def connect(url: str, transport=Transport) -> Connection:
@@ -46,10 +49,19 @@ def take_without_reading(url: str, transport, received: list) -> tuple[Connectio
     return connection, channel
 
 
+def die(channel) -> None:
+    """As SIGKILL would: no more heartbeats, no clean-up, nothing given back."""
+    if hasattr(channel, "heartbeat"):
+        channel.heartbeat._stop.set()
+        channel.heartbeat._thread.join()
+    channel.qos._delivered.clear()
+    channel.client.connection.disconnect()
+
+
 def take_and_vanish(url: str, transport) -> None:
     """A consumer asks Redis for a message and dies before it reads the reply."""
     connection, channel = take_without_reading(url, transport, [])
-    channel.client.connection.disconnect()  # as SIGKILL would: the reply is never read
+    die(channel)
     connection.release()
 
 
@@ -69,10 +81,18 @@ def drain(url: str, expected: int) -> list[str]:
 
 
 def sweep(url: str) -> int:
+    """One sweep by another live consumer: in-flight lists and unacked messages of the dead."""
     with connect(url) as connection:
         channel = connection.channel()
         Consumer(channel, [QUEUE]).consume()
-        return channel.restore_inflight()
+        before = redis_py.Redis.from_url(url).hlen("unacked")
+        restored = channel.restore_inflight()
+        channel.qos.restore_visible(interval=1)
+        return restored + before - redis_py.Redis.from_url(url).hlen("unacked")
+
+
+def in_flight(raw) -> int:
+    return sum(raw.llen(key) for key in raw.scan_iter("werk.inflight*") if raw.type(key) == b"list")
 
 
 def test_a_message_taken_by_a_consumer_that_dies_before_recording_it_comes_back(redis_url):
@@ -80,13 +100,13 @@ def test_a_message_taken_by_a_consumer_that_dies_before_recording_it_comes_back(
     take_and_vanish(redis_url, Transport)
 
     raw = redis_py.Redis.from_url(redis_url)
-    assert raw.lrange("werk.inflight", 0, -1), "the message is in nobody's hands but the list's"
-    assert sweep(redis_url) == 0  # first sighting: it may belong to a live consumer
-    time.sleep(GRACE + 0.2)
+    assert in_flight(raw) == 1, "the message is in nobody's hands but its consumer's list"
+    assert sweep(redis_url) == 0  # its heartbeat has not lapsed yet: it may still be alive
+    time.sleep(HEARTBEAT + 0.2)
     assert sweep(redis_url) == 1
 
     assert drain(redis_url, 1) == ["herinnering 1"]
-    assert raw.llen("werk.inflight") == 0
+    assert in_flight(raw) == 0
     assert raw.hlen("unacked") == 0
 
 
@@ -98,7 +118,7 @@ def test_stock_kombu_loses_that_message(redis_url):
     raw = redis_py.Redis.from_url(redis_url)
     assert raw.llen("werk") == 0
     assert raw.hlen("unacked") == 0
-    assert not raw.exists("werk.inflight")
+    assert in_flight(raw) == 0
 
 
 def test_live_consumers_leave_nothing_in_flight_and_lose_nothing_to_the_sweep(redis_url):
@@ -109,52 +129,126 @@ def test_live_consumers_leave_nothing_in_flight_and_lose_nothing_to_the_sweep(re
     assert sorted(drain(redis_url, 50)) == sorted(bodies)
 
     raw = redis_py.Redis.from_url(redis_url)
-    time.sleep(GRACE + 0.2)
+    time.sleep(VISIBILITY + 0.2)
     assert sweep(redis_url) == 0
-    assert raw.llen("werk.inflight") == 0
-    assert raw.hlen("werk.inflight.seen") == 0
-    assert raw.hlen("unacked") == 0
+    assert in_flight(raw) == 0
+    assert raw.hlen("unacked") == 0 and raw.hlen("unacked.owner") == 0
 
 
-def test_an_unacknowledged_message_is_restored_once_by_kombu_not_twice(redis_url):
-    """A consumer that recorded the message and then died: kombu's unacked restore brings it back,
-    and the in-flight sweep (which no longer holds it) adds no second copy."""
-    publish(redis_url, "eenmaal")
-    connection = connect(redis_url)
+def held_without_ack(url: str) -> tuple[Connection, object]:
+    """A consumer that took and recorded a message and is still working on it."""
+    connection = connect(url)
     channel = connection.channel()
     Consumer(channel, [QUEUE], callbacks=[lambda body, message: None]).consume()  # never acks
     connection.drain_events(timeout=5)
-    raw = redis_py.Redis.from_url(redis_url)
-    assert raw.hlen("unacked") == 1 and raw.llen("werk.inflight") == 0
-    channel.client.connection.disconnect()  # died without acknowledging
-    channel.qos._delivered.clear()  # and so never gave it back at shutdown either
-    connection.release()
-
-    time.sleep(GRACE + 0.2)
-    with connect(redis_url) as other:
-        restorer = other.channel()
-        Consumer(restorer, [QUEUE]).consume()
-        restorer.qos.restore_visible(interval=1)
-        restorer.qos.restore_visible(interval=1)
-    assert raw.llen("werk") == 1
-    assert drain(redis_url, 1) == ["eenmaal"]
+    return connection, channel
 
 
-def test_a_consumer_whose_reply_was_held_up_past_the_sweep_drops_its_copy(redis_url):
-    """kombu holds a reply while its worker has no prefetch credit; if the sweep has put the
-    message back meanwhile, the slow consumer must not run it too."""
+def test_an_unacknowledged_message_of_a_dead_consumer_is_back_within_its_heartbeat_not_its_timeout(
+    redis_url,
+):
+    """A consumer that recorded the message and then died: the sweep brings it back once its
+    heartbeat has lapsed, long before the visibility timeout, and only once."""
+    OPTIONS["visibility_timeout"] = 3600
+    try:
+        publish(redis_url, "eenmaal")
+        connection, channel = held_without_ack(redis_url)
+        raw = redis_py.Redis.from_url(redis_url)
+        assert raw.hlen("unacked") == 1 and in_flight(raw) == 0
+        die(channel)
+        connection.release()
+
+        time.sleep(HEARTBEAT + 0.2)
+        assert sweep(redis_url) == 1
+        assert sweep(redis_url) == 0
+        assert raw.llen("werk") == 1
+        assert drain(redis_url, 1) == ["eenmaal"]
+    finally:
+        OPTIONS["visibility_timeout"] = VISIBILITY
+
+
+def test_a_live_consumer_keeps_its_unacknowledged_message_past_the_visibility_timeout(redis_url):
+    """A task waiting for its retry's countdown is held for longer than any timeout: as long as
+    its worker lives, nobody else gets a copy."""
+    publish(redis_url, "even geduld")
+    connection, _ = held_without_ack(redis_url)
+    try:
+        time.sleep(VISIBILITY + HEARTBEAT + 0.5)
+        assert sweep(redis_url) == 0
+        raw = redis_py.Redis.from_url(redis_url)
+        assert raw.hlen("unacked") == 1 and raw.llen("werk") == 0
+    finally:
+        connection.release()
+
+
+def test_a_message_whose_consumer_is_slow_but_alive_stays_with_it(redis_url):
+    """kombu holds a reply while its worker has no prefetch credit: a live consumer keeps it."""
     publish(redis_url, "eenmaal")
-    slow_received: list = []
-    slow, _ = take_without_reading(redis_url, Transport, slow_received)
+    received: list = []
+    slow, _ = take_without_reading(redis_url, Transport, received)
+    time.sleep(HEARTBEAT + 0.2)
     assert sweep(redis_url) == 0
-    time.sleep(GRACE + 0.2)
-    assert sweep(redis_url) == 1  # back in the queue
 
     with contextlib.suppress(TimeoutError):
         slow.drain_events(timeout=2)  # the held reply is read now
     slow.release()
+    assert received == ["eenmaal"]
 
-    assert slow_received == []
+
+def test_a_consumer_stalled_past_its_heartbeat_drops_its_copy(redis_url):
+    """A consumer whose heartbeat lapsed has lost its message to the sweep; when it wakes up it
+    must not run it too."""
+    publish(redis_url, "eenmaal")
+    stalled_received: list = []
+    stalled, channel = take_without_reading(redis_url, Transport, stalled_received)
+    channel.heartbeat._stop.set()
+    channel.heartbeat._thread.join()
+    time.sleep(HEARTBEAT + 0.2)
+    assert sweep(redis_url) == 1  # back in the queue
+
+    with contextlib.suppress(TimeoutError):
+        stalled.drain_events(timeout=2)  # the held reply is read now
+    stalled.release()
+
+    assert stalled_received == []
     assert drain(redis_url, 1) == ["eenmaal"]
     raw = redis_py.Redis.from_url(redis_url)
-    assert raw.llen("werk") == 0 and raw.llen("werk.inflight") == 0 and raw.hlen("unacked") == 0
+    assert raw.llen("werk") == 0 and in_flight(raw) == 0 and raw.hlen("unacked") == 0
+
+
+@pytest.mark.parametrize(
+    ("raw_bytes", "reason"),
+    [
+        (b"not json", "not JSON"),
+        (b"\xff\xfe\x00junk", "not JSON"),
+        (b'{"hello": "world"}', "not a Kombu message"),
+        (b"[1, 2, 3]", "not a Kombu message: a JSON list"),
+        (
+            b'{"body": "e30=", "headers": {}, "properties": {"delivery_tag": "t",'
+            b' "delivery_info": {"exchange": "", "routing_key": "werk"}, "body_encoding": "rot13"}}',
+            "not a Kombu message",
+        ),
+    ],
+)
+def test_bytes_that_are_no_kombu_message_reach_the_consumer_as_poison_with_their_raw_bytes(
+    redis_url, raw_bytes, reason
+):
+    raw = redis_py.Redis.from_url(redis_url)
+    raw.lpush("werk", raw_bytes)
+    publish(redis_url, "daarna")
+    received = []
+
+    def on_message(body, message):
+        received.append((message.headers, message.body, body))
+        message.ack()
+
+    with connect(redis_url) as connection, Consumer(connection, [QUEUE], callbacks=[on_message]):
+        deadline = time.monotonic() + 10
+        while len(received) < 2 and time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                connection.drain_events(timeout=0.5)
+    (headers, cargo, _), (next_headers, _, next_body) = received
+    assert headers[POISON_HEADER].startswith(reason)
+    assert cargo == raw_bytes
+    assert POISON_HEADER not in next_headers and next_body == "daarna"  # and on it goes
+    assert raw.llen("werk") == 0 and in_flight(raw) == 0 and raw.hlen("unacked") == 0

@@ -1,0 +1,23 @@
+"""dead letters hold poisoned messages: the queue they came from and their raw bytes
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-06 02:30:00
+"""
+
+from alembic import op
+
+from shared.messaging.deadletters import add_poison_columns, drop_poison_columns
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_poison_columns(op)
+
+
+def downgrade() -> None:
+    drop_poison_columns(op)
