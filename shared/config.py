@@ -39,7 +39,11 @@ class Settings:
     visibility_timeout: int = 3600
     unacked_restore_seconds: int = 2
     consumer_heartbeat_seconds: float = 10.0
-    delivery_lease_seconds: int = 120
+    delivery_lease_seconds: int = 15
+    delivery_sweep_seconds: float = 5.0
+    delivery_retry_seconds: float = 30.0
+    delivery_retry_max_seconds: float = 900.0
+    delivery_give_up_hours: float = 72.0
     outbox_sweep_seconds: float = 5.0
     outbox_retention_days: int = 30
     default_network: str = ""
@@ -101,7 +105,11 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         visibility_timeout=int(_env("KNOOP_VISIBILITY_TIMEOUT", "3600")),
         unacked_restore_seconds=int(_env("KNOOP_UNACKED_RESTORE_SECONDS", "2")),
         consumer_heartbeat_seconds=float(_env("KNOOP_CONSUMER_HEARTBEAT_SECONDS", "10")),
-        delivery_lease_seconds=int(_env("KNOOP_DELIVERY_LEASE_SECONDS", "120")),
+        delivery_lease_seconds=int(_env("KNOOP_DELIVERY_LEASE_SECONDS", "15")),
+        delivery_sweep_seconds=float(_env("KNOOP_DELIVERY_SWEEP_SECONDS", "5")),
+        delivery_retry_seconds=float(_env("KNOOP_DELIVERY_RETRY_SECONDS", "30")),
+        delivery_retry_max_seconds=float(_env("KNOOP_DELIVERY_RETRY_MAX_SECONDS", "900")),
+        delivery_give_up_hours=float(_env("KNOOP_DELIVERY_GIVE_UP_HOURS", "72")),
         outbox_sweep_seconds=float(_env("KNOOP_OUTBOX_SWEEP_SECONDS", "5")),
         outbox_retention_days=int(_env("KNOOP_OUTBOX_RETENTION_DAYS", "30")),
         default_network=_env("KNOOP_DEFAULT_NETWORK", ""),
@@ -121,12 +129,13 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
 
 
 def check_timing(settings: Settings) -> None:
-    """A delivery's lease must leave room to send the message and wait for the server's reply
-    (notifications hands a message over only while a reply wait still fits in its lease)."""
-    if settings.delivery_lease_seconds < 3 * settings.smtp_timeout:
+    """A delivery's lease, renewed every fifth of its length, must still cover the server's reply
+    and our record of it just before a renewal (notifications hands a message over only then)."""
+    least = 1.25 * settings.smtp_timeout + 2
+    if settings.delivery_lease_seconds < least:
         raise ConfigurationError(
-            "KNOOP_DELIVERY_LEASE_SECONDS must be at least 3 times KNOOP_SMTP_TIMEOUT "
-            f"({settings.delivery_lease_seconds} < 3 x {settings.smtp_timeout:g})"
+            "KNOOP_DELIVERY_LEASE_SECONDS must be at least 1.25 x KNOOP_SMTP_TIMEOUT + 2 s "
+            f"({settings.delivery_lease_seconds} < {least:g})"
         )
 
 

@@ -96,6 +96,10 @@ class Stack:
             "KNOOP_VISIBILITY_TIMEOUT": "6",
             "KNOOP_UNACKED_RESTORE_SECONDS": "1",
             "KNOOP_DELIVERY_LEASE_SECONDS": "4",
+            "KNOOP_DELIVERY_SWEEP_SECONDS": "0.5",
+            "KNOOP_DELIVERY_RETRY_SECONDS": "1",
+            "KNOOP_DELIVERY_RETRY_MAX_SECONDS": "8",
+            "KNOOP_CONSUMER_HEARTBEAT_SECONDS": "2",
             "KNOOP_OUTBOX_SWEEP_SECONDS": "0.5",
             "KNOOP_VAR_DIR": str(tmp_path / "var"),
             **{f"{s.upper()}_DATABASE_URL": url for s, url in databases.items()},
@@ -128,8 +132,10 @@ class Stack:
     def kit(self, service: str):
         return self.app(service).extensions["knoop"]
 
-    def start_worker(self, service: str, pool: str = "prefork"):
-        return self._start(worker(service, self.env, self.tmp_path, pool))
+    def start_worker(self, service: str, pool: str = "prefork", beat: bool | None = None):
+        """A worker process; notifications' runs its beat too (its sweep resends what is due)."""
+        beat = service == "notifications" if beat is None else beat
+        return self._start(worker(service, self.env, self.tmp_path, pool, beat=beat))
 
     def start_relay(self, service: str):
         return self._start(relay(service, self.env, self.tmp_path))

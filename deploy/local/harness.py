@@ -100,7 +100,11 @@ class MailSink:
         self.port = free_port()
         self.store = MailStore()
         self.reject: set[str] = set()  # recipients answered with 550
-        self._sink = SmtpSink(self.store, "127.0.0.1", self.port, self.reject)
+        self.slow: dict[str, float] = {}  # recipient -> seconds each of its replies is held
+        self.deferred: dict[str, int] = {}  # recipient -> how many more times to answer 450
+        self._sink = SmtpSink(
+            self.store, "127.0.0.1", self.port, self.reject, slow=self.slow, deferred=self.deferred
+        )
 
     def start(self) -> None:
         self._sink.start()
@@ -155,8 +159,9 @@ class ServiceProcess:
 
 
 def worker(
-    service: str, env: dict, log_dir: Path, pool: str = "prefork", concurrency: int = 1
+    service: str, env: dict, log_dir: Path, pool: str = "prefork", concurrency: int = 1, beat: bool = False
 ) -> ServiceProcess:
+    """A Celery worker of `service` on its own queue; with `beat`, running its schedule too."""
     argv = [
         str(BIN / "celery"),
         "-A",
@@ -176,6 +181,8 @@ def worker(
         "--loglevel",
         "INFO",
     ]
+    if beat:
+        argv += ["--beat", "--schedule", str(log_dir / f"{service}-beat-schedule")]
     return ServiceProcess(f"{service}-worker", argv, env, log_dir)
 
 

@@ -8,6 +8,7 @@ It speaks real SMTP, so the services send to it exactly as they would to a mail 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import threading
 import time
@@ -70,10 +71,19 @@ class MailStore:
 
 
 class _Handler:
-    def __init__(self, store: MailStore, reject: set[str], pipelining: bool = True):
+    def __init__(
+        self,
+        store: MailStore,
+        reject: set[str],
+        pipelining: bool = True,
+        slow: dict | None = None,
+        deferred: dict | None = None,
+    ):
         self.store = store
         self.reject = reject
         self.pipelining = pipelining
+        self.slow = slow if slow is not None else {}  # recipient -> seconds each reply is held
+        self.deferred = deferred if deferred is not None else {}  # recipient -> 450s still to give
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # aiosmtpd reads commands one line after another, so pipelined commands (RFC 2920) work; it
@@ -87,13 +97,24 @@ class _Handler:
         # Lets tests (and people trying the delivery log) see a permanent rejection.
         if address.lower() in self.reject:
             return "550 5.1.1 Mailbox does not exist"
+        if self.deferred.get(address.lower(), 0) > 0:  # a temporary refusal, this many times
+            self.deferred[address.lower()] -= 1
+            return "450 4.2.1 Mailbox busy, try again later"
+        await self._dawdle([address])
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         # Called only once the final "." has arrived: a dropped connection stores nothing.
         self.store.add(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        await self._dawdle(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
+
+    async def _dawdle(self, recipients: list[str]) -> None:
+        """A slow server, for tests: hold the reply for a recipient marked slow."""
+        delay = max((self.slow.get(r.lower(), 0) for r in recipients), default=0)
+        if delay:
+            await asyncio.sleep(delay)
 
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
@@ -110,15 +131,19 @@ class SmtpSink:
         reject: set[str] | None = None,
         pipelining: bool = True,
         smtputf8: bool = True,
+        slow: dict | None = None,
+        deferred: dict | None = None,
     ):
         self.store, self.host, self.port = store, host, port
         self.reject = reject if reject is not None else set()
+        self.slow = slow if slow is not None else {}
+        self.deferred = deferred if deferred is not None else {}
         self.pipelining, self.smtputf8 = pipelining, smtputf8
         self._controller: Controller | None = None
 
     def start(self) -> None:
         self._controller = Controller(
-            _Handler(self.store, self.reject, self.pipelining),
+            _Handler(self.store, self.reject, self.pipelining, self.slow, self.deferred),
             hostname=self.host,
             port=self.port,
             data_size_limit=10 * 1024 * 1024,

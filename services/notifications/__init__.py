@@ -13,7 +13,7 @@ PACKAGE_DIR = Path(__file__).parent
 def create_app(test_config: dict | None = None) -> Flask:
     """The notifications app: API under /api/notifications; the worker sends the e-mails."""
     from services.notifications.api import register_api
-    from services.notifications.deliveries import DeliveryService
+    from services.notifications.deliveries import BackOff, DeliveryService
     from services.notifications.mailer import SmtpMailer
     from services.notifications.models import TABLES
     from services.notifications.rendering import EmailRenderer
@@ -45,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings.mail_from,
         timedelta(seconds=settings.delivery_lease_seconds),
         unsubscribe_link=lambda email, kind: f"{base}/berichten/afmelden/{unsubscribe.sign([email, kind])}",
+        back_off=BackOff(
+            first=timedelta(seconds=settings.delivery_retry_seconds),
+            most=timedelta(seconds=settings.delivery_retry_max_seconds),
+            give_up_after=timedelta(hours=settings.delivery_give_up_hours),
+        ),
     )
     app.extensions["knoop_deliveries"] = deliveries
     app.extensions["knoop_renderer"] = renderer

@@ -1,17 +1,28 @@
-"""Sending recorded deliveries: claim, send over SMTP, mark. Safe to run twice for the same rows."""
+"""Sending recorded deliveries: claim, send over SMTP, mark. Safe to run twice for the same rows.
+
+A temporary failure postpones one delivery with its own back-off (`next_attempt_at`: 30 s, 1, 2,
+4 … minutes up to a cap, with jitter), not the task: the sweep sends it when it is due. While the
+mail server cannot be reached, a run stops at the first such failure and this process leaves the
+server alone for one back-off step, so an outage costs about one claim per sweep, not one per
+message per sweep. `attempts` counts the times a message was handed to the server; `claims`
+every claim.
+"""
 
 from __future__ import annotations
 
 import logging
+import random
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, Row, Update, bindparam, or_, select, update
+from sqlalchemy import Connection, Row, Update, and_, bindparam, or_, select, update
 
 from services.notifications import preferences
-from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
+from services.notifications.lease import LeaseKeeper
+from services.notifications.mailer import PermanentRejection, ServerUnavailable, SmtpMailer, TemporaryFailure
 from services.notifications.mime import Outgoing
 from services.notifications.models import Delivery, DeliveryStatus, NetworkReplica
 from services.notifications.rendering import EmailRenderer, message_id, sender_domain
@@ -26,8 +37,19 @@ BRAND_SECONDS = 60
 RECORD_SECONDS = 1.0
 
 
-class DeliveriesPostponed(Exception):
-    """Some deliveries met a temporary failure; the task retries them later."""
+@dataclass(frozen=True)
+class BackOff:
+    """When a delivery that failed temporarily is tried again, and when it is given up."""
+
+    first: timedelta = timedelta(seconds=30)
+    most: timedelta = timedelta(minutes=15)
+    give_up_after: timedelta = timedelta(days=3)
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait after the `attempts`-th failed attempt: doubling, capped, ±20 % jitter (so that
+        deliveries postponed together do not all come back together)."""
+        step = min(self.most, self.first * 2 ** max(0, attempts - 1))
+        return step * random.uniform(0.8, 1.2)
 
 
 DELIVERIES = Delivery.__table__
@@ -40,7 +62,10 @@ SENDING_COLUMNS = [
 
 def _claimable(now):
     return or_(
-        DELIVERIES.c.status == DeliveryStatus.PENDING,
+        and_(
+            DELIVERIES.c.status == DeliveryStatus.PENDING,
+            or_(DELIVERIES.c.next_attempt_at.is_(None), DELIVERIES.c.next_attempt_at <= now),
+        ),
         (DELIVERIES.c.status == DeliveryStatus.SENDING) & (DELIVERIES.c.claimed_until < now),
     )
 
@@ -52,14 +77,21 @@ CLAIM = (
     .values(
         status=DeliveryStatus.SENDING,
         claimed_until=bindparam("until"),
-        attempts=DELIVERIES.c.attempts + 1,
+        claim_token=bindparam("token"),
+        claims=DELIVERIES.c.claims + 1,
     )
-    .returning(*SENDING_COLUMNS)
+    .returning(*SENDING_COLUMNS, DELIVERIES.c.attempts, DELIVERIES.c.created_at)
 )
+# `tried` is 1 when the message was handed to the mail server, 0 when it never got that far.
 RECORD = {
     status: update(DELIVERIES)
     .where(DELIVERIES.c.id == bindparam("record_id"))
-    .values(status=status, **{column: bindparam(column) for column in columns})
+    .values(
+        status=status,
+        attempts=DELIVERIES.c.attempts + bindparam("tried"),
+        claim_token=None,
+        **{column: bindparam(column) for column in columns},
+    )
     for status, columns in (
         (DeliveryStatus.SENT, ("sent_at", "error")),
         (DeliveryStatus.FAILED, ("error",)),
@@ -69,7 +101,14 @@ RECORD = {
 POSTPONE = (
     update(DELIVERIES)
     .where(DELIVERIES.c.id == bindparam("record_id"), DELIVERIES.c.status == DeliveryStatus.SENDING)
-    .values(status=DeliveryStatus.PENDING, claimed_until=None, error=bindparam("error"))
+    .values(
+        status=DeliveryStatus.PENDING,
+        claimed_until=None,
+        claim_token=None,
+        error=bindparam("error"),
+        attempts=DELIVERIES.c.attempts + bindparam("tried"),
+        next_attempt_at=bindparam("next_attempt_at"),
+    )
 )
 
 
@@ -80,7 +119,7 @@ class Outcome:
     statement: Update
     params: dict
     sent: bool = False
-    postponed: bool = False
+    server_unavailable: bool = False
 
 
 class DeliveryService:
@@ -92,6 +131,7 @@ class DeliveryService:
         sender: str,
         lease: timedelta,
         unsubscribe_link: Callable[[str, str], str] | None = None,
+        back_off: BackOff | None = None,
     ):
         self.db = db
         self.mailer = mailer
@@ -99,11 +139,16 @@ class DeliveryService:
         self.sender = sender
         self.lease = lease
         self.unsubscribe_link = unsubscribe_link
+        self.back_off = back_off or BackOff()
+        self.leases = LeaseKeeper(db.engine, lease)
         self._domain = sender_domain(sender)  # parsed once: address parsing is slow, and this is fixed
         self._brands: dict[str | None, tuple[float, dict]] = {}
+        self._server_rests_until = 0.0  # time.monotonic(): this process leaves an unreachable server be
 
     def deliver_pending(self, event_id: str | None = None, limit: int = 1000) -> int:
-        """Send every claimable delivery (of one event, or all); returns how many were sent."""
+        """Send every delivery that is due (of one event, or all); returns how many were sent."""
+        if time.monotonic() < self._server_rests_until:
+            return 0  # the mail server was unreachable a moment ago: the sweep comes back later
         query = select(DELIVERIES.c.id).where(_claimable(utcnow())).order_by(DELIVERIES.c.id).limit(limit)
         if event_id is not None:
             query = query.where(DELIVERIES.c.event_id == event_id)
@@ -114,26 +159,25 @@ class DeliveryService:
     def deliver(self, delivery_ids: list[int]) -> int:
         """Send these deliveries, those nobody else has, one at a time; returns how many were sent.
 
-        Each message is claimed for one lease just before it is sent, so a lease covers a single
-        message however slow the server is. Recording how one went and claiming the next share a
+        Each message is claimed for one short lease just before it is sent, renewed while it is
+        being sent (see lease.py). Recording how one went and claiming the next share a
         transaction: one commit per message instead of two (on SQLite, writers queue for one lock).
+        A run ends early when the mail server cannot be reached: the rest stay due, unclaimed.
         """
-        sent, postponed, outcome = 0, 0, None
+        sent, outcome = 0, None
         # One connection for the run: a checkout per message costs the pool's bookkeeping (and, on
         # PostgreSQL, may cost a liveness ping). Should it die meanwhile, _record_then_claim says so.
         with self.db.engine.connect() as conn:
             for delivery_id in delivery_ids:
-                # Taken before the claim, so the lease lasts at least until then.
-                lease_ends = time.monotonic() + self.lease.total_seconds()
                 delivery = self._record_then_claim(conn, outcome, delivery_id)
-                outcome = self._send(delivery, lease_ends) if delivery is not None else None
+                outcome = self._send_held(delivery) if delivery is not None else None
                 if outcome is not None:
                     sent += outcome.sent
-                    postponed += outcome.postponed
+                    if outcome.server_unavailable:
+                        self._server_rests_until = time.monotonic() + self.back_off.first.total_seconds()
+                        break
             if outcome is not None:
                 self._record_then_claim(conn, outcome, None)
-        if postponed:
-            raise DeliveriesPostponed(f"{postponed} delivery(ies) postponed")
         return sent
 
     def _record_then_claim(
@@ -146,9 +190,11 @@ class DeliveryService:
                     conn.execute(outcome.statement, outcome.params)
                 if next_id is None:
                     return None
-                now = utcnow()
-                claim = {"claim_id": next_id, "now": now, "until": now + self.lease}
-                return conn.execute(CLAIM, claim).first()
+                # Taken before the claim, so the lease lasts at least until then.
+                lease_ends = time.monotonic() + self.lease.total_seconds()
+                now, token = utcnow(), secrets.token_hex(16)
+                claim = {"claim_id": next_id, "now": now, "until": now + self.lease, "token": token}
+                delivery = conn.execute(CLAIM, claim).first()
         except Exception:
             # The claim took the record down with it (a lost connection, a locked database, an
             # unreadable row). The message went out: record that on its own, or the sweep sends
@@ -157,24 +203,49 @@ class DeliveryService:
                 with self.db.engine.begin() as fresh:
                     fresh.execute(outcome.statement, outcome.params)
             raise
+        if delivery is not None:
+            self.leases.hold(delivery.id, token, lease_ends)
+        return delivery
 
-    def _send(self, delivery: Row, lease_ends: float) -> Outcome:
+    def _send_held(self, delivery: Row) -> Outcome:
+        try:
+            return self._send(delivery)
+        finally:
+            self.leases.release()
+
+    def _send(self, delivery: Row) -> Outcome:
         try:
             message = self._message(delivery)
-            # Handed over only while the reply and our record of it still fall within the lease:
-            # after it, the sweep may give the delivery to another worker, which would send it too.
-            self.mailer.send(message, hand_over_by=lease_ends - RECORD_SECONDS)
+        except Exception as exc:  # a message that can never be built must not block the rest
+            return self._failed(delivery.id, f"{type(exc).__name__}: {exc}", tried=0)
+        try:
+            # Handed over only while the reply and our record of it still fall within the lease
+            # as last renewed: after it, the sweep may give the delivery to another worker.
+            self.mailer.send(message, hand_over_by=lambda: self.leases.ends() - RECORD_SECONDS)
         except TemporaryFailure as exc:
-            log.warning("delivery %s postponed: %s", delivery.id, exc)
-            return Outcome(POSTPONE, {"record_id": delivery.id, "error": str(exc)}, postponed=True)
+            return self._postponed(delivery, exc)
         except PermanentRejection as exc:
             return self._failed(delivery.id, str(exc))
-        except Exception as exc:  # a message that can never be built or sent must not block the rest
+        except Exception as exc:  # whatever else goes wrong with one message must not block the rest
             return self._failed(delivery.id, f"{type(exc).__name__}: {exc}")
         # Recorded only after the server's reply: a crash before the record resends (never loses)
         # the message.
-        values = {"record_id": delivery.id, "sent_at": utcnow(), "error": ""}
+        values = {"record_id": delivery.id, "sent_at": utcnow(), "error": "", "tried": 1}
         return Outcome(RECORD[DeliveryStatus.SENT], values, sent=True)
+
+    def _postponed(self, delivery: Row, exc: TemporaryFailure) -> Outcome:
+        """Try again after this delivery's next back-off step, or give up after long enough."""
+        attempts = delivery.attempts + 1
+        if utcnow() - delivery.created_at > self.back_off.give_up_after:
+            return self._failed(delivery.id, f"given up after {attempts} attempts; the last: {exc}")
+        log.warning("delivery %s postponed: %s", delivery.id, exc)
+        values = {
+            "record_id": delivery.id,
+            "error": str(exc),
+            "tried": 1,
+            "next_attempt_at": utcnow() + self.back_off.delay(attempts),
+        }
+        return Outcome(POSTPONE, values, server_unavailable=isinstance(exc, ServerUnavailable))
 
     def _message(self, delivery: Row) -> Outgoing:
         context = {**delivery.context, "brand": self._brand(delivery.network_id)}
@@ -208,6 +279,7 @@ class DeliveryService:
         self._brands[network_id] = (time.monotonic(), brand)
         return brand
 
-    def _failed(self, delivery_id: int, reason: str) -> Outcome:
+    def _failed(self, delivery_id: int, reason: str, tried: int = 1) -> Outcome:
         log.warning("delivery %s failed for good: %s", delivery_id, reason)
-        return Outcome(RECORD[DeliveryStatus.FAILED], {"record_id": delivery_id, "error": reason})
+        values = {"record_id": delivery_id, "error": reason, "tried": tried}
+        return Outcome(RECORD[DeliveryStatus.FAILED], values)

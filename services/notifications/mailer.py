@@ -16,6 +16,7 @@ import smtplib
 import socket
 import ssl
 import time
+from collections.abc import Callable
 
 from services.notifications.mime import Outgoing
 from shared.config import Settings
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 class TemporaryFailure(Exception):
     """The mail server is unreachable or answered 4xx: retry later."""
+
+
+class ServerUnavailable(TemporaryFailure):
+    """The mail server could not be reached or the connection broke: no message will go now."""
 
 
 class _TooLate(Exception):
@@ -38,6 +43,9 @@ class PermanentRejection(Exception):
         super().__init__(f"{code} {reply}")
         self.code = code
 
+
+# A moment (time.monotonic()) by which a message must be handed over, or a function telling it.
+Deadline = float | Callable[[], float]
 
 IDLE_CHECK_SECONDS = 5.0
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -99,14 +107,15 @@ class SmtpMailer:
             try:
                 self._conn = self._open()
             except (smtplib.SMTPException, OSError) as exc:
-                raise TemporaryFailure(f"cannot reach the mail server: {exc}") from exc
+                raise ServerUnavailable(f"cannot reach the mail server: {exc}") from exc
         return self._conn
 
-    def send(self, message: Outgoing, hand_over_by: float | None = None) -> None:
+    def send(self, message: Outgoing, hand_over_by: Deadline | None = None) -> None:
         """Transmit `message`; returns once the server accepted it (raises otherwise). With
-        `hand_over_by` (a `time.monotonic()` moment), the message is handed over (its final ".")
-        only if the server's reply can still arrive by then; otherwise the transaction is
-        abandoned, the server discards it, and this raises TemporaryFailure."""
+        `hand_over_by` (a `time.monotonic()` moment, or a function that tells the moment as it
+        moves, e.g. a lease being renewed), the message is handed over (its final ".") only if
+        the server's reply can still arrive by then; otherwise the transaction is abandoned, the
+        server discards it, and this raises TemporaryFailure."""
         self._pace()
         conn = self._connection()
         try:
@@ -120,7 +129,7 @@ class SmtpMailer:
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._conn = None  # the connection is in an unknown state: never reuse it
-            raise TemporaryFailure(f"connection to the mail server failed: {exc}") from exc
+            raise ServerUnavailable(f"connection to the mail server failed: {exc}") from exc
 
     def _drop(self) -> None:
         """Close without QUIT: a transaction left open in DATA is discarded by the server."""
@@ -149,7 +158,7 @@ class SmtpMailer:
                 break
         return replies
 
-    def _transmit(self, conn: smtplib.SMTP, message: Outgoing, hand_over_by: float | None) -> None:
+    def _transmit(self, conn: smtplib.SMTP, message: Outgoing, hand_over_by: Deadline | None) -> None:
         option = ""
         if message.smtputf8:
             if not conn.has_extn("smtputf8"):
@@ -180,11 +189,11 @@ class SmtpMailer:
         # with room for both, body and final dot go in one write; otherwise the dot goes only if
         # the reply still fits, and without it the server discards what it has received.
         wait = self.settings.smtp_timeout
-        if hand_over_by is None or time.monotonic() + 2 * wait <= hand_over_by:
+        if hand_over_by is None or time.monotonic() + 2 * wait <= _moment(hand_over_by):
             conn.send(body + b".\r\n")
         else:
             conn.send(body)
-            if time.monotonic() + wait > hand_over_by:
+            if time.monotonic() + wait > _moment(hand_over_by):
                 raise _TooLate("the delivery's lease would run out before the server's reply")
             conn.send(b".\r\n")
         # A connection lost before the reply raises here and the delivery is tried again: the server
@@ -193,6 +202,10 @@ class SmtpMailer:
         code, reply = conn.getreply()
         if code != 250:
             raise smtplib.SMTPResponseException(code, reply)
+
+
+def _moment(deadline: Deadline) -> float:
+    return deadline() if callable(deadline) else deadline
 
 
 def _path(address: str) -> str:

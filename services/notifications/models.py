@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.auth import ApiTokenMixin
@@ -58,7 +58,10 @@ class Delivery(NetworkScoped, Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("event_id", "recipient", "template", name="uq_delivery_key"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "recipient", "template", name="uq_delivery_key"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -69,8 +72,12 @@ class Delivery(NetworkScoped, Base):
     language: Mapped[str] = mapped_column(String(2), default="nl")
     context: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # times handed to the mail server
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # times claimed
+    # Not before: set when a temporary failure postpones it (back-off per delivery).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)  # whose lease it is
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -8,8 +8,6 @@ from services.notifications.deliveries import DeliveryService
 from services.notifications.handlers import EVENT_HANDLERS
 from shared.messaging.consumer import consume, register_housekeeping
 
-RESUME_EVERY_SECONDS = 60
-
 
 def register_tasks(celery: Celery, kit, deliveries: DeliveryService) -> None:
     @celery.task(name="notifications.handle_event")
@@ -20,12 +18,14 @@ def register_tasks(celery: Celery, kit, deliveries: DeliveryService) -> None:
 
     @celery.task(name="notifications.resume_deliveries")
     def resume_deliveries() -> int:
-        """Sweep: send what a dead worker or a mail outage left pending."""
+        """Sweep: send what is due again after a temporary failure, and what a dead sender held."""
         return deliveries.deliver_pending()
 
     register_housekeeping(celery, kit)
+    every = kit.settings.delivery_sweep_seconds
     celery.conf.beat_schedule["notifications-resume-deliveries"] = {
         "task": "notifications.resume_deliveries",
-        "schedule": RESUME_EVERY_SECONDS,
-        "options": {"queue": "notifications"},
+        "schedule": every,
+        # A sweep still queued when the next is due is dropped: the next one does its work.
+        "options": {"queue": "notifications", "expires": every},
     }

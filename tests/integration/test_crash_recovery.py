@@ -121,3 +121,62 @@ def _all_sent(stack) -> bool:
         return not session.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
         )
+
+
+# What deploy/ runs with: the figures the README gives for recovery come from this test.
+PRODUCTION_TIMING = {
+    "KNOOP_SMTP_TIMEOUT": "10",
+    "KNOOP_DELIVERY_LEASE_SECONDS": "15",
+    "KNOOP_DELIVERY_SWEEP_SECONDS": "5",
+    "KNOOP_CONSUMER_HEARTBEAT_SECONDS": "10",
+    "KNOOP_UNACKED_RESTORE_SECONDS": "2",
+    "KNOOP_VISIBILITY_TIMEOUT": "3600",
+}
+
+
+def test_the_message_in_flight_of_a_killed_worker_is_sent_again_within_seconds(stack, redis_server):
+    """With deploy/'s timing: the killed worker's task and its message in flight come back long
+    before the visibility timeout (an hour) and well within 30 s."""
+    stack.settings.update(PRODUCTION_TIMING)
+    stack.sink.slow["humanitas@example.org"] = 60  # the server keeps the sender waiting
+    stack.start_relay("recruitment")
+    worker = stack.start_worker("notifications")
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    draft_id = draft(client, token, "Tijdens de crash")["id"]
+    client.post(f"/api/recruitment/vacancies/{draft_id}/submit", headers=bearer(token))
+    wait_until(lambda: delivery_statuses(stack) == {"sending": 1}, 30, message="the message in flight")
+    time.sleep(1)  # the sender is waiting for the server's reply
+
+    worker.kill()
+    killed = time.monotonic()
+    stack.sink.slow.clear()
+    stack.start_worker("notifications")
+    broker = redis_server.client()
+    wait_until(lambda: broker.hlen("unacked") == 0, 30, interval=0.1, message="the killed task back")
+    task_back = time.monotonic() - killed
+    wait_until(lambda: stack.sink.mails, 30, interval=0.1, message="the message in flight sent again")
+    mail_back = time.monotonic() - killed
+    print(f"\nafter SIGKILL: task back in {task_back:.1f} s, message in flight sent in {mail_back:.1f} s")
+    assert mail_back < 25
+    time.sleep(2)
+    assert len(stack.sink.mails) == 1 and delivery_statuses(stack) == {"sent": 1}
+
+
+def test_a_slow_sender_that_lives_keeps_its_message_however_long_the_server_takes(stack):
+    """Sending takes longer than the lease (the server holds each reply 7 s); the lease is renewed
+    while the sender works, so the other worker's sweeps never send the message a second time."""
+    stack.settings.update({"KNOOP_SMTP_TIMEOUT": "8", "KNOOP_DELIVERY_LEASE_SECONDS": "12"})
+    stack.sink.slow["humanitas@example.org"] = 7  # at RCPT and again after DATA: 14 s > 12 s
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    stack.start_worker("notifications", beat=False)  # a second, idle worker, ready to sweep
+    client, _, token = organisation_with_token(stack.app("recruitment"))
+    draft_id = draft(client, token, "Geduld")["id"]
+    client.post(f"/api/recruitment/vacancies/{draft_id}/submit", headers=bearer(token))
+
+    wait_until(lambda: delivery_statuses(stack) == {"sent": 1}, 40, message="the slow e-mail sent")
+    time.sleep(3)  # a second sender would have sent by now
+    assert len(stack.sink.mails) == 1
+    with stack.kit("notifications").db.reader() as session:
+        [delivery] = session.scalars(select(Delivery))
+    assert delivery.status == "sent" and delivery.claims == 1 and delivery.attempts == 1

@@ -19,9 +19,9 @@ class Mailer:
         self.sent: list[str] = []
         self.deadlines: list[float] = []
 
-    def send(self, message: Outgoing, hand_over_by: float | None = None) -> None:
+    def send(self, message: Outgoing, hand_over_by=None) -> None:
         self.sent.append(message.recipients[0])
-        self.deadlines.append(hand_over_by)
+        self.deadlines.append(hand_over_by())
 
 
 class Renderer:

@@ -55,6 +55,6 @@ def test_unknown_profile_is_refused(monkeypatch):
 
 def test_a_lease_too_short_to_wait_for_the_mail_servers_reply_is_refused(monkeypatch):
     monkeypatch.setenv("KNOOP_SMTP_TIMEOUT", "30")
-    monkeypatch.setenv("KNOOP_DELIVERY_LEASE_SECONDS", "60")
+    monkeypatch.setenv("KNOOP_DELIVERY_LEASE_SECONDS", "39")
     with pytest.raises(ConfigurationError, match="LEASE"):
         load_settings("notifications")
