@@ -2,7 +2,8 @@
 
 Migrates the three SQLite databases, loads the demo network once, starts Redis unless one answers
 (installing Debian's redis-server when it is missing), then runs the Procfile's processes with
-prefixed output until Ctrl-C, which stops them all.
+prefixed output under deploy.local.supervisor (a process that dies is restarted) until Ctrl-C, which
+stops them all.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import time
 from pathlib import Path
 
 import redis
-from honcho.manager import Manager
 
+from deploy.local.supervisor import procfile_entries, supervise
 from shared.config import REPO_ROOT, VAR_DIR, load_settings
 from shared.migrations import upgrade
 
@@ -44,8 +45,9 @@ def ensure_redis_server_installed() -> None:
 def start_redis(url: str) -> subprocess.Popen:
     """Redis with the Procfile's command line (AOF on, data in var/redis), until we stop."""
     ensure_redis_server_installed()
-    command = dict(procfile_entries())["redis"]
-    process = subprocess.Popen(command.split(), cwd=REPO_ROOT)
+    command = dict(procfile_entries(PROCFILE))["redis"]
+    # In a group of its own, Ctrl-C does not take Redis away from the processes before they have stopped.
+    process = subprocess.Popen(command.split(), cwd=REPO_ROOT, process_group=0)
     for _ in range(100):
         if redis_answers(url):
             print(f"started redis-server for {url}", flush=True)
@@ -64,15 +66,6 @@ def load_demo(env: dict) -> None:
     flask = str(Path(sys.executable).with_name("flask"))
     for service in ("recruitment", "appreciation"):
         subprocess.run([flask, "--app", f"services.{service}", "demo"], check=True, env=env, cwd=REPO_ROOT)
-
-
-def procfile_entries() -> list[tuple[str, str]]:
-    entries = []
-    for line in PROCFILE.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, command = line.partition(":")
-            entries.append((name.strip(), command.strip()))
-    return entries
 
 
 def print_urls(port: str) -> None:
@@ -94,7 +87,7 @@ def print_urls(port: str) -> None:
     health                http://localhost:{port}/api/recruitment/healthz
     mail inbox (sink)     http://localhost:8025/
   Demo coordinator token: {token}   (all demo tokens: var/demo.json)
-  Ctrl-C stops everything.
+  A process that dies is restarted; Ctrl-C stops everything.
 """,
         flush=True,
     )
@@ -111,21 +104,18 @@ def main() -> None:
     port = env.setdefault("KNOOP_PORT", "8000")
     settings = load_settings("recruitment")
     # Redis is started first (not by the process manager), so the demo's events wake the relays.
-    entries = [e for e in procfile_entries() if e[0] != "redis"]
+    entries = [e for e in procfile_entries(PROCFILE) if e[0] != "redis"]
     redis_process = None if redis_answers(settings.redis_url) else start_redis(settings.redis_url)
     try:
         migrate_all()
         load_demo(env)
-        manager = Manager()
-        for name, command in entries:
-            manager.add_process(name, command, env=env, cwd=str(REPO_ROOT))
         print_urls(port)
-        manager.loop()
+        returncode = supervise(entries, env=env, cwd=str(REPO_ROOT))
     finally:
         if redis_process is not None:
             redis_process.terminate()
             redis_process.wait(30)
-    sys.exit(manager.returncode)
+    sys.exit(returncode)
 
 
 if __name__ == "__main__":
