@@ -38,7 +38,7 @@ from services.recruitment.education_schemas import (
 from services.recruitment.usecases import allocations, education, students
 from shared.auth import Role, current_principal, require_role
 from shared.db import utcnow
-from shared.web.spreadsheet import csv_response
+from shared.web.spreadsheet import csv_documented, csv_response
 
 education_api = Blueprint(
     "education",
@@ -254,6 +254,7 @@ class PartnerStudentsCsv(MethodView):
     @require_role(*PARTNER)
     @education_api.doc(security=SECURED)
     @education_api.arguments(StudentFilterSchema, location="query")
+    @education_api.response(200, **csv_documented(STUDENT_COLUMNS))
     def get(self, args):
         """The same as a CSV file for study credits (`;` separated, UTF-8 with BOM for Excel)."""
         with unit_of_work() as session:
