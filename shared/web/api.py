@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, resolver
-from flask import Flask
+from flask import Flask, Request
 from flask_smorest import Api
+from marshmallow import Schema, ValidationError, missing
+from webargs.flaskparser import FlaskParser
 
 from shared.web.errors import install_error_handlers
 
 SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+BODY_REQUIRED = "Send a JSON object as the body (Content-Type: application/json)."
+
+
+class BodyRequiredParser(FlaskParser):
+    """webargs reads a missing body, or one not sent as JSON, as {}: a PATCH of nothing at all
+    would then succeed. Every body our API takes is required (its document says so), so here that
+    is an error, answered like any other invalid body (422)."""
+
+    def load_json(self, req: Request, schema: Schema) -> object:
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise ValidationError({"_schema": [BODY_REQUIRED]})
+        return data
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint whose JSON body is required, as documented."""
+
+    ARGUMENTS_PARSER = BodyRequiredParser()
 
 
 def schema_name(schema) -> str | None:

@@ -8,7 +8,7 @@ import json
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -36,6 +36,7 @@ from services.appreciation.schemas import (
 )
 from shared.auth import Role, current_principal, require_role
 from shared.tokens import InvalidToken
+from shared.web.api import Blueprint
 from shared.web.spreadsheet import csv_documented, csv_response
 
 redemption = Blueprint(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.recruitment import domain
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
@@ -38,6 +37,7 @@ from services.recruitment.education_schemas import (
 from services.recruitment.usecases import allocations, education, students
 from shared.auth import Role, current_principal, require_role
 from shared.db import utcnow
+from shared.web.api import Blueprint
 from shared.web.spreadsheet import csv_documented, csv_response
 
 education_api = Blueprint(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.recruitment import search
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, network_reader, unit_of_work
@@ -19,6 +18,7 @@ from services.recruitment.schemas import (
 )
 from services.recruitment.usecases import vacancies as usecases
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 vacancies = Blueprint(
     "vacancies",
