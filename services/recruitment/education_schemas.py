@@ -184,7 +184,9 @@ class StudentProgressSchema(BaseSchema):
 
 
 class AllocateInputSchema(BaseSchema):
+    # Strict: a non-strict Integer truncates, so a seed of -1.8e-94 would run as seed 0.
     seed = fields.Integer(
+        strict=True,
         load_default=None,
         validate=validate.Range(min=0, max=2**31 - 1),
         metadata={"description": "Repeat an earlier run by giving its seed; left out, a new one is drawn."},
