@@ -28,8 +28,8 @@ class PartnerSchema(BaseSchema):
     programme = fields.String(dump_only=True)
     contact_name = fields.String(dump_only=True)
     contact_email = fields.String(dump_only=True)
-    agreement_starts = fields.Date(dump_only=True)
-    agreement_ends = fields.Date(dump_only=True)
+    agreement_starts = fields.Date(dump_only=True, allow_none=True)
+    agreement_ends = fields.Date(dump_only=True, allow_none=True)
 
 
 class PartnerCreatedSchema(BaseSchema):
@@ -61,7 +61,7 @@ class CohortSchema(BaseSchema):
     registration_open = fields.Boolean(dump_only=True)
     registration_url = fields.String(dump_only=True)
     short_code = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class RegistrationStateSchema(BaseSchema):
@@ -102,7 +102,7 @@ class PlacementSchema(BaseSchema):
     description = fields.String(dump_only=True)
     area = fields.String(dump_only=True)
     capacity = fields.Integer(dump_only=True)
-    hours = fields.Integer(dump_only=True)
+    hours = fields.Integer(dump_only=True, allow_none=True)
     times = fields.String(dump_only=True)
 
 
@@ -138,9 +138,9 @@ class StudentSchema(BaseSchema):
     email = fields.String(dump_only=True)
     student_number = fields.String(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": list(StudentStatus.ALL)})
-    placement_id = fields.String(dump_only=True)
-    proposed_placement_id = fields.String(dump_only=True)
-    choice = fields.Integer(dump_only=True)
+    placement_id = fields.String(dump_only=True, allow_none=True)
+    proposed_placement_id = fields.String(dump_only=True, allow_none=True)
+    choice = fields.Integer(dump_only=True, allow_none=True)
     unplaced_reason = fields.String(dump_only=True)
 
 
@@ -171,15 +171,19 @@ class StudentProgressSchema(BaseSchema):
     organisation = fields.Function(
         lambda row: row["student"].placement.organisation.name if row["student"].placement else None,
         dump_only=True,
+        allow_none=True,
     )
     placement = fields.Function(
-        lambda row: row["student"].placement.title if row["student"].placement else None, dump_only=True
+        lambda row: row["student"].placement.title if row["student"].placement else None,
+        dump_only=True,
+        allow_none=True,
     )
     logged_hours = fields.Float(dump_only=True)
     approved_hours = fields.Float(dump_only=True)
     signed_off_at = fields.Function(
         lambda row: row["student"].signed_off_at.isoformat() if row["student"].signed_off_at else None,
         dump_only=True,
+        allow_none=True,
     )
 
 
@@ -234,7 +238,7 @@ class HoursSchema(BaseSchema):
     hours = fields.Float(dump_only=True)
     activity = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
-    approved_hours = fields.Float(dump_only=True)
+    approved_hours = fields.Float(dump_only=True, allow_none=True)
     note = fields.String(dump_only=True)
 
 

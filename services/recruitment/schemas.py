@@ -167,14 +167,14 @@ class VacancySchema(BaseSchema):
     category = fields.Nested(CategorySchema, dump_only=True, allow_none=True)
     areas = fields.List(fields.String(), dump_only=True)
     place = fields.String(dump_only=True)
-    hours_per_week = fields.Integer(dump_only=True)
+    hours_per_week = fields.Integer(dump_only=True, allow_none=True)
     period = fields.String(dump_only=True)
     frequency = fields.String(dump_only=True)
     long_term = fields.Boolean(dump_only=True)
-    start_date = fields.Date(dump_only=True)
-    end_date = fields.Date(dump_only=True)
+    start_date = fields.Date(dump_only=True, allow_none=True)
+    end_date = fields.Date(dump_only=True, allow_none=True)
     vog_required = fields.Boolean(dump_only=True)
-    minimum_age = fields.Integer(dump_only=True)
+    minimum_age = fields.Integer(dump_only=True, allow_none=True)
     languages = fields.List(fields.String(), dump_only=True)
     suitable_for_students = fields.Boolean(dump_only=True)
     contact_name = fields.String(dump_only=True)
@@ -182,7 +182,7 @@ class VacancySchema(BaseSchema):
     contact_phone = fields.String(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": list(VacancyStatus.ALL)})
     rejection_reason = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
 
     def _publishers(self, vacancy) -> list[str]:
         from services.recruitment.domain import publishers
