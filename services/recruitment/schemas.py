@@ -12,7 +12,7 @@ from services.recruitment.domain import (
     VacancyStatus,
 )
 from services.recruitment.search import SORTS
-from shared.web.schemas import BaseSchema
+from shared.web.schemas import BaseSchema, WebAddress
 
 NAME = validate.Length(min=1, max=200)
 SLUG = [validate.Length(min=2, max=60), validate.Regexp(SLUG_PATTERN)]
@@ -36,7 +36,7 @@ class NetworkSettingsSchema(BaseSchema):
     region = fields.String(validate=validate.Length(max=200))
     contact_email = fields.Email()
     moderated = fields.Boolean()
-    logo_url = fields.Url(metadata={"description": "Logo shown in the network's e-mails"})
+    logo_url = WebAddress(metadata={"description": "Logo shown in the network's e-mails; empty for none"})
     brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb."))
 
 
@@ -77,7 +77,7 @@ class OrganisationCreateSchema(BaseSchema):
     contact_email = fields.Email(required=True)
     phone = fields.String(load_default="", validate=validate.Length(max=40))
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    website = fields.Url(load_default="")
+    website = WebAddress(load_default="")
     areas = fields.List(fields.String(validate=validate.Length(min=1, max=120)), load_default=list)
     activities = fields.List(
         fields.String(),

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, missing
 from webargs.flaskparser import FlaskParser
 
 from shared.web.errors import install_error_handlers
+from shared.web.schemas import text_pattern
 
 SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 BODY_REQUIRED = "Send a JSON object as the body (Content-Type: application/json)."
@@ -41,6 +42,13 @@ def schema_name(schema) -> str | None:
     return resolver(type(instance))
 
 
+def control_characters(converter, field, ret: dict, **_) -> dict:
+    """apispec attribute function: a text field's document says which characters BaseSchema
+    refuses (a field with a pattern of its own already says more)."""
+    pattern = text_pattern(field)
+    return {"pattern": pattern} if pattern and "pattern" not in ret else {}
+
+
 def api_prefix(service: str) -> str:
     return f"/api/{service}"
 
@@ -69,6 +77,8 @@ def make_api(app: Flask, service: str, title: str, description: str) -> Api:
             },
         },
     )
-    api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
+    plugin.converter.add_attribute_function(control_characters)
     install_error_handlers(app, prefix)
     return api
