@@ -15,7 +15,7 @@ from services.appreciation.domain import (
     shown_status,
 )
 from shared.auth import Role, current_principal
-from shared.web.schemas import CONTROL, LINE_BREAK, BaseSchema
+from shared.web.schemas import CONTROL, LINE_BREAK, BaseSchema, StrictBoolean
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
 
@@ -59,7 +59,7 @@ class PolicySchema(BaseSchema):
         validate=validate.OneOf(VALIDITY_KINDS),
         metadata={"description": "calendar_year: until 31 December; twelve_months: a year from issue"},
     )
-    students_get_pass = fields.Boolean(
+    students_get_pass = StrictBoolean(
         metadata={"description": "A student gets a pass when their placement is confirmed"}
     )
 

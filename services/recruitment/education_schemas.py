@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from services.recruitment.domain import COHORT_KINDS
 from services.recruitment.models.placements import StudentStatus
-from shared.web.schemas import BaseSchema
+from shared.web.schemas import BaseSchema, StrictBoolean
 
 NAME = validate.Length(min=1, max=200)
 LANGUAGE = validate.OneOf(["nl", "en"])
@@ -65,7 +65,7 @@ class CohortSchema(BaseSchema):
 
 
 class RegistrationStateSchema(BaseSchema):
-    open = fields.Boolean(required=True)
+    open = StrictBoolean(required=True)
 
 
 class PlacementInputSchema(BaseSchema):
@@ -117,7 +117,7 @@ class RegistrationInputSchema(BaseSchema):
     preferences = fields.List(
         fields.String(), required=True, metadata={"description": "Placement ids, favourite first."}
     )
-    consent = fields.Boolean(
+    consent = StrictBoolean(
         required=True,
         validate=validate.Equal(True, error="Registration needs your consent to share these details."),
     )

@@ -82,3 +82,13 @@ class WebAddress(fields.String):
 def _web_address(value: str) -> None:
     if not re.fullmatch(WEB_ADDRESS, value):
         raise ValidationError("Give an address that starts with http:// or https://, or leave it empty.")
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false in a JSON body, as its document says: marshmallow's Boolean also takes 0, 1,
+    "yes", "on" and the like, which is for query strings and forms."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid", input=value)
+        return value
