@@ -8,6 +8,7 @@ from flask import Flask, Request
 from flask_smorest import Api
 from marshmallow import Schema, ValidationError, missing
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import BaseConverter
 
 from shared.web.errors import install_error_handlers
 from shared.web.schemas import text_pattern
@@ -26,6 +27,13 @@ class BodyRequiredParser(FlaskParser):
         if data is missing:
             raise ValidationError({"_schema": [BODY_REQUIRED]})
         return data
+
+
+class IdConverter(BaseConverter):
+    """A record's id (a UUID as text) in a path, `<id:vacancy_id>`: then `/vacancies/mine` is no
+    vacancy, and its OPTIONS and 405 answers name only the methods it has."""
+
+    regex = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -80,5 +88,7 @@ def make_api(app: Flask, service: str, title: str, description: str) -> Api:
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
     plugin.converter.add_attribute_function(control_characters)
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda _: {"type": "string", "format": "uuid"})
     install_error_handlers(app, prefix)
     return api

@@ -242,3 +242,21 @@ def test_a_method_not_allowed_answers_405_with_allow(stack, service):
     answer = stack.app(service).test_client().open(path, method="TRACE")
     assert_error_shape(answer, 405)
     assert methods <= {m.strip() for m in answer.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("path", ["/api/recruitment/vacancies/mine", "/api/recruitment/placements/students"])
+def test_a_named_collection_is_no_record_id_so_allow_names_only_its_methods(net, path):
+    answer = net.client.open(path, method="OPTIONS")
+    assert {m.strip() for m in answer.headers["Allow"].split(",")} == {"GET", "HEAD", "OPTIONS"}
+    assert_error_shape(net.client.patch(path, headers=bearer(net.coordinator), json={}), 405)
+
+
+def test_a_boolean_in_a_body_is_true_or_false_as_documented(net):
+    headers = bearer(net.coordinator)
+    for value in (0, 1, "true", "yes", None):
+        answer = net.client.patch(
+            "/api/recruitment/networks/mine", headers=headers, json={"moderated": value}
+        )
+        assert "moderated" in assert_error_shape(answer, 422)["errors"], value
+    answer = net.client.patch("/api/recruitment/networks/mine", headers=headers, json={"moderated": True})
+    assert answer.status_code == 200 and answer.get_json()["moderated"] is True

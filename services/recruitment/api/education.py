@@ -155,7 +155,7 @@ class CohortPlacements(MethodView):
             return education.offer_placement(session, current_principal(), cohort_id, data)
 
 
-@education_api.route("/placements/<placement_id>")
+@education_api.route("/placements/<id:placement_id>")
 class PlacementById(MethodView):
     @require_role(*MEMBER)
     @education_api.doc(security=SECURED)

@@ -25,7 +25,7 @@ responses = Blueprint(
 BLUEPRINTS = (responses,)
 
 
-@responses.route("/vacancies/<vacancy_id>/responses")
+@responses.route("/vacancies/<id:vacancy_id>/responses")
 class RespondToVacancy(MethodView):
     @responses.arguments(ResponseInputSchema)
     @responses.response(201, ResponseReceiptSchema)
