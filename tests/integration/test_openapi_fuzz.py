@@ -1,8 +1,9 @@
 """A property-based run (schemathesis) over each service's OpenAPI document with every check, as
 the network's coordinator: every answer is one the document promises (status, content type,
 headers, body), schema-valid input is accepted, input the document rules out is refused, and nothing
-answers 500. Examples, boundary cases (coverage) and random cases (fuzzing) for every operation;
-bounded by MAX_EXAMPLES and reproducible by SEED.
+answers 500. Every phase: the documents' examples, boundary cases (coverage), random cases
+(fuzzing) for every operation, and sequences of calls that feed one answer's ids into the next
+(stateful); bounded by MAX_EXAMPLES and reproducible by SEED.
 
 The apps run in this process on SQLite, behind one werkzeug server on 127.0.0.1 that only this test
 talks to: schemathesis' run engine cannot call a WSGI app directly for every check (its
@@ -74,7 +75,6 @@ def _config(token: str) -> Config:
             "seed": SEED,
             "headers": {"Authorization": f"Bearer {token}"},
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
-            "phases": {"stateful": {"enabled": False}},  # one operation at a time; links are not documented
             "cache": {"enabled": False},
             "continue-on-failure": True,  # a failure does not end its operation's run early
             "operations": [
