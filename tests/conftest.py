@@ -87,6 +87,7 @@ class Stack:
         self.databases, self.redis_url, self.sink, self.tmp_path = databases, redis_url, sink, tmp_path
         self.processes = []
         self._apps = {}
+        self.overrides: dict = {}  # settings for the in-process apps, set before their first use
         self.settings = {
             "KNOOP_ENV": "test",
             "KNOOP_REDIS_URL": redis_url,
@@ -123,6 +124,7 @@ class Stack:
                 "smtp_timeout": 1.0,
                 "delivery_lease_seconds": 4,
                 "outbox_sweep_seconds": 0.5,
+                **self.overrides,
             }
             app = import_module(f"services.{service}").create_app(overrides)
             app.config["TESTING"] = True

@@ -15,7 +15,7 @@ from services.appreciation.domain import (
     shown_status,
 )
 from shared.auth import Role, current_principal
-from shared.web.schemas import CONTROL, LINE_BREAK, BaseSchema
+from shared.web.schemas import CONTROL, LINE_BREAK, BaseSchema, StrictBoolean
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
 
@@ -59,7 +59,7 @@ class PolicySchema(BaseSchema):
         validate=validate.OneOf(VALIDITY_KINDS),
         metadata={"description": "calendar_year: until 31 December; twelve_months: a year from issue"},
     )
-    students_get_pass = fields.Boolean(
+    students_get_pass = StrictBoolean(
         metadata={"description": "A student gets a pass when their placement is confirmed"}
     )
 
@@ -82,7 +82,7 @@ class PassSchema(BaseSchema):
     valid_from = fields.Date(dump_only=True)
     valid_until = fields.Date(dump_only=True)
     issued_at = fields.DateTime(dump_only=True)
-    replaced_by = fields.String(dump_only=True)
+    replaced_by = fields.String(dump_only=True, allow_none=True)
 
     def _number(self, pass_) -> str:
         # Only the holder (by e-mail) and the coordinator need the number; a member that nominates
@@ -155,16 +155,16 @@ class OfferSchema(BaseSchema):
     title = fields.String(dump_only=True)
     description = fields.String(dump_only=True)
     discount_kind = fields.String(dump_only=True)
-    discount_value = fields.Float(dump_only=True)
-    valid_from = fields.Date(dump_only=True)
-    valid_until = fields.Date(dump_only=True)
+    discount_value = fields.Float(dump_only=True, allow_none=True)
+    valid_from = fields.Date(dump_only=True, allow_none=True)
+    valid_until = fields.Date(dump_only=True, allow_none=True)
     weekdays = fields.List(fields.Integer(), dump_only=True)
-    starts_at = fields.Time(dump_only=True)
-    ends_at = fields.Time(dump_only=True)
+    starts_at = fields.Time(dump_only=True, allow_none=True)
+    ends_at = fields.Time(dump_only=True, allow_none=True)
     usage = fields.String(dump_only=True)
-    per_period = fields.Integer(dump_only=True)
-    period = fields.String(dump_only=True)
-    total_quantity = fields.Integer(dump_only=True)
+    per_period = fields.Integer(dump_only=True, allow_none=True)
+    period = fields.String(dump_only=True, allow_none=True)
+    total_quantity = fields.Integer(dump_only=True, allow_none=True)
     redeemed = fields.Integer(dump_only=True)
     audience = fields.String(dump_only=True)
     organisations = fields.List(fields.String(), dump_only=True)
@@ -279,7 +279,11 @@ class EventInputSchema(BaseSchema):
 
 class EventSchema(BaseSchema):
     id = fields.String(dump_only=True)
-    organiser_id = fields.String(dump_only=True)
+    organiser_id = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The organising member; null: the coordinator"},
+    )
     title = fields.String(dump_only=True)
     kind = fields.String(dump_only=True)
     venue = fields.String(dump_only=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.notifications.models import Delivery
 from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 PREFIX = "/api/notifications"
 

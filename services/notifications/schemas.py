@@ -23,4 +23,4 @@ class DeliverySchema(BaseSchema):
     attempts = fields.Integer(dump_only=True)
     error = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
-    sent_at = fields.DateTime(dump_only=True)
+    sent_at = fields.DateTime(dump_only=True, allow_none=True)

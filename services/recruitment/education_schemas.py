@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from services.recruitment.domain import COHORT_KINDS
 from services.recruitment.models.placements import StudentStatus
-from shared.web.schemas import BaseSchema
+from shared.web.schemas import BaseSchema, StrictBoolean
 
 NAME = validate.Length(min=1, max=200)
 LANGUAGE = validate.OneOf(["nl", "en"])
@@ -28,8 +28,8 @@ class PartnerSchema(BaseSchema):
     programme = fields.String(dump_only=True)
     contact_name = fields.String(dump_only=True)
     contact_email = fields.String(dump_only=True)
-    agreement_starts = fields.Date(dump_only=True)
-    agreement_ends = fields.Date(dump_only=True)
+    agreement_starts = fields.Date(dump_only=True, allow_none=True)
+    agreement_ends = fields.Date(dump_only=True, allow_none=True)
 
 
 class PartnerCreatedSchema(BaseSchema):
@@ -61,11 +61,11 @@ class CohortSchema(BaseSchema):
     registration_open = fields.Boolean(dump_only=True)
     registration_url = fields.String(dump_only=True)
     short_code = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class RegistrationStateSchema(BaseSchema):
-    open = fields.Boolean(required=True)
+    open = StrictBoolean(required=True)
 
 
 class PlacementInputSchema(BaseSchema):
@@ -102,7 +102,7 @@ class PlacementSchema(BaseSchema):
     description = fields.String(dump_only=True)
     area = fields.String(dump_only=True)
     capacity = fields.Integer(dump_only=True)
-    hours = fields.Integer(dump_only=True)
+    hours = fields.Integer(dump_only=True, allow_none=True)
     times = fields.String(dump_only=True)
 
 
@@ -117,7 +117,7 @@ class RegistrationInputSchema(BaseSchema):
     preferences = fields.List(
         fields.String(), required=True, metadata={"description": "Placement ids, favourite first."}
     )
-    consent = fields.Boolean(
+    consent = StrictBoolean(
         required=True,
         validate=validate.Equal(True, error="Registration needs your consent to share these details."),
     )
@@ -138,9 +138,9 @@ class StudentSchema(BaseSchema):
     email = fields.String(dump_only=True)
     student_number = fields.String(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": list(StudentStatus.ALL)})
-    placement_id = fields.String(dump_only=True)
-    proposed_placement_id = fields.String(dump_only=True)
-    choice = fields.Integer(dump_only=True)
+    placement_id = fields.String(dump_only=True, allow_none=True)
+    proposed_placement_id = fields.String(dump_only=True, allow_none=True)
+    choice = fields.Integer(dump_only=True, allow_none=True)
     unplaced_reason = fields.String(dump_only=True)
 
 
@@ -171,20 +171,26 @@ class StudentProgressSchema(BaseSchema):
     organisation = fields.Function(
         lambda row: row["student"].placement.organisation.name if row["student"].placement else None,
         dump_only=True,
+        allow_none=True,
     )
     placement = fields.Function(
-        lambda row: row["student"].placement.title if row["student"].placement else None, dump_only=True
+        lambda row: row["student"].placement.title if row["student"].placement else None,
+        dump_only=True,
+        allow_none=True,
     )
     logged_hours = fields.Float(dump_only=True)
     approved_hours = fields.Float(dump_only=True)
     signed_off_at = fields.Function(
         lambda row: row["student"].signed_off_at.isoformat() if row["student"].signed_off_at else None,
         dump_only=True,
+        allow_none=True,
     )
 
 
 class AllocateInputSchema(BaseSchema):
+    # Strict: a non-strict Integer truncates, so a seed of -1.8e-94 would run as seed 0.
     seed = fields.Integer(
+        strict=True,
         load_default=None,
         validate=validate.Range(min=0, max=2**31 - 1),
         metadata={"description": "Repeat an earlier run by giving its seed; left out, a new one is drawn."},
@@ -232,7 +238,7 @@ class HoursSchema(BaseSchema):
     hours = fields.Float(dump_only=True)
     activity = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
-    approved_hours = fields.Float(dump_only=True)
+    approved_hours = fields.Float(dump_only=True, allow_none=True)
     note = fields.String(dump_only=True)
 
 

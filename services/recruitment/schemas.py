@@ -12,7 +12,7 @@ from services.recruitment.domain import (
     VacancyStatus,
 )
 from services.recruitment.search import SORTS
-from shared.web.schemas import BaseSchema
+from shared.web.schemas import BaseSchema, StrictBoolean, WebAddress
 
 NAME = validate.Length(min=1, max=200)
 SLUG = [validate.Length(min=2, max=60), validate.Regexp(SLUG_PATTERN)]
@@ -24,7 +24,7 @@ class NetworkCreateSchema(BaseSchema):
     slug = fields.String(required=True, validate=SLUG)
     region = fields.String(load_default="", validate=validate.Length(max=200))
     contact_email = fields.Email(load_default="", metadata={"description": "Where moderation requests go"})
-    moderated = fields.Boolean(
+    moderated = StrictBoolean(
         load_default=True, metadata={"description": "Vacancies wait for the coordinator's approval"}
     )
 
@@ -35,8 +35,8 @@ class NetworkSettingsSchema(BaseSchema):
     name = fields.String(validate=NAME)
     region = fields.String(validate=validate.Length(max=200))
     contact_email = fields.Email()
-    moderated = fields.Boolean()
-    logo_url = fields.Url(metadata={"description": "Logo shown in the network's e-mails"})
+    moderated = StrictBoolean()
+    logo_url = WebAddress(metadata={"description": "Logo shown in the network's e-mails; empty for none"})
     brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb."))
 
 
@@ -77,7 +77,7 @@ class OrganisationCreateSchema(BaseSchema):
     contact_email = fields.Email(required=True)
     phone = fields.String(load_default="", validate=validate.Length(max=40))
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    website = fields.Url(load_default="")
+    website = WebAddress(load_default="")
     areas = fields.List(fields.String(validate=validate.Length(min=1, max=120)), load_default=list)
     activities = fields.List(
         fields.String(),
@@ -120,17 +120,17 @@ class VacancyInputSchema(BaseSchema):
     )
     period = fields.String(load_default="", validate=validate.Length(max=120))
     frequency = fields.String(load_default="weekly", validate=validate.OneOf(FREQUENCIES))
-    long_term = fields.Boolean(
+    long_term = StrictBoolean(
         load_default=False, metadata={"description": "A lasting commitment to one person"}
     )
     start_date = fields.Date(load_default=None, allow_none=True)
     end_date = fields.Date(
         load_default=None, allow_none=True, metadata={"description": "The vacancy expires after this day"}
     )
-    vog_required = fields.Boolean(load_default=False)
+    vog_required = StrictBoolean(load_default=False)
     minimum_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=12, max=99))
     languages = fields.List(fields.String(validate=validate.Length(min=2, max=40)), load_default=list)
-    suitable_for_students = fields.Boolean(load_default=False)
+    suitable_for_students = StrictBoolean(load_default=False)
     contact_name = fields.String(validate=validate.Length(max=200))
     contact_email = fields.Email()
     contact_phone = fields.String(validate=validate.Length(max=40))
@@ -167,14 +167,14 @@ class VacancySchema(BaseSchema):
     category = fields.Nested(CategorySchema, dump_only=True, allow_none=True)
     areas = fields.List(fields.String(), dump_only=True)
     place = fields.String(dump_only=True)
-    hours_per_week = fields.Integer(dump_only=True)
+    hours_per_week = fields.Integer(dump_only=True, allow_none=True)
     period = fields.String(dump_only=True)
     frequency = fields.String(dump_only=True)
     long_term = fields.Boolean(dump_only=True)
-    start_date = fields.Date(dump_only=True)
-    end_date = fields.Date(dump_only=True)
+    start_date = fields.Date(dump_only=True, allow_none=True)
+    end_date = fields.Date(dump_only=True, allow_none=True)
     vog_required = fields.Boolean(dump_only=True)
-    minimum_age = fields.Integer(dump_only=True)
+    minimum_age = fields.Integer(dump_only=True, allow_none=True)
     languages = fields.List(fields.String(), dump_only=True)
     suitable_for_students = fields.Boolean(dump_only=True)
     contact_name = fields.String(dump_only=True)
@@ -182,7 +182,7 @@ class VacancySchema(BaseSchema):
     contact_phone = fields.String(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": list(VacancyStatus.ALL)})
     rejection_reason = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
 
     def _publishers(self, vacancy) -> list[str]:
         from services.recruitment.domain import publishers
@@ -262,7 +262,7 @@ class ResponseInputSchema(BaseSchema):
     motivation = fields.String(load_default="", validate=validate.Length(max=5000))
     availability = fields.String(load_default="", validate=validate.Length(max=500))
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    consent = fields.Boolean(
+    consent = StrictBoolean(
         required=True,
         validate=validate.Equal(
             True, error="Consent is needed to share your details with the organisations."
@@ -309,8 +309,8 @@ class AlertInputSchema(BaseSchema):
     category = fields.String(load_default="")
     area = fields.String(load_default="")
     organisation = fields.String(load_default="")
-    students = fields.Boolean(load_default=False)
-    no_vog = fields.Boolean(load_default=False)
+    students = StrictBoolean(load_default=False)
+    no_vog = StrictBoolean(load_default=False)
 
 
 class AlertReceiptSchema(BaseSchema):

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, resolver
-from flask import Flask
+from flask import Flask, Request
 from flask_smorest import Api
+from marshmallow import Schema, ValidationError, missing
+from webargs.flaskparser import FlaskParser
+from werkzeug.routing import BaseConverter
 
 from shared.web.errors import install_error_handlers
+from shared.web.schemas import text_pattern
 
 SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+BODY_REQUIRED = "Send a JSON object as the body (Content-Type: application/json)."
+
+
+class BodyRequiredParser(FlaskParser):
+    """webargs reads a missing body, or one not sent as JSON, as {}: a PATCH of nothing at all
+    would then succeed. Every body our API takes is required (its document says so), so here that
+    is an error, answered like any other invalid body (422)."""
+
+    def load_json(self, req: Request, schema: Schema) -> object:
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise ValidationError({"_schema": [BODY_REQUIRED]})
+        return data
+
+
+class IdConverter(BaseConverter):
+    """A record's id (a UUID as text) in a path, `<id:vacancy_id>`: then `/vacancies/mine` is no
+    vacancy, and its OPTIONS and 405 answers name only the methods it has."""
+
+    regex = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint whose JSON body is required, as documented."""
+
+    ARGUMENTS_PARSER = BodyRequiredParser()
 
 
 def schema_name(schema) -> str | None:
@@ -17,6 +48,13 @@ def schema_name(schema) -> str | None:
     if instance.only or instance.exclude or instance.partial:
         return None
     return resolver(type(instance))
+
+
+def control_characters(converter, field, ret: dict, **_) -> dict:
+    """apispec attribute function: a text field's document says which characters BaseSchema
+    refuses (a field with a pattern of its own already says more)."""
+    pattern = text_pattern(field)
+    return {"pattern": pattern} if pattern and "pattern" not in ret else {}
 
 
 def api_prefix(service: str) -> str:
@@ -47,6 +85,10 @@ def make_api(app: Flask, service: str, title: str, description: str) -> Api:
             },
         },
     )
-    api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
+    plugin.converter.add_attribute_function(control_characters)
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda _: {"type": "string", "format": "uuid"})
     install_error_handlers(app, prefix)
     return api

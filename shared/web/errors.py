@@ -24,6 +24,14 @@ def error_body(code: int, message: str, errors: dict | None = None) -> dict:
     return {"code": code, "message": message, "errors": errors or {}}
 
 
+def _headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """The exception's own headers (Allow on a 405, WWW-Authenticate, Retry-After, those given to
+    abort) without its Content-Type: the body is JSON now."""
+    own = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
+    given = (getattr(exc, "data", None) or {}).get("headers") or {}
+    return own + list(given.items())
+
+
 def install_error_handlers(app: Flask, api_prefix: str) -> None:
     """API paths answer errors as JSON; other paths keep HTML error pages."""
 
@@ -42,4 +50,4 @@ def install_error_handlers(app: Flask, api_prefix: str) -> None:
         if exc.code == 422 and not (getattr(exc, "data", None) or {}).get("message"):
             message = "The input is not valid."
         body = error_body(exc.code or 500, message, _field_errors(exc))
-        return jsonify(body), exc.code
+        return jsonify(body), exc.code, _headers(exc)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.appreciation import appreciation_events as usecases
 from services.appreciation.api.common import PREFIX, SECURED, links, reader, unit_of_work
 from services.appreciation.schemas import EventFiguresSchema, EventInputSchema, EventPatchSchema, EventSchema
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 events = Blueprint(
     "appreciation_events",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.appreciation import services
 from services.appreciation.api.common import PREFIX, SECURED, kit, unit_of_work
@@ -15,6 +14,7 @@ from services.appreciation.schemas import (
     PartnerCreatedSchema,
 )
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 partners = Blueprint(
     "discount_partners",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.appreciation import passes as usecases
 from services.appreciation.api.common import PREFIX, SECURED, links, reader, unit_of_work
@@ -17,6 +16,7 @@ from services.appreciation.schemas import (
     PolicySchema,
 )
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 passes = Blueprint(
     "passes",

@@ -8,7 +8,7 @@ import json
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -36,7 +36,8 @@ from services.appreciation.schemas import (
 )
 from shared.auth import Role, current_principal, require_role
 from shared.tokens import InvalidToken
-from shared.web.spreadsheet import csv_response
+from shared.web.api import Blueprint
+from shared.web.spreadsheet import csv_documented, csv_response
 
 redemption = Blueprint(
     "redemption",
@@ -49,6 +50,7 @@ BLUEPRINTS = (redemption,)
 # What a till reads from the status code alone.
 STATUS = {Outcome.REDEEMED: 201, Outcome.UNKNOWN: 404}
 IDEMPOTENCY_KEY_MAX = 200
+FIGURE_COLUMNS = ("partner", "offer", "month", "redemptions")
 REDEEM_INPUT = RedeemInputSchema()
 
 
@@ -239,8 +241,9 @@ class Figures(MethodView):
 class FiguresCsv(MethodView):
     @require_role(Role.DISCOUNT_PARTNER, Role.COORDINATOR)
     @redemption.doc(security=SECURED)
+    @redemption.response(200, **csv_documented(FIGURE_COLUMNS))
     def get(self):
         """The same as CSV (`;`, UTF-8 with BOM)."""
         with reader() as session:
             rows = redemption_figures.figures(session, current_principal())
-        return csv_response(rows, "inwisselingen.csv", ("partner", "offer", "month", "redemptions"))
+        return csv_response(rows, "inwisselingen.csv", FIGURE_COLUMNS)

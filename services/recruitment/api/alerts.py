@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from services.recruitment.api.common import PREFIX, kit, links
 from services.recruitment.schemas import AlertInputSchema, AlertReceiptSchema
@@ -11,6 +11,7 @@ from services.recruitment.search import Criteria
 from services.recruitment.usecases import alerts as usecases
 from services.recruitment.usecases.registry import network_by_slug
 from shared.tokens import InvalidToken
+from shared.web.api import Blueprint
 
 alerts = Blueprint(
     "alerts",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.recruitment import domain
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
@@ -38,7 +37,8 @@ from services.recruitment.education_schemas import (
 from services.recruitment.usecases import allocations, education, students
 from shared.auth import Role, current_principal, require_role
 from shared.db import utcnow
-from shared.web.spreadsheet import csv_response
+from shared.web.api import Blueprint
+from shared.web.spreadsheet import csv_documented, csv_response
 
 education_api = Blueprint(
     "education",
@@ -155,7 +155,7 @@ class CohortPlacements(MethodView):
             return education.offer_placement(session, current_principal(), cohort_id, data)
 
 
-@education_api.route("/placements/<placement_id>")
+@education_api.route("/placements/<id:placement_id>")
 class PlacementById(MethodView):
     @require_role(*MEMBER)
     @education_api.doc(security=SECURED)
@@ -254,6 +254,7 @@ class PartnerStudentsCsv(MethodView):
     @require_role(*PARTNER)
     @education_api.doc(security=SECURED)
     @education_api.arguments(StudentFilterSchema, location="query")
+    @education_api.response(200, **csv_documented(STUDENT_COLUMNS))
     def get(self, args):
         """The same as a CSV file for study credits (`;` separated, UTF-8 with BOM for Excel)."""
         with unit_of_work() as session:

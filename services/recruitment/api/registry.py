@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.recruitment.api.common import PREFIX, SECURED, kit, network_reader, unit_of_work
 from services.recruitment.schemas import (
@@ -21,6 +20,7 @@ from services.recruitment.schemas import (
 )
 from services.recruitment.usecases import registry
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 networks = Blueprint(
     "networks",

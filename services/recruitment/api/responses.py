@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
 from services.recruitment.schemas import (
@@ -15,6 +14,7 @@ from services.recruitment.schemas import (
 )
 from services.recruitment.usecases import responses as usecases
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 responses = Blueprint(
     "responses",
@@ -25,7 +25,7 @@ responses = Blueprint(
 BLUEPRINTS = (responses,)
 
 
-@responses.route("/vacancies/<vacancy_id>/responses")
+@responses.route("/vacancies/<id:vacancy_id>/responses")
 class RespondToVacancy(MethodView):
     @responses.arguments(ResponseInputSchema)
     @responses.response(201, ResponseReceiptSchema)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.recruitment import search
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, network_reader, unit_of_work
@@ -19,6 +18,7 @@ from services.recruitment.schemas import (
 )
 from services.recruitment.usecases import vacancies as usecases
 from shared.auth import Role, current_principal, require_role
+from shared.web.api import Blueprint
 
 vacancies = Blueprint(
     "vacancies",
@@ -76,7 +76,7 @@ class Moderation(MethodView):
             return usecases.moderation_queue(session)
 
 
-@vacancies.route("/<vacancy_id>")
+@vacancies.route("/<id:vacancy_id>")
 class VacancyById(MethodView):
     @vacancies.response(200, VacancySchema)
     def get(self, vacancy_id):
@@ -107,7 +107,7 @@ def _step(rule: str, doc: str, roles: tuple, action, schema=None):
     if schema is not None:
         view = vacancies.arguments(schema)(view)
     view = require_role(*roles)(vacancies.doc(security=SECURED)(view))
-    vacancies.route(f"/<vacancy_id>/{rule}")(
+    vacancies.route(f"/<id:vacancy_id>/{rule}")(
         type(f"Vacancy_{rule.replace('-', '_')}", (MethodView,), {"post": view})
     )
 

@@ -65,7 +65,9 @@ def _new_link(cohort: Cohort) -> None:
 def create_cohort(session: Session, principal: Principal, fields: dict) -> Cohort:
     """The coordinator (for any partner) or a partner (for itself) opens a cohort."""
     partner_id = fields["partner_id"] if principal.role == Role.COORDINATOR else principal.partner_id
-    if principal.role == Role.COORDINATOR and session.get(EducationPartner, partner_id) is None:
+    if principal.role == Role.COORDINATOR and (
+        partner_id is None or not session.get(EducationPartner, partner_id)
+    ):
         raise UnknownReference("partner_id", "the network has no such education partner")
     if fields["closes_at"] <= fields["opens_at"]:
         raise UnknownReference("closes_at", "the registration period must end after it starts")
