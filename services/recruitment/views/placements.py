@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import STUDENT_COLUMNS, StudentProgressSchema
+from services.recruitment.education_schemas import SEED_MAX, STUDENT_COLUMNS, StudentProgressSchema
 from services.recruitment.usecases import allocations, education, students
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links
@@ -182,7 +182,7 @@ def coordinator_step(principal, cohort_id: str, step: str):
     form = request.form
     if step == "verdelen":
         seed = form.get("seed", "").strip()
-        if seed and not (seed.isdigit() and int(seed) < 2**31):
+        if seed and not (seed.isdigit() and int(seed) <= SEED_MAX):
             flash(lazy_gettext("The seed must be a whole number."), "error")
             return redirect(url_for("placement_pages.coordinator_cohort", cohort_id=cohort_id), code=303)
         _run(
