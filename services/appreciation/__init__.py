@@ -30,7 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from shared.auth import RememberedPrincipals
     from shared.service import build_service
     from shared.web.bodies import allow_uploads
-    from shared.web.limits import limit_public_posts, limit_wrong_codes
+    from shared.web.limits import limit_public_posts
+    from shared.web.wrong_codes import limit_wrong_codes
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(
