@@ -54,6 +54,9 @@ class Settings:
     # Wrong pass codes at a counter, per partner and per client address (guessing is stopped).
     wrong_code_limit: str = "20 per 10 minutes"
     proxy_hops: int = 0
+    # Request bodies: every endpoint, and the CSV imports (a file of a few thousand rows).
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 5_000_000
     extra: dict = field(default_factory=dict)
 
     @property
@@ -120,6 +123,8 @@ def load_settings(service: str, overrides: dict | None = None) -> Settings:
         wrong_code_limit=_env("KNOOP_WRONG_CODE_LIMIT", "20 per 10 minutes"),
         # Behind the reverse proxy (production) the client's address comes from X-Forwarded-For.
         proxy_hops=int(_env("KNOOP_PROXY_HOPS", "1" if profile == "production" else "0")),
+        max_body_bytes=int(_env("KNOOP_MAX_BODY_BYTES", str(1024 * 1024))),
+        max_upload_bytes=int(_env("KNOOP_MAX_UPLOAD_BYTES", "5000000")),
     )
     values.update(overrides)
     settings = Settings(**values)

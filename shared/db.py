@@ -24,6 +24,11 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+class DateOutOfRange(ValueError):
+    """A moment that has no UTC equivalent Python can hold (after 9999-12-31T23:59:59Z, or before
+    year 1): the schemas keep such values out; if one slips through, the caller gets a 422."""
+
+
 class UTCDateTime(TypeDecorator):
     """Stores aware datetimes as UTC and returns them aware, on SQLite as on PostgreSQL."""
 
@@ -31,9 +36,14 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC) if value is not None else None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T20:00-10:00 is in the year 10000 in UTC
+            raise DateOutOfRange(f"{value.isoformat()} lies outside the years 1 to 9999 in UTC") from None
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:

@@ -27,6 +27,7 @@ from shared.messaging.outbox import OutboxMixin
 from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
+from shared.web.bodies import install_body_limits
 from shared.web.health import health_blueprint
 from shared.web.security import install_security_headers
 from shared.web.sessions import install_sessions
@@ -87,6 +88,7 @@ def build_service(
     dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)
+    install_body_limits(app, settings.max_body_bytes, settings.max_upload_bytes)
     install_security_headers(app, production=settings.profile == "production")
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(

@@ -11,6 +11,8 @@ PACKAGE_DIR = Path(__file__).parent
 WRONG_CODE_ENDPOINTS = ["redemption.Redemptions", "pass_pages.counter", "pass_pages.scanned"]
 # Endpoints anyone may POST to without a login: rate limited per client address.
 PUBLIC_POSTS = ["pass_pages.login"]
+# Endpoints that take a CSV file: bodies up to KNOOP_MAX_UPLOAD_BYTES instead of the JSON limit.
+UPLOADS = ["passes.PassImport"]
 # How long a process remembers who an API token belongs to. Tills call the redemption API with
 # the same token many times a minute; a redemption re-checks in its own query that the token is
 # not revoked, so only the other API calls may see a revocation up to this late.
@@ -27,7 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.appreciation.tasks import register_tasks
     from shared.auth import RememberedPrincipals
     from shared.service import build_service
-    from shared.web.limits import limit_public_posts, limit_wrong_codes
+    from shared.web.bodies import allow_uploads
+    from shared.web.limits import limit_public_posts
+    from shared.web.wrong_codes import limit_wrong_codes
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(
@@ -46,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["appreciation_links"] = links
     register_api(app, kit.api)
     register_pages(app)
+    allow_uploads(app, UPLOADS)
     limit_wrong_codes(app, kit.settings.redis_url, kit.settings.wrong_code_limit, WRONG_CODE_ENDPOINTS)
     limit_public_posts(app, kit.settings.redis_url, kit.settings.public_post_limit, PUBLIC_POSTS)
     register_tasks(kit.celery, kit, links)

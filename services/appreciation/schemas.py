@@ -15,9 +15,20 @@ from services.appreciation.domain import (
     shown_status,
 )
 from shared.auth import Role, current_principal
-from shared.web.schemas import CONTROL, LINE_BREAK, BaseSchema, StrictBoolean
+from shared.web.schemas import (
+    CONTROL,
+    LINE_BREAK,
+    BaseSchema,
+    Number,
+    PlausibleDate,
+    PlausibleDateTime,
+    StrictBoolean,
+    WholeNumber,
+)
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
+AMOUNT_MAX = 10_000  # euros: a discount larger than this is a typing error
+QUESTIONS_MAX = 20  # questions an event asks at sign-up
 
 
 class NetworkQuerySchema(BaseSchema):
@@ -110,22 +121,29 @@ class OfferInputSchema(BaseSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=2000))
     discount_kind = fields.String(required=True, validate=validate.OneOf(DISCOUNT_KINDS))
-    discount_value = fields.Float(
-        load_default=None, allow_none=True, validate=validate.Range(min=0, min_inclusive=False)
+    discount_value = Number(
+        0.01,
+        AMOUNT_MAX,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "A percentage (1 to 100) or an amount in euros (0.01 to 10,000)"},
     )
-    valid_from = fields.Date(load_default=None, allow_none=True)
-    valid_until = fields.Date(load_default=None, allow_none=True)
-    weekdays = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)), load_default=list)
+    valid_from = PlausibleDate(load_default=None, allow_none=True)
+    valid_until = PlausibleDate(load_default=None, allow_none=True)
+    weekdays = fields.List(
+        WholeNumber(1, 7),
+        load_default=list,
+        validate=validate.Length(max=7),
+        metadata={"description": "1 is Monday"},
+    )
     starts_at = fields.Time(load_default=None, allow_none=True)
     ends_at = fields.Time(load_default=None, allow_none=True)
     usage = fields.String(load_default="unlimited", validate=validate.OneOf(USAGE_RULES))
-    per_period = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
+    per_period = WholeNumber(1, 100, load_default=None, allow_none=True)
     period = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PERIODS))
-    total_quantity = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1, max=1_000_000)
-    )
+    total_quantity = WholeNumber(1, 1_000_000, load_default=None, allow_none=True)
     audience = fields.String(load_default="all", validate=validate.OneOf(AUDIENCES))
-    organisations = fields.List(fields.String(), load_default=list)
+    organisations = fields.List(fields.String(), load_default=list, validate=validate.Length(max=500))
 
     MULTILINE = ("description",)
 
@@ -134,8 +152,11 @@ class OfferInputSchema(BaseSchema):
         errors = {}
         if data.get("discount_kind") in ("percentage", "amount") and not data.get("discount_value"):
             errors["discount_value"] = ["Give the percentage or the amount."]
-        if data.get("discount_kind") == "percentage" and (data.get("discount_value") or 0) > 100:
-            errors["discount_value"] = ["A percentage is at most 100."]
+        value = data.get("discount_value")
+        if data.get("discount_kind") == "percentage" and value and not 1 <= value <= 100:
+            errors["discount_value"] = ["A percentage is from 1 to 100."]
+        if data.get("discount_kind") == "amount" and value and round(value, 2) != value:
+            errors["discount_value"] = ["Give the amount in euros and cents."]
         if data.get("usage") == "per_period" and not (data.get("per_period") and data.get("period")):
             errors["per_period"] = ["Say how many times per week, month or year."]
         if data.get("audience") == "organisations" and not data.get("organisations"):
@@ -248,15 +269,19 @@ class EventInputSchema(BaseSchema):
     )
     venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
     area = fields.String(load_default="", validate=validate.Length(max=120))
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
-    signup_deadline = fields.AwareDateTime(required=True)
-    guests_allowed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=5))
+    starts_at = PlausibleDateTime(required=True)
+    ends_at = PlausibleDateTime(required=True)
+    capacity = WholeNumber(1, 100_000, required=True)
+    signup_deadline = PlausibleDateTime(required=True)
+    guests_allowed = WholeNumber(0, 5, load_default=0)
     accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
-    questions = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    questions = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        load_default=list,
+        validate=validate.Length(max=QUESTIONS_MAX),
+    )
     audience = fields.String(load_default="all", validate=validate.OneOf(["all", "organisations"]))
-    organisations = fields.List(fields.String(), load_default=list)
+    organisations = fields.List(fields.String(), load_default=list, validate=validate.Length(max=500))
 
     MULTILINE = ("description", "accessibility")
 
@@ -303,9 +328,9 @@ class EventPatchSchema(BaseSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=5000))
     venue = fields.String(validate=validate.Length(min=1, max=200))
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
-    signup_deadline = fields.AwareDateTime()
+    starts_at = PlausibleDateTime()
+    ends_at = PlausibleDateTime()
+    signup_deadline = PlausibleDateTime()
     accessibility = fields.String(validate=validate.Length(max=2000))
 
     MULTILINE = ("description", "accessibility")

@@ -18,6 +18,8 @@ PUBLIC_POSTS = [
     "student_pages.register",
     "student_pages.enter_code",
 ]
+# Endpoints that take a CSV file: bodies up to KNOOP_MAX_UPLOAD_BYTES instead of the JSON limit.
+UPLOADS = ["education.CohortImport", "placement_pages.partner_import"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.recruitment.tasks import register_tasks
     from services.recruitment.views import register_views
     from shared.service import build_service
+    from shared.web.bodies import allow_uploads
     from shared.web.limits import limit_public_posts
 
     app = Flask(__name__, static_folder=None)
@@ -47,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["recruitment_networks"] = NetworkDirectory(kit.db)
     register_api(app, kit.api)
     register_views(app)
+    allow_uploads(app, UPLOADS)
     limit_public_posts(app, kit.settings.redis_url, kit.settings.public_post_limit, PUBLIC_POSTS)
     register_tasks(kit.celery, kit, links)
     register_cli(app, kit)

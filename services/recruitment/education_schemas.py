@@ -6,10 +6,19 @@ from marshmallow import fields, validate
 
 from services.recruitment.domain import COHORT_KINDS
 from services.recruitment.models.placements import StudentStatus
-from shared.web.schemas import BaseSchema, StrictBoolean
+from shared.web.schemas import (
+    BaseSchema,
+    Number,
+    PlausibleDate,
+    PlausibleDateTime,
+    StrictBoolean,
+    WholeNumber,
+)
 
 NAME = validate.Length(min=1, max=200)
 LANGUAGE = validate.OneOf(["nl", "en"])
+HOURS_MAX = 2000  # hours of a placement or required of a cohort: a year's full-time work
+SEED_MAX = 2**31 - 1
 
 
 class PartnerInputSchema(BaseSchema):
@@ -18,8 +27,8 @@ class PartnerInputSchema(BaseSchema):
     contact_name = fields.String(required=True, validate=NAME)
     contact_email = fields.Email(required=True)
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    agreement_starts = fields.Date(load_default=None, allow_none=True)
-    agreement_ends = fields.Date(load_default=None, allow_none=True)
+    agreement_starts = PlausibleDate(load_default=None, allow_none=True)
+    agreement_ends = PlausibleDate(load_default=None, allow_none=True)
 
 
 class PartnerSchema(BaseSchema):
@@ -43,10 +52,10 @@ class CohortInputSchema(BaseSchema):
     )
     name = fields.String(required=True, validate=NAME)
     kind = fields.String(load_default="introduction", validate=validate.OneOf(COHORT_KINDS))
-    required_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=2000))
-    max_preferences = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
-    opens_at = fields.AwareDateTime(required=True, default_timezone=None)
-    closes_at = fields.AwareDateTime(required=True)
+    required_hours = WholeNumber(1, HOURS_MAX, required=True)
+    max_preferences = WholeNumber(1, 10, load_default=3)
+    opens_at = PlausibleDateTime(required=True)
+    closes_at = PlausibleDateTime(required=True)
 
 
 class CohortSchema(BaseSchema):
@@ -75,8 +84,8 @@ class PlacementInputSchema(BaseSchema):
     title = fields.String(required=True, validate=NAME)
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     area = fields.String(load_default="", validate=validate.Length(max=120))
-    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=500))
-    hours = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2000))
+    capacity = WholeNumber(0, 500, required=True)
+    hours = WholeNumber(1, HOURS_MAX, load_default=None, allow_none=True)
     times = fields.String(load_default="", validate=validate.Length(max=300))
     priorities = fields.List(
         fields.String(),
@@ -189,10 +198,10 @@ class StudentProgressSchema(BaseSchema):
 
 class AllocateInputSchema(BaseSchema):
     # Strict: a non-strict Integer truncates, so a seed of -1.8e-94 would run as seed 0.
-    seed = fields.Integer(
-        strict=True,
+    seed = WholeNumber(
+        0,
+        SEED_MAX,
         load_default=None,
-        validate=validate.Range(min=0, max=2**31 - 1),
         metadata={"description": "Repeat an earlier run by giving its seed; left out, a new one is drawn."},
     )
 
@@ -226,8 +235,8 @@ class PublishedSchema(BaseSchema):
 
 
 class HoursInputSchema(BaseSchema):
-    day = fields.Date(required=True)
-    hours = fields.Float(required=True, validate=validate.Range(min=0.25, max=24))
+    day = PlausibleDate(required=True, metadata={"description": "Not in the future"})
+    hours = Number(0.25, 24, required=True)
     activity = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
@@ -243,19 +252,20 @@ class HoursSchema(BaseSchema):
 
 
 class ReviewInputSchema(BaseSchema):
-    hours = fields.Float(
+    hours = Number(
+        0,
+        24,
         load_default=None,
-        validate=validate.Range(min=0, max=24),
         metadata={"description": "Leave out to approve as logged; give a number to correct it."},
     )
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class MeetSessionInputSchema(BaseSchema):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = PlausibleDateTime(required=True)
+    ends_at = PlausibleDateTime(required=True)
     place = fields.String(required=True, validate=NAME)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    capacity = WholeNumber(1, 1000, required=True)
 
 
 class MeetSessionSchema(BaseSchema):

@@ -12,11 +12,12 @@ from services.recruitment.domain import (
     VacancyStatus,
 )
 from services.recruitment.search import SORTS
-from shared.web.schemas import BaseSchema, StrictBoolean, WebAddress
+from shared.web.schemas import BaseSchema, PlausibleDate, StrictBoolean, WebAddress, WholeNumber
 
 NAME = validate.Length(min=1, max=200)
 SLUG = [validate.Length(min=2, max=60), validate.Regexp(SLUG_PATTERN)]
 LANGUAGE = validate.OneOf(["nl", "en"])
+HOURS_PER_WEEK_MAX = 40
 
 
 class NetworkCreateSchema(BaseSchema):
@@ -115,20 +116,18 @@ class VacancyInputSchema(BaseSchema):
     category = fields.String(load_default=None, allow_none=True, metadata={"description": "Category key"})
     areas = fields.List(fields.String(validate=validate.Length(min=1, max=120)), load_default=list)
     place = fields.String(load_default="", validate=validate.Length(max=200))
-    hours_per_week = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1, max=40)
-    )
+    hours_per_week = WholeNumber(1, HOURS_PER_WEEK_MAX, load_default=None, allow_none=True)
     period = fields.String(load_default="", validate=validate.Length(max=120))
     frequency = fields.String(load_default="weekly", validate=validate.OneOf(FREQUENCIES))
     long_term = StrictBoolean(
         load_default=False, metadata={"description": "A lasting commitment to one person"}
     )
-    start_date = fields.Date(load_default=None, allow_none=True)
-    end_date = fields.Date(
+    start_date = PlausibleDate(load_default=None, allow_none=True)
+    end_date = PlausibleDate(
         load_default=None, allow_none=True, metadata={"description": "The vacancy expires after this day"}
     )
     vog_required = StrictBoolean(load_default=False)
-    minimum_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=12, max=99))
+    minimum_age = WholeNumber(12, 99, load_default=None, allow_none=True)
     languages = fields.List(fields.String(validate=validate.Length(min=2, max=40)), load_default=list)
     suitable_for_students = StrictBoolean(load_default=False)
     contact_name = fields.String(validate=validate.Length(max=200))
@@ -199,7 +198,9 @@ class SearchArgsSchema(BaseSchema):
     students = fields.Boolean(load_default=False)
     no_vog = fields.Boolean(load_default=False, metadata={"description": "Only vacancies without VOG"})
     long_term = fields.Boolean(load_default=None, allow_none=True)
-    max_hours = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=40))
+    max_hours = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=HOURS_PER_WEEK_MAX)
+    )
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
@@ -311,6 +312,8 @@ class AlertInputSchema(BaseSchema):
     organisation = fields.String(load_default="")
     students = StrictBoolean(load_default=False)
     no_vog = StrictBoolean(load_default=False)
+    long_term = StrictBoolean(load_default=None, allow_none=True)
+    max_hours = WholeNumber(1, HOURS_PER_WEEK_MAX, load_default=None, allow_none=True)
 
 
 class AlertReceiptSchema(BaseSchema):

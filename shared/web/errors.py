@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from werkzeug.exceptions import HTTPException
+
+from shared.db import DateOutOfRange
 
 
 def _field_errors(exc: HTTPException) -> dict:
@@ -41,6 +43,16 @@ def install_error_handlers(app: Flask, api_prefix: str) -> None:
         if not request.path.startswith(api_prefix):
             return "409 Conflict", 409
         return jsonify(error_body(409, "This conflicts with an existing record.")), 409
+
+    @app.errorhandler(StatementError)
+    def handle_out_of_range(exc: StatementError):
+        # The database layer refused a value before sending it (SQLAlchemy wraps what a column
+        # type raises): a moment out of range is the caller's, any other failure stays a 500.
+        if not isinstance(exc.orig, DateOutOfRange):
+            raise exc
+        if not request.path.startswith(api_prefix):
+            return "422 Unprocessable Entity", 422
+        return jsonify(error_body(422, "A date or time is out of range.")), 422
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms.i18n import get_translations
+from wtforms.validators import ValidationError
 
-from shared.i18n import current_language
+from shared.i18n import current_language, lazy_gettext
+from shared.web.schemas import FIRST_DAY, LAST_DAY
 
 
 class LocalisedForm(FlaskForm):
@@ -17,3 +19,11 @@ class LocalisedForm(FlaskForm):
 
 class ActionForm(LocalisedForm):
     """A button that changes something: it carries only its CSRF token."""
+
+
+def plausible_day(form, field) -> None:
+    """A WTForms validator: the day lies where the API's PlausibleDate says a day may lie."""
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(
+            str(lazy_gettext("Give a day between %(first)s and %(last)s.", first=FIRST_DAY, last=LAST_DAY))
+        )

@@ -78,3 +78,65 @@ def test_a_database_with_data_from_the_first_release_migrates_to_the_newest(back
     categories = app.test_client().get("/api/recruitment/categories?network=enkhuizen").get_json()
     assert len(categories) == 10
     app.extensions["knoop"].db.dispose()
+
+
+def test_repeated_responses_are_reduced_to_each_persons_first_when_the_key_arrives(backend):
+    """0008: one response per person and vacancy; existing repeats (any case) keep only the first."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from shared.migrations import alembic_config, upgrade
+    from tests.support.databases import migrations
+
+    url = backend.fresh_empty("recruitment")
+    command.upgrade(alembic_config(migrations("recruitment"), url), "0007")
+    engine = create_engine(url)
+    rows = [
+        ("r2", "v1", "Sanne@Example.org ", "2026-11-02 10:00:00"),
+        ("r1", "v1", "sanne@example.org", "2026-11-01 10:00:00"),
+        ("r3", "v1", "SANNE@EXAMPLE.ORG", "2026-11-03 10:00:00"),
+        ("r4", "v2", "Sanne@example.org", "2026-11-04 10:00:00"),
+        ("r5", "v1", "joop@example.org", "2026-11-05 10:00:00"),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO networks (id, name, slug, region, moderated, created_at) VALUES "
+                "('n1', 'Netwerk', 'enkhuizen', '', false, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO organisations (id, network_id, name, identity, contact_name, contact_email,"
+                " language, website, admitted_at) VALUES ('o1', 'n1', 'Humanitas', '', 'Anne',"
+                " 'a@example.org', 'nl', '', CURRENT_TIMESTAMP)"
+            )
+        )
+        for vacancy in ("v1", "v2"):
+            conn.execute(
+                text(
+                    "INSERT INTO vacancies (id, network_id, organisation_id, title, description, place,"
+                    " hours_per_week, period, frequency, long_term, vog_required, suitable_for_students,"
+                    " status, created_at) VALUES (:id, 'n1', 'o1', 'Maatje', '', '', NULL, '', 'weekly',"
+                    " false, false, false, 'published', CURRENT_TIMESTAMP)"
+                ),
+                {"id": vacancy},
+            )
+        for response_id, vacancy, email, at in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO responses (id, network_id, vacancy_id, name, email, phone, motivation,"
+                    " availability, language, consent_at, status, created_at) VALUES (:id, 'n1', :v,"
+                    " 'Sanne', :email, '', '', '', 'nl', :at, 'new', :at)"
+                ),
+                {"id": response_id, "v": vacancy, "email": email, "at": at},
+            )
+    upgrade(migrations("recruitment"), url)
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT id, vacancy_id, email FROM responses ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in kept] == [
+        ("r1", "v1", "sanne@example.org"),
+        ("r4", "v2", "sanne@example.org"),
+        ("r5", "v1", "joop@example.org"),
+    ]

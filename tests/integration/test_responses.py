@@ -1,11 +1,19 @@
 """Responses (warm referral): consent, every co-publisher told, status follow-up, reminders, matches."""
 
+import http.client
+import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
+from deploy.local.harness import free_port
+from services.recruitment.models import Response
 from services.recruitment.usecases import responses
 from tests.support.flows import bearer
 from tests.support.recruitment import events, network_with_members
@@ -156,8 +164,59 @@ def test_too_many_responses_from_one_address_get_429(databases, redis_url, mail_
     )
     net = network_with_members(app)
     vacancy = net.publish("Humanitas")
-    codes = [respond(net, vacancy["id"]).status_code for _ in range(4)]
+    codes = [respond(net, vacancy["id"], email=f"sanne{i}@example.org").status_code for i in range(4)]
     assert codes == [201, 201, 201, 429]
-    refused = respond(net, vacancy["id"])
+    refused = respond(net, vacancy["id"], email="sanne9@example.org")
     assert refused.get_json()["code"] == 429
     app.extensions["knoop"].db.dispose()
+
+
+def stored_responses(app, vacancy_id: str) -> int:
+    with app.extensions["knoop"].db.reader() as session:
+        return session.scalar(
+            select(func.count()).select_from(Response).where(Response.vacancy_id == vacancy_id)
+        )
+
+
+def test_a_second_response_of_one_address_is_answered_kindly_and_refers_no_one_twice(net, stack):
+    app = stack.app("recruitment")
+    vacancy = net.publish("Humanitas")
+    assert respond(net, vacancy["id"]).status_code == 201
+    again = respond(net, vacancy["id"], email="Sanne@Example.ORG", motivation="Nog eens.")
+    assert again.status_code == 409 and "already responded" in again.get_json()["message"]
+    page = net.client.get(f"/vacatures/{vacancy['id']}").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(page), "name": "Sanne", "email": "SANNE@example.org", "consent": "y"}
+    answer = net.client.post(f"/vacatures/{vacancy['id']}/reageren", data=form)
+    assert answer.status_code == 200 and "Je had al gereageerd op deze vacature" in answer.get_data(
+        as_text=True
+    )
+    assert stored_responses(app, vacancy["id"]) == 1
+    assert len(events(app, "recruitment.response_received.v1")) == 1
+    other = net.publish("Humanitas", title="Chauffeur voor dagjes uit")
+    assert respond(net, other["id"]).status_code == 201  # once per vacancy, not once in all
+
+
+def test_twenty_simultaneous_identical_responses_store_one_and_confirm_once(net, stack):
+    app = stack.app("recruitment")
+    vacancy = net.publish("Humanitas")
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    barrier = threading.Barrier(20)
+
+    def send(_) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=60)
+        barrier.wait()
+        path = f"/api/recruitment/vacancies/{vacancy['id']}/responses"
+        conn.request("POST", path, body=json.dumps(SANNE), headers={"Content-Type": "application/json"})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            statuses = sorted(pool.map(send, range(20)))
+    finally:
+        server.shutdown()
+    assert statuses == [201] + [409] * 19
+    assert stored_responses(app, vacancy["id"]) == 1
+    assert len(events(app, "recruitment.response_received.v1")) == 1

@@ -1,27 +1,33 @@
 """The wrong-code guard against a real Redis, with several web processes sharing its counters: only
-wrong codes count, the limit holds across processes, and a process that has not yet seen the limit
-gives a guesser at most one more try."""
+wrong codes count, exactly the limit of them gets through across processes, simultaneous or not,
+and once refused a guesser stays refused until the window ends."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
 
-from shared.web.limits import limit_wrong_codes
+from shared.web.wrong_codes import limit_wrong_codes
 
 pytestmark = pytest.mark.integration
 
 LIMIT = 3
 
 
-def web_process(redis_url: str) -> Flask:
+def web_process(redis_url: str, limit: int = LIMIT) -> Flask:
     """One gunicorn worker's worth of app: a code is right ("goed") or not there (404)."""
     app = Flask(__name__)
     app.secret_key = "test"
 
     @app.post("/probeer/<code>")
     def attempt(code):
-        return ("ingewisseld", 201) if code == "goed" else ("onbekend", 404)
+        if code == "traag":  # a right code that takes a while (a busy database)
+            time.sleep(0.05)
+        return ("ingewisseld", 201) if code in ("goed", "traag") else ("onbekend", 404)
 
-    limit_wrong_codes(app, redis_url, f"{LIMIT} per hour", ["attempt"])
+    limit_wrong_codes(app, redis_url, f"{limit} per hour", ["attempt"])
     return app
 
 
@@ -36,10 +42,53 @@ def test_right_codes_never_count(redis_url):
     assert tries(app, "fout", "goed") == [404, 201]
 
 
-def test_the_limit_holds_across_processes_with_at_most_one_more_try_each(redis_url):
+def test_the_limit_is_exact_across_processes_and_a_refusal_stays_until_the_window_ends(redis_url):
     first, second, third = (web_process(redis_url) for _ in range(3))
-    assert tries(first, "a", "b", "c", "d", "goed") == [404, 404, 404, 429, 429]
-    # The others learn it from the shared count at their own next wrong code...
-    assert tries(second, "e", "goed", "f") == [404, 429, 429]
-    # ...and a right code before that still goes through: the one extra try per process.
-    assert tries(third, "goed", "g", "goed") == [201, 404, 429]
+    assert tries(first, "a", "b") == [404, 404]
+    assert tries(second, "c", "d", "goed") == [404, 429, 429]  # the third wrong code was the last
+    assert tries(third, "goed", "e") == [429, 429]  # no extra try for a process that had not seen it
+    assert tries(first, "goed", "f", "goed") == [429, 429, 429]  # never back to 404 or 201
+
+
+def test_right_codes_between_wrong_ones_leave_the_whole_limit_to_the_wrong_ones(redis_url):
+    first, second = web_process(redis_url), web_process(redis_url)
+    assert tries(first, "goed", "a", "goed", "goed") == [201, 404, 201, 201]
+    assert tries(second, "goed", "b", "goed", "c", "goed") == [201, 404, 201, 404, 429]
+
+
+def test_simultaneous_wrong_codes_from_several_processes_get_exactly_the_limit_through(redis_url):
+    limit, attempts = 20, 60
+    processes = [web_process(redis_url, limit) for _ in range(4)]
+    barrier = threading.Barrier(attempts)
+
+    def attempt(i: int) -> int:
+        client = processes[i % len(processes)].test_client()
+        barrier.wait()
+        return client.post(f"/probeer/fout{i}").status_code
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        answers = list(pool.map(attempt, range(attempts)))
+    assert sorted(answers) == [404] * limit + [429] * (attempts - limit)
+    for process in processes:  # and every process refuses from then on, a right code too
+        assert tries(process, "fout", "goed") == [429, 429]
+
+
+def test_more_right_codes_at_once_than_the_limit_wait_their_turn_and_count_for_nothing(redis_url):
+    processes = [web_process(redis_url) for _ in range(3)]
+    barrier = threading.Barrier(12)
+
+    def attempt(i: int) -> int:
+        client = processes[i % len(processes)].test_client()
+        barrier.wait()
+        return client.post("/probeer/traag").status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert list(pool.map(attempt, range(12))) == [201] * 12
+    assert tries(processes[0], "a", "b", "c", "d") == [404, 404, 404, 429]
+
+
+def test_without_redis_the_counter_keeps_working_without_waiting_on_it_each_time():
+    app = web_process("redis://127.0.0.1:1/0")
+    started = time.monotonic()
+    assert tries(app, "goed", "fout", *["goed"] * 20) == [201, 404] + [201] * 20
+    assert time.monotonic() - started < 1.5  # one failed connect, then a pause, not one per attempt

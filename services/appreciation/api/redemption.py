@@ -37,6 +37,7 @@ from services.appreciation.schemas import (
 from shared.auth import Role, current_principal, require_role
 from shared.tokens import InvalidToken
 from shared.web.api import Blueprint
+from shared.web.bodies import json_body
 from shared.web.spreadsheet import csv_documented, csv_response
 
 redemption = Blueprint(
@@ -105,14 +106,10 @@ def _as_json(schema) -> dict:
 
 def _redeem_input() -> dict:
     """The body, loaded by REDEEM_INPUT, answered as flask-smorest answers a bad one (webargs):
-    400 for a body that is not JSON, 422 with each field's messages for one that does not
-    validate; a body that is missing or not sent as JSON counts as empty. A body as tills send it
-    takes the quick way (`quick_redeem_input`)."""
-    data = request.get_data(cache=True) if request.is_json else b""
-    try:
-        body = json.loads(data.decode()) if data else {}  # UTF-8, strictly, as webargs reads it
-    except ValueError:  # not UTF-8, or not JSON (UnicodeDecodeError is a ValueError)
-        abort(400, messages={"json": ["Invalid JSON body."]})
+    422 with each field's messages for one that does not validate; a body that is missing or not
+    sent as JSON counts as empty. Every app has parsed (or refused: 400) a JSON body before the
+    view (shared.web.bodies). A body as tills send it takes the quick way (`quick_redeem_input`)."""
+    body = json_body({})
     quick = quick_redeem_input(body)
     if quick is not None:
         return quick

@@ -11,7 +11,7 @@ from services.recruitment.api import alerts, education, registry, responses, vac
 from services.recruitment.api.common import PREFIX
 from services.recruitment.domain import DomainError, InvalidTransition, NotAllowed
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
-from services.recruitment.usecases.responses import VacancyNotOpen
+from services.recruitment.usecases.responses import AlreadyResponded, VacancyNotOpen
 from services.recruitment.usecases.students import AlreadyAllocated, RegistrationClosed
 from shared.web.errors import error_body
 
@@ -21,6 +21,7 @@ STATUS_FOR = {
     InvalidTransition: 409,
     Conflict: 409,
     VacancyNotOpen: 409,
+    AlreadyResponded: 409,
     RegistrationClosed: 409,
     AlreadyAllocated: 409,
     UnknownReference: 422,

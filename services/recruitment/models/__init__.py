@@ -172,9 +172,11 @@ class CoPublisher(Base):
 
 
 class Response(NetworkScoped, Base):
-    """A volunteer's answer to a vacancy, shared (with consent) with every co-publisher."""
+    """A volunteer's answer to a vacancy, shared (with consent) with every co-publisher: one per
+    person (e-mail address, stored lower-case) and vacancy, which the database sees to."""
 
     __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("vacancy_id", "email", name="uq_response_per_person"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     vacancy_id: Mapped[str] = mapped_column(ForeignKey("vacancies.id"), index=True)

@@ -168,7 +168,7 @@ def adjust(
     placements = _lock_placements(session, cohort.id)
     student = session.get(Student, student_id)
     if student is None or student.cohort_id != cohort.id:
-        raise NotFound("no such student in this cohort")
+        raise UnknownReference("student_id", "not a student of this cohort")
     if student.status != StudentStatus.REGISTERED:
         raise Conflict("only a student still in the pool can be moved; this one is " + student.status)
     if placement_id is not None:

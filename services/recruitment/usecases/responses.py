@@ -6,12 +6,13 @@ import statistics
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import CoPublisher, Organisation, Response, Vacancy
-from services.recruitment.usecases.common import get, network_of, outbox, recipient
+from services.recruitment.usecases.common import Conflict, get, network_of, outbox, recipient
 from shared.auth import Principal
 from shared.db import utcnow
 
@@ -20,15 +21,25 @@ class VacancyNotOpen(domain.DomainError):
     """The vacancy is no longer published: responding is not possible."""
 
 
+class AlreadyResponded(Conflict):
+    """This person (e-mail address) has responded to this vacancy before: nothing is sent again."""
+
+
 def respond(session: Session, vacancy_id: str, fields: dict, links: Links) -> Response:
-    """Record a response (with consent) and tell the volunteer and every publisher."""
+    """Record a response (with consent) and tell the volunteer and every publisher; once per person
+    and vacancy (AlreadyResponded for a repeat, also for one that races the first)."""
     vacancy = get(session, Vacancy, vacancy_id, "vacancy")
     if vacancy.status != domain.VacancyStatus.PUBLISHED:
         raise VacancyNotOpen("this vacancy is no longer open for responses")
-    fields = {k: v for k, v in fields.items() if k != "consent"}
+    fields = {**{k: v for k, v in fields.items() if k != "consent"}, "email": fields["email"].strip().lower()}
+    if _responded(session, vacancy.id, fields["email"]):
+        raise AlreadyResponded("you have already responded to this vacancy")
     response = Response(network_id=vacancy.network_id, vacancy=vacancy, **fields)
-    session.add(response)
-    session.flush()
+    try:
+        with session.begin_nested():  # a twin that committed first: the unique key says so
+            session.add(response)
+    except IntegrityError:
+        raise AlreadyResponded("you have already responded to this vacancy") from None
     outbox.add(
         session,
         "recruitment.response_received.v1",
@@ -47,6 +58,11 @@ def respond(session: Session, vacancy_id: str, fields: dict, links: Links) -> Re
         },
     )
     return response
+
+
+def _responded(session: Session, vacancy_id: str, email: str) -> bool:
+    found = select(Response.id).where(Response.vacancy_id == vacancy_id, Response.email == email)
+    return session.scalar(found) is not None
 
 
 def _publisher_vacancies(organisation_id: str):

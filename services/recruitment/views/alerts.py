@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from marshmallow import ValidationError
 
+from services.recruitment.schemas import SearchArgsSchema
 from services.recruitment.search import Criteria
 from services.recruitment.usecases import alerts, responses
 from services.recruitment.usecases.common import NotFound
@@ -14,6 +16,7 @@ from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
 
 pages = Blueprint("alert_pages", __name__)
+CRITERIA = ("q", "category", "area", "organisation", "students", "no_vog", "long_term", "max_hours")
 
 
 @pages.post("/n/<slug>/alerts")
@@ -23,16 +26,11 @@ def subscribe(slug: str):
     if not form.validate_on_submit():
         return render_template("recruitment/alert_result.html", outcome="invalid", form=form), 422
     data = form.data
-    criteria = Criteria(
-        q=data["q"] or "",
-        category=data["category"] or "",
-        area=data["area"] or "",
-        organisation=data["organisation"] or "",
-        students=data["students"] == "True",
-        no_vog=data["no_vog"] == "True",
-        long_term=True if data["long_term"] == "True" else None,
-        max_hours=int(data["max_hours"]) if (data["max_hours"] or "").isdecimal() else None,
-    ).saved()
+    try:  # the search the person came from, judged as the bank and the API judge a search
+        search = SearchArgsSchema().load({**{k: data[k] for k in CRITERIA if data[k]}, "network": slug})
+    except ValidationError:
+        return render_template("recruitment/alert_result.html", outcome="invalid", form=form), 422
+    criteria = Criteria(**{k: search[k] for k in CRITERIA}).saved()
     with network_session(slug, write=True) as (session, network):
         alerts.subscribe(
             session, network.id, data["email"], current_language(), criteria, data["frequency"], links()

@@ -106,6 +106,8 @@ def respond(vacancy_id: str):
             responses.respond(session, vacancy_id, {**fields, "language": current_language()}, links())
     except responses.VacancyNotOpen:
         return _vacancy_page(vacancy_id, form, status=409)
+    except responses.AlreadyResponded:  # the organisations have the details: no second referral
+        return render_template("recruitment/responded.html", vacancy_id=vacancy_id, already=True)
     except NotFound:
         abort(404)
     return redirect(url_for("bank.responded", vacancy_id=vacancy_id), code=303)

@@ -17,7 +17,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from shared.i18n import lazy_gettext as _l
-from shared.web.forms import LocalisedForm
+from shared.web.forms import LocalisedForm, plausible_day
 
 
 class ResponseForm(LocalisedForm):
@@ -112,7 +112,7 @@ def preference_fields(form: RegistrationForm, count: int, choices: list[tuple[st
 
 
 class HoursForm(LocalisedForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = DateField(_l("Date"), validators=[DataRequired(), plausible_day])
     hours = DecimalField(_l("Hours"), places=2, validators=[DataRequired(), NumberRange(min=0.25, max=24)])
     activity = StringField(_l("What did you do?"), validators=[DataRequired(), Length(max=500)])
 
