@@ -158,11 +158,12 @@ class WrongCodeGuard:
             if state == COUNTED:
                 g.knoop_slot = keys
                 return True
-            self._closed.update(keys[i - 1] for i in closed)
-            if state == BUSY and time.monotonic() + pause > deadline:
-                return False
-            if state == BUSY:
-                time.sleep(pause)
+            if state == CLOSED:
+                self._closed.update(keys[i - 1] for i in closed)
+            elif time.monotonic() + pause > deadline:
+                return False  # busy for too long: refused, and nothing is closed by it
+            else:
+                time.sleep(pause)  # busy: the attempts in flight settle within milliseconds
                 pause = min(pause * 2, 0.05)
         return self._closed.isdisjoint(keys)
 
