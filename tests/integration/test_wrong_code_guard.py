@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from flask import Flask
 
+from shared.web import wrong_codes
 from shared.web.wrong_codes import limit_wrong_codes
 
 pytestmark = pytest.mark.integration
@@ -23,9 +24,9 @@ def web_process(redis_url: str, limit: int = LIMIT) -> Flask:
 
     @app.post("/probeer/<code>")
     def attempt(code):
-        if code == "traag":  # a right code that takes a while (a busy database)
-            time.sleep(0.05)
-        return ("ingewisseld", 201) if code in ("goed", "traag") else ("onbekend", 404)
+        if code.startswith("traag"):  # a right code that takes a while (a busy database)
+            time.sleep(float(code[5:] or 0.05))
+        return ("ingewisseld", 201) if code == "goed" or code.startswith("traag") else ("onbekend", 404)
 
     limit_wrong_codes(app, redis_url, f"{limit} per hour", ["attempt"])
     return app
@@ -85,6 +86,26 @@ def test_more_right_codes_at_once_than_the_limit_wait_their_turn_and_count_for_n
     with ThreadPoolExecutor(max_workers=12) as pool:
         assert list(pool.map(attempt, range(12))) == [201] * 12
     assert tries(processes[0], "a", "b", "c", "d") == [404, 404, 404, 429]
+
+
+def test_an_attempt_kept_waiting_too_long_by_attempts_in_flight_is_refused_but_closes_nothing(
+    redis_url, monkeypatch
+):
+    monkeypatch.setattr(wrong_codes, "BUSY_WAIT_SECONDS", 0.2)
+    app = web_process(redis_url)
+    barrier = threading.Barrier(LIMIT + 1)
+
+    def attempt(code: str) -> int:
+        client = app.test_client()
+        barrier.wait()
+        if code == "fout":
+            time.sleep(0.1)  # after the slow ones took every slot
+        return client.post(f"/probeer/{code}").status_code
+
+    with ThreadPoolExecutor(max_workers=LIMIT + 1) as pool:
+        answers = list(pool.map(attempt, ["traag0.6"] * LIMIT + ["fout"]))
+    assert answers == [201] * LIMIT + [429]
+    assert tries(app, "a", "goed") == [404, 201]  # the window is still open
 
 
 def test_without_redis_the_counter_keeps_working_without_waiting_on_it_each_time():

@@ -58,3 +58,12 @@ def test_a_lease_too_short_to_wait_for_the_mail_servers_reply_is_refused(monkeyp
     monkeypatch.setenv("KNOOP_DELIVERY_LEASE_SECONDS", "39")
     with pytest.raises(ConfigurationError, match="LEASE"):
         load_settings("notifications")
+
+
+def test_body_limits_come_from_the_environment_with_a_mebibyte_and_five_megabytes_by_default(monkeypatch):
+    monkeypatch.delenv("KNOOP_MAX_BODY_BYTES", raising=False)
+    monkeypatch.delenv("KNOOP_MAX_UPLOAD_BYTES", raising=False)
+    settings = load_settings("recruitment")
+    assert (settings.max_body_bytes, settings.max_upload_bytes) == (1024 * 1024, 5_000_000)
+    monkeypatch.setenv("KNOOP_MAX_BODY_BYTES", "2048")
+    assert load_settings("recruitment").max_body_bytes == 2048
