@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, missing
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
+from shared.web.bodies import json_body
 from shared.web.errors import install_error_handlers
 from shared.web.schemas import text_pattern
 
@@ -21,6 +22,11 @@ class BodyRequiredParser(FlaskParser):
     """webargs reads a missing body, or one not sent as JSON, as {}: a PATCH of nothing at all
     would then succeed. Every body our API takes is required (its document says so), so here that
     is an error, answered like any other invalid body (422)."""
+
+    def _raw_load_json(self, req: Request) -> object:
+        # The body was parsed (strictly) before the view ran; read that parse, not a second one.
+        parsed = json_body(missing)
+        return super()._raw_load_json(req) if parsed is missing else parsed
 
     def load_json(self, req: Request, schema: Schema) -> object:
         data = super().load_json(req, schema)

@@ -14,6 +14,9 @@ from tests.support.recruitment import network_with_members
 
 pytestmark = pytest.mark.integration
 
+NOBODY = "00000000-0000-4000-8000-000000000000"  # a record id that names no record
+PLACEHOLDERS = {"int:": "1", "id:": NOBODY}
+
 DEEP = "[" * 1000 + "]" * 1000
 MIB = 1024 * 1024
 
@@ -31,7 +34,7 @@ def writing_routes(app) -> list[tuple[str, str]]:
     found = []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
-            path = re.sub(r"<(?:int:)?([^>]+)>", lambda m: "1" if "int:" in m.group(0) else "x", rule.rule)
+            path = re.sub(r"<(int:|id:)?([^>]+)>", lambda m: PLACEHOLDERS.get(m.group(1), "x"), rule.rule)
             found.append((method, path))
     return found
 
@@ -62,7 +65,7 @@ def test_json_nested_a_thousand_deep_is_refused_with_400_on_every_endpoint(apps,
 def test_json_nested_within_the_limit_still_reaches_the_schema(apps):
     client = apps.app("recruitment").test_client()
     nested = '{"name": ' + "[" * 30 + "]" * 30 + "}"
-    answer = send(client, "POST", "/api/recruitment/vacancies/x/responses", nested)
+    answer = send(client, "POST", f"/api/recruitment/vacancies/{NOBODY}/responses", nested)
     assert_error_shape(answer, 422)  # the schema's answer, not the body check's
 
 
@@ -80,7 +83,7 @@ def test_a_body_over_the_limit_is_refused_with_413_before_anything_else(apps, se
 def test_the_public_response_endpoint_refuses_a_huge_body_without_reading_it(apps):
     client = apps.app("recruitment").test_client()
     answer = client.post(
-        "/api/recruitment/vacancies/x/responses",
+        f"/api/recruitment/vacancies/{NOBODY}/responses",
         data=b"{" + b" " * (2 * MIB),
         content_type="application/json",
     )
@@ -94,7 +97,7 @@ def test_duplicate_keys_are_refused_with_400_naming_the_key(apps):
     payload = assert_error_shape(answer, 400)
     assert "hours_per_week" in payload["errors"]["json"][0]
     nested = '{"name": "A", "email": "a@example.org", "consent": true, "x": {"a": 1, "a": 2}}'
-    public = send(net.client, "POST", "/api/recruitment/vacancies/x/responses", nested)
+    public = send(net.client, "POST", f"/api/recruitment/vacancies/{NOBODY}/responses", nested)
     assert "more than once" in assert_error_shape(public, 400)["errors"]["json"][0]
 
 
