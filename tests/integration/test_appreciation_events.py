@@ -14,7 +14,7 @@ from services.appreciation.models import Invitation
 from services.appreciation.models import OutboxMessage as AppreciationOutbox
 from shared.messaging.consumer import consume
 from tests.support.appreciation import appreciation_events as events_of
-from tests.support.appreciation import pass_network
+from tests.support.appreciation import event_body, pass_network
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
@@ -36,20 +36,6 @@ def run_own_events(app) -> None:
             if message["type"] in handlers:
                 consume(kit, handlers, message)
         seen = len(messages)
-
-
-def event_body(**fields) -> dict:
-    start = datetime.now(UTC) + timedelta(days=10)
-    return {
-        "title": "Vrijwilligersdag",
-        "kind": "volunteer_day",
-        "venue": "Zuiderzeemuseum",
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=4)).isoformat(),
-        "signup_deadline": (start - timedelta(days=2)).isoformat(),
-        "capacity": 100,
-        **fields,
-    }
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ the document says is enforced. One test per defect an outside tester's fuzzer fo
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 import schemathesis
 
-from tests.support.appreciation import pass_network
+from tests.support.appreciation import event_body, pass_network
 from tests.support.flows import bearer
 from tests.support.placements import partner_with_cohort
 
@@ -97,19 +96,6 @@ def test_a_student_not_yet_placed_answers_choice_null_as_its_document_says(net):
 
 
 # PATCH endpoints require a JSON object body.
-
-
-def event_body() -> dict:
-    start = datetime.now(UTC) + timedelta(days=10)
-    return {
-        "title": "Vrijwilligersdag",
-        "kind": "volunteer_day",
-        "venue": "Zuiderzeemuseum",
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=4)).isoformat(),
-        "signup_deadline": (start - timedelta(days=2)).isoformat(),
-        "capacity": 100,
-    }
 
 
 @pytest.fixture
