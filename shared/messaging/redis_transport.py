@@ -224,12 +224,17 @@ class Channel(redis.Channel):
         return f"{queue}.{INFLIGHT_SUFFIX}.{self.consumer_id}"
 
     def basic_consume(self, queue, *args, **kwargs):
-        self.heartbeat.start([queue])
+        if queue not in self._fanout_queues:  # broadcasts (Celery's pidbox, gossip) are not taken
+            self.heartbeat.start([queue])
         return super().basic_consume(queue, *args, **kwargs)
 
     def close(self) -> None:
-        super().close()  # gives back what this channel took (kombu's restore at shutdown)
-        self.heartbeat.stop()
+        # Celery closes a broken connection's channels ignoring errors: a channel that fails to
+        # close must still stop beating, or what it had taken would be held for ever.
+        try:
+            super().close()  # gives back what this channel took (kombu's restore at shutdown)
+        finally:
+            self.heartbeat.stop()
 
     def living(self, consumer_ids: set[str], client) -> set[str]:
         """Those of `consumer_ids` whose heartbeat has not lapsed."""

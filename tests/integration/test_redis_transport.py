@@ -252,3 +252,24 @@ def test_bytes_that_are_no_kombu_message_reach_the_consumer_as_poison_with_their
     assert cargo == raw_bytes
     assert POISON_HEADER not in next_headers and next_body == "daarna"  # and on it goes
     assert raw.llen("werk") == 0 and in_flight(raw) == 0 and raw.hlen("unacked") == 0
+
+
+def test_a_channel_that_fails_to_close_stops_beating_so_what_it_took_comes_back(redis_url, monkeypatch):
+    """Celery closes a broken connection's channels ignoring their errors; the message such a
+    channel took must not be held for ever by a heartbeat that outlives it."""
+    publish(redis_url, "eenmaal")
+    connection, channel = take_without_reading(redis_url, Transport, [])
+
+    def broken(self):
+        raise redis_py.ConnectionError("the connection went away")
+
+    monkeypatch.setattr(stock_redis.Channel, "close", broken)
+    with pytest.raises(redis_py.ConnectionError):
+        channel.close()
+    monkeypatch.undo()
+
+    raw = redis_py.Redis.from_url(redis_url)
+    assert not channel.heartbeat._thread.is_alive()
+    assert not raw.exists(channel.heartbeat.key)
+    assert sweep(redis_url) == 1 and drain(redis_url, 1) == ["eenmaal"]
+    connection.release()
