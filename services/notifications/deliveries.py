@@ -48,7 +48,8 @@ class BackOff:
     def delay(self, attempts: int) -> timedelta:
         """The wait after the `attempts`-th failed attempt: doubling, capped, ±20 % jitter (so that
         deliveries postponed together do not all come back together)."""
-        step = min(self.most, self.first * 2 ** max(0, attempts - 1))
+        doublings = min(max(0, attempts - 1), 32)  # 2**32 steps are past any cap; more would overflow
+        step = min(self.most, self.first * 2**doublings)
         return step * random.uniform(0.8, 1.2)
 
 
@@ -80,27 +81,34 @@ CLAIM = (
         claim_token=bindparam("token"),
         claims=DELIVERIES.c.claims + 1,
     )
-    .returning(*SENDING_COLUMNS, DELIVERIES.c.attempts, DELIVERIES.c.created_at)
+    .returning(*SENDING_COLUMNS, DELIVERIES.c.attempts, DELIVERIES.c.created_at, DELIVERIES.c.claim_token)
 )
-# `tried` is 1 when the message was handed to the mail server, 0 when it never got that far.
+# `tried` is 1 when the message was handed to the mail server, 0 when it never got that far; `token`
+# is the claim's, so that a sender whose lease ran out cannot undo another's claim.
 RECORD = {
     status: update(DELIVERIES)
-    .where(DELIVERIES.c.id == bindparam("record_id"))
+    .where(DELIVERIES.c.id == bindparam("record_id"), *fence)
     .values(
         status=status,
         attempts=DELIVERIES.c.attempts + bindparam("tried"),
         claim_token=None,
         **{column: bindparam(column) for column in columns},
     )
-    for status, columns in (
-        (DeliveryStatus.SENT, ("sent_at", "error")),
-        (DeliveryStatus.FAILED, ("error",)),
+    for status, columns, fence in (
+        # What was sent is recorded whoever holds the claim now: it went out.
+        (DeliveryStatus.SENT, ("sent_at", "error"), ()),
+        # A failure only while the claim is still ours: another sender may have it by now.
+        (DeliveryStatus.FAILED, ("error",), (DELIVERIES.c.claim_token == bindparam("token"),)),
     )
 }
 # Back to pending only if still ours and unsent: never over another sender's "sent".
 POSTPONE = (
     update(DELIVERIES)
-    .where(DELIVERIES.c.id == bindparam("record_id"), DELIVERIES.c.status == DeliveryStatus.SENDING)
+    .where(
+        DELIVERIES.c.id == bindparam("record_id"),
+        DELIVERIES.c.status == DeliveryStatus.SENDING,
+        DELIVERIES.c.claim_token == bindparam("token"),
+    )
     .values(
         status=DeliveryStatus.PENDING,
         claimed_until=None,
@@ -170,7 +178,7 @@ class DeliveryService:
         with self.db.engine.connect() as conn:
             for delivery_id in delivery_ids:
                 delivery = self._record_then_claim(conn, outcome, delivery_id)
-                outcome = self._send_held(delivery) if delivery is not None else None
+                outcome = self._send(delivery) if delivery is not None else None
                 if outcome is not None:
                     sent += outcome.sent
                     if outcome.server_unavailable:
@@ -184,17 +192,13 @@ class DeliveryService:
         self, conn: Connection, outcome: Outcome | None, next_id: int | None
     ) -> Row | None:
         """Record the last message's outcome and claim the next one (None: nobody's to claim)."""
+        delivery, lease_ends = None, 0.0
         try:
             with conn.begin():
                 if outcome is not None:
                     conn.execute(outcome.statement, outcome.params)
-                if next_id is None:
-                    return None
-                # Taken before the claim, so the lease lasts at least until then.
-                lease_ends = time.monotonic() + self.lease.total_seconds()
-                now, token = utcnow(), secrets.token_hex(16)
-                claim = {"claim_id": next_id, "now": now, "until": now + self.lease, "token": token}
-                delivery = conn.execute(CLAIM, claim).first()
+                if next_id is not None:
+                    delivery, lease_ends = self._claim(conn, next_id)
         except Exception:
             # The claim took the record down with it (a lost connection, a locked database, an
             # unreadable row). The message went out: record that on its own, or the sweep sends
@@ -202,22 +206,33 @@ class DeliveryService:
             if outcome is not None:
                 with self.db.engine.begin() as fresh:
                     fresh.execute(outcome.statement, outcome.params)
+            self.leases.release()
             raise
-        if delivery is not None:
-            self.leases.hold(delivery.id, token, lease_ends)
+        # The last message's lease was kept (and renewed) until its outcome was recorded: a record
+        # kept waiting by a locked database must not let another sender take the message meanwhile.
+        if delivery is None:
+            self.leases.release()
+        else:
+            self.leases.hold(delivery.id, delivery.claim_token, lease_ends)
         return delivery
 
-    def _send_held(self, delivery: Row) -> Outcome:
-        try:
-            return self._send(delivery)
-        finally:
-            self.leases.release()
+    def _claim(self, conn: Connection, delivery_id: int) -> tuple[Row | None, float]:
+        """Claim one delivery for a lease; the row and when (time.monotonic()) the lease ends."""
+        lease_ends = time.monotonic() + self.lease.total_seconds()  # taken before: a safe bound
+        now = utcnow()
+        claim = {
+            "claim_id": delivery_id,
+            "now": now,
+            "until": now + self.lease,
+            "token": secrets.token_hex(16),
+        }
+        return conn.execute(CLAIM, claim).first(), lease_ends
 
     def _send(self, delivery: Row) -> Outcome:
         try:
             message = self._message(delivery)
         except Exception as exc:  # a message that can never be built must not block the rest
-            return self._failed(delivery.id, f"{type(exc).__name__}: {exc}", tried=0)
+            return self._failed(delivery, f"{type(exc).__name__}: {exc}", tried=0)
         try:
             # Handed over only while the reply and our record of it still fall within the lease
             # as last renewed: after it, the sweep may give the delivery to another worker.
@@ -225,9 +240,9 @@ class DeliveryService:
         except TemporaryFailure as exc:
             return self._postponed(delivery, exc)
         except PermanentRejection as exc:
-            return self._failed(delivery.id, str(exc))
+            return self._failed(delivery, str(exc))
         except Exception as exc:  # whatever else goes wrong with one message must not block the rest
-            return self._failed(delivery.id, f"{type(exc).__name__}: {exc}")
+            return self._failed(delivery, f"{type(exc).__name__}: {exc}")
         # Recorded only after the server's reply: a crash before the record resends (never loses)
         # the message.
         values = {"record_id": delivery.id, "sent_at": utcnow(), "error": "", "tried": 1}
@@ -237,10 +252,11 @@ class DeliveryService:
         """Try again after this delivery's next back-off step, or give up after long enough."""
         attempts = delivery.attempts + 1
         if utcnow() - delivery.created_at > self.back_off.give_up_after:
-            return self._failed(delivery.id, f"given up after {attempts} attempts; the last: {exc}")
+            return self._failed(delivery, f"given up after {attempts} attempts; the last: {exc}")
         log.warning("delivery %s postponed: %s", delivery.id, exc)
         values = {
             "record_id": delivery.id,
+            "token": delivery.claim_token,
             "error": str(exc),
             "tried": 1,
             "next_attempt_at": utcnow() + self.back_off.delay(attempts),
@@ -279,7 +295,7 @@ class DeliveryService:
         self._brands[network_id] = (time.monotonic(), brand)
         return brand
 
-    def _failed(self, delivery_id: int, reason: str, tried: int = 1) -> Outcome:
-        log.warning("delivery %s failed for good: %s", delivery_id, reason)
-        values = {"record_id": delivery_id, "error": reason, "tried": tried}
+    def _failed(self, delivery: Row, reason: str, tried: int = 1) -> Outcome:
+        log.warning("delivery %s failed for good: %s", delivery.id, reason)
+        values = {"record_id": delivery.id, "token": delivery.claim_token, "error": reason, "tried": tried}
         return Outcome(RECORD[DeliveryStatus.FAILED], values)

@@ -107,6 +107,18 @@ redis.call('HSET', KEYS[4], ARGV[2], ARGV[5])
 return 1
 """
 
+# KEYS: unacked index, unacked hash, owner hash. ARGV: delivery tag, consumer id. An ack or reject
+# removes the message only if it is still this consumer's: a copy restored from a consumer that
+# seemed dead may meanwhile be held by another, whose record must stay.
+_FORGET = """
+local owner = redis.call('HGET', KEYS[3], ARGV[1])
+if owner and owner ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+"""
+
 LEGACY_GRACE_SECONDS = 60
 
 
@@ -137,6 +149,23 @@ class QoS(redis.QoS):
 
     def _remove_from_indices(self, delivery_tag, pipe=None):
         return super()._remove_from_indices(delivery_tag, pipe).hdel(self.owner_key, delivery_tag)
+
+    def ack(self, delivery_tag) -> None:
+        self._forget(delivery_tag)
+        virtual.QoS.ack(self, delivery_tag)
+
+    def reject(self, delivery_tag, requeue=False) -> None:
+        if requeue:
+            return super().reject(delivery_tag, requeue=True)
+        self._forget(delivery_tag)
+        virtual.QoS.ack(self, delivery_tag)
+
+    def _forget(self, delivery_tag) -> None:
+        keys = [self.unacked_index_key, self.unacked_key, self.owner_key]
+        with self.channel.conn_or_acquire() as client:
+            self.channel.forget_script(
+                keys=keys, args=[delivery_tag, self.channel.consumer_id], client=client
+            )
 
     def restore_visible(self, start=0, num=10, interval=10) -> None:
         """Give back what dead consumers held, and what has no owner after the visibility timeout."""
@@ -174,23 +203,31 @@ class Heartbeat:
         self.key = f"{HEARTBEAT_PREFIX}{channel.consumer_id}"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._client = None  # its own client on the channel's pool, kept for stop()
+        self._queues: set[str] = set()
 
     def start(self, queues: list[str]) -> None:
-        client = self.channel.Client(connection_pool=self.channel.pool)
-        self.beat(client)  # before the first take: a consumer is never unregistered and holding
-        for queue in queues:
-            client.sadd(f"{queue}.{CONSUMERS_SUFFIX}", self.channel.consumer_id)
+        if self._client is None:
+            self._client = self.channel.Client(connection_pool=self.channel.pool)
+        self._queues.update(queues)
+        self.beat()  # before the first take: a consumer is never unregistered and holding
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, args=(client,), daemon=True)
+            self._thread = threading.Thread(target=self._run, daemon=True)
             self._thread.start()
 
-    def beat(self, client) -> None:
-        client.set(self.key, "1", px=int(self.seconds * 1000))
+    def beat(self) -> None:
+        """Renew the key, and stand in each queue's list of consumers again: a sweep that found
+        this consumer silent for a moment has struck it off, and must find it again if it dies."""
+        pipe = self._client.pipeline(transaction=False)
+        pipe.set(self.key, "1", px=int(self.seconds * 1000))
+        for queue in self._queues:
+            pipe.sadd(f"{queue}.{CONSUMERS_SUFFIX}", self.channel.consumer_id)
+        pipe.execute()
 
-    def _run(self, client) -> None:
+    def _run(self) -> None:
         while not self._stop.wait(self.seconds / 5):
             try:
-                self.beat(client)
+                self.beat()
             except Exception:  # Redis away for a moment: the next beat tries again
                 log.warning("consumer heartbeat failed", exc_info=True)
 
@@ -199,8 +236,9 @@ class Heartbeat:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
-        with contextlib.suppress(Exception):
-            self.channel.Client(connection_pool=self.channel.pool).delete(self.key)
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                self._client.delete(self.key)
 
 
 class Channel(redis.Channel):
@@ -219,6 +257,7 @@ class Channel(redis.Channel):
         self._rescue = self.client.register_script(_RESCUE)
         self._legacy_sweep = self.client.register_script(_LEGACY_SWEEP)
         self.record_script = self.client.register_script(_RECORD)
+        self.forget_script = self.client.register_script(_FORGET)
 
     def inflight_key(self, queue: str) -> str:
         return f"{queue}.{INFLIGHT_SUFFIX}.{self.consumer_id}"

@@ -11,6 +11,7 @@ from kombu import Connection, Consumer, Exchange, Producer, Queue
 from kombu.transport import redis as stock_redis
 from kombu.utils.eventio import poll
 
+from deploy.local.harness import wait_until
 from shared.messaging.poison import POISON_HEADER
 from shared.messaging.redis_transport import Transport
 
@@ -54,6 +55,7 @@ def die(channel) -> None:
     if hasattr(channel, "heartbeat"):
         channel.heartbeat._stop.set()
         channel.heartbeat._thread.join()
+        channel.heartbeat._client = None  # nor does it say goodbye when its connection is dropped
     channel.qos._delivered.clear()
     channel.client.connection.disconnect()
 
@@ -273,3 +275,46 @@ def test_a_channel_that_fails_to_close_stops_beating_so_what_it_took_comes_back(
     assert not raw.exists(channel.heartbeat.key)
     assert sweep(redis_url) == 1 and drain(redis_url, 1) == ["eenmaal"]
     connection.release()
+
+
+def test_a_consumer_struck_off_after_a_silent_moment_stands_again_at_its_next_beat(redis_url):
+    """A sweep strikes off a consumer it found silent; if that consumer was only stalled, it must
+    be found again, or a later death of it would leave its in-flight message there for good."""
+    publish(redis_url, "eenmaal")
+    connection, channel = take_without_reading(redis_url, Transport, [])
+    raw = redis_py.Redis.from_url(redis_url)
+    raw.srem("werk.consumers", channel.consumer_id)  # as a sweep does after a lapse
+
+    wait_until(lambda: raw.sismember("werk.consumers", channel.consumer_id), 5, message="it stands again")
+    die(channel)
+    connection.release()
+    time.sleep(HEARTBEAT + 0.2)
+    assert sweep(redis_url) == 1 and drain(redis_url, 1) == ["eenmaal"]
+
+
+def test_a_late_acknowledgement_does_not_forget_the_copy_another_consumer_now_holds(redis_url):
+    """A consumer thought dead had its message restored and taken by another; its late ack must
+    not delete the other's record, or the other's death would lose the message."""
+    publish(redis_url, "eenmaal")
+    held = []
+    connection = connect(redis_url)
+    channel = connection.channel()
+    Consumer(channel, [QUEUE], callbacks=[lambda body, message: held.append(message)]).consume()
+    connection.drain_events(timeout=5)
+    raw = redis_py.Redis.from_url(redis_url)
+    [tag] = raw.hkeys("unacked")
+    raw.hset("unacked.owner", tag, "another-consumer")  # restored, and taken by someone else
+
+    held[0].ack()
+    assert raw.hexists("unacked", tag) and raw.hget("unacked.owner", tag) == b"another-consumer"
+    connection.release()
+
+
+def test_a_consumer_that_closes_cleanly_says_goodbye_at_once(redis_url):
+    connection = connect(redis_url)
+    channel = connection.channel()
+    Consumer(channel, [QUEUE]).consume()
+    raw = redis_py.Redis.from_url(redis_url)
+    assert raw.exists(channel.heartbeat.key)
+    connection.release()
+    assert not raw.exists(channel.heartbeat.key)
