@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import flask
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask, Request
 from flask_smorest import Api
 from marshmallow import Schema, ValidationError, missing
+from swagger_ui_bundle import swagger_ui_path
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
@@ -14,7 +16,6 @@ from shared.web.bodies import json_body
 from shared.web.errors import install_error_handlers
 from shared.web.schemas import text_pattern
 
-SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 BODY_REQUIRED = "Send a JSON object as the body (Content-Type: application/json)."
 
 
@@ -77,7 +78,7 @@ def make_api(app: Flask, service: str, title: str, description: str) -> Api:
         OPENAPI_URL_PREFIX=prefix,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_CDN,
+        OPENAPI_SWAGGER_UI_URL=f"{prefix}/docs-assets/",
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "components": {
@@ -92,6 +93,12 @@ def make_api(app: Flask, service: str, title: str, description: str) -> Api:
         },
     )
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    # The docs page's script and styles come from our own files: an intranet may have no internet.
+    app.register_blueprint(
+        flask.Blueprint(
+            "swagger_ui", __name__, static_folder=swagger_ui_path, static_url_path=f"{prefix}/docs-assets"
+        )
+    )
     api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
     plugin.converter.add_attribute_function(control_characters)
     app.url_map.converters["id"] = IdConverter

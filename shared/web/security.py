@@ -6,8 +6,8 @@ from flask import Flask, request
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' https://cdn.jsdelivr.net; style-src-elem 'self' 'unsafe-inline' "
-    "https://cdn.jsdelivr.net; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "script-src 'self'; style-src-elem 'self' 'unsafe-inline'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 

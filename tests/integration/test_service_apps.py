@@ -21,6 +21,17 @@ def test_openapi_document_is_served_under_the_service_prefix(stack, service):
 
 
 @pytest.mark.parametrize("service", SERVICES)
+def test_the_docs_page_loads_its_script_and_styles_from_our_own_files(stack, service):
+    """A network's intranet may have no internet: no CDN in the page or the policy."""
+    client = stack.app(service).test_client()
+    docs = client.get(f"/api/{service}/docs")
+    assert "http" not in docs.headers["Content-Security-Policy"]
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f'"/api/{service}/docs-assets/{asset}"' in docs.text
+        assert client.get(f"/api/{service}/docs-assets/{asset}").status_code == 200
+
+
+@pytest.mark.parametrize("service", SERVICES)
 def test_healthz_reports_database_and_redis(stack, service):
     response = stack.app(service).test_client().get(f"/api/{service}/healthz")
     assert response.status_code == 200
