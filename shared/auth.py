@@ -272,6 +272,7 @@ def page_for(*roles: str):
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if principal is None:
+                g.login_roles = roles  # the frame sends the person to the login of these roles
                 abort_http(401)
             if principal.role not in roles:
                 abort_http(403)

@@ -23,6 +23,19 @@ LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 _current = contextvars.ContextVar("knoop_language", default=DEFAULT_LANGUAGE)
 
 
+def _entries(catalog) -> dict[str, str]:
+    """msgid → msgstr; a plural entry (msgid_plural) gives its singular and its plural form."""
+    entries: dict[str, str] = {}
+    for m in catalog:
+        if not m.id or not m.string or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple):
+            entries.update({i: t for i, t in zip(m.id, m.string, strict=False) if t})
+        else:
+            entries[m.id] = m.string
+    return entries
+
+
 class Catalogue:
     """The translations of one service, read once from its .po files."""
 
@@ -32,9 +45,8 @@ class Catalogue:
             for path in directory.glob("*.po"):
                 with path.open("rb") as fh:
                     catalog = read_po(fh)
-                self.messages.setdefault(path.stem, {}).update(
-                    {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-                )
+                # nl.po, or nl.<topic>.po: a topic's strings may live in a file of their own.
+                self.messages.setdefault(path.name.split(".")[0], {}).update(_entries(catalog))
 
     def gettext(self, message: str, **variables) -> str:
         """`message` in the current language, with %(name)s placeholders filled in."""
@@ -80,7 +92,7 @@ def language(lang: str) -> Iterator[None]:
 
 
 def requested_language() -> str:
-    """`?lang=en` switches (and is remembered in a cookie); otherwise Dutch."""
+    """`?lang=en` switches (and is remembered for the visit in a cookie); otherwise Dutch."""
     chosen = request.args.get("lang") or request.cookies.get("lang")
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
@@ -98,9 +110,8 @@ def init_i18n(app: Flask, catalogue: Catalogue) -> None:
     @app.after_request
     def _remember_language(response):
         if request.args.get("lang") in LANGUAGES:
-            response.set_cookie(
-                "lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
-            )
+            # For this visit only (no max_age): e-mails and printouts follow the person's own setting.
+            response.set_cookie("lang", request.args["lang"], samesite="Lax", httponly=True)
         return response
 
     @app.template_filter("local")

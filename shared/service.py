@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery import Celery
-from flask import Blueprint, Flask
+from flask import Flask
 from flask_smorest import Api
 from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -28,6 +28,7 @@ from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
 from shared.web.bodies import install_body_limits
+from shared.web.frame import install_frame
 from shared.web.health import health_blueprint
 from shared.web.security import install_security_headers
 from shared.web.sessions import install_sessions
@@ -73,8 +74,12 @@ def build_service(
     tables: Tables,
     package_dir: Path,
     test_config: dict | None,
+    login_path: str = "/inloggen",
+    url_prefix: str = "",
 ) -> ServiceKit:
-    """Wire the shared infrastructure into `app`; the caller then adds its blueprints and tasks."""
+    """Wire the shared infrastructure into `app`; the caller then adds its blueprints and tasks.
+    `login_path` is where a page sends a person without a session; `url_prefix` is where the
+    service's pages live behind the gateway (the frame's static files are served beneath it)."""
     settings = load_settings(service, test_config)
     # The newest key signs; older ones still verify (rotation), for sessions as for links.
     app.config.update(
@@ -96,7 +101,7 @@ def build_service(
         )
     install_sessions(app, production=settings.profile == "production")
     app.register_blueprint(health_blueprint(service, db, settings.redis_url))
-    app.register_blueprint(Blueprint("knoop_ui", __name__, template_folder="web/templates"))
+    install_frame(app, login_path=login_path, url_prefix=url_prefix)
     init_i18n(app, Catalogue(package_dir / "translations"))
     app.extensions["knoop_authenticator"] = _authenticator(db, tables.api_tokens)
     kit = ServiceKit(settings, db, tables, celery, api, dead_letters, package_dir / "migrations")

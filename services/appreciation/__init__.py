@@ -42,6 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         tables=TABLES,
         package_dir=PACKAGE_DIR,
         test_config=test_config,
+        login_path="/waardering/inloggen",
+        url_prefix="/waardering",
     )
     app.extensions["knoop_authenticator"] = RememberedPrincipals(
         app.extensions["knoop_authenticator"], TOKEN_SECONDS

@@ -11,6 +11,7 @@ from shared.web.forms import LocalisedForm
 
 class LoginForm(LocalisedForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+    next = HiddenField()
 
 
 class NumberForm(LocalisedForm):

@@ -34,11 +34,10 @@ class Links:
         """Signed with the holder's link version: a reissue makes older links stop working."""
         return self.url(f"/waardering/pas/{self.holder.sign([holder_id, version])}")
 
-    def login_link(self, identity: dict) -> str:
-        """Single use: the nonce is recorded when it logs someone in."""
-        return self.url(
-            f"/waardering/inloggen/{self.login.sign({**identity, 'nonce': secrets.token_hex(16)})}"
-        )
+    def login_link(self, identity: dict, next_path: str | None = None) -> str:
+        """Single use: the nonce is recorded when it logs someone in; then `next_path` opens."""
+        signed = {**identity, "nonce": secrets.token_hex(16), **({"next": next_path} if next_path else {})}
+        return self.url(f"/waardering/inloggen/{self.login.sign(signed)}")
 
     def invitation_page(self, invitation_id: str) -> str:
         return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}")

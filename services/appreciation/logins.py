@@ -17,7 +17,14 @@ class LinkAlreadyUsed(domain.DomainError):
     """This login link has logged someone in before."""
 
 
-def request_login(session: Session, network: NetworkReplica, email: str, language: str, links: Links) -> None:
+def request_login(
+    session: Session,
+    network: NetworkReplica,
+    email: str,
+    language: str,
+    links: Links,
+    next_path: str | None = None,
+) -> None:
     """Send a login link if `email` is a partner's contact in this network; never say whether it is.
     The link goes to the address on record, never to the address as typed."""
     partners = list(
@@ -47,7 +54,8 @@ def request_login(session: Session, network: NetworkReplica, email: str, languag
                 {
                     "label": p.name,
                     "url": links.login_link(
-                        {"role": Role.DISCOUNT_PARTNER, "network_id": network.id, "partner_id": p.id}
+                        {"role": Role.DISCOUNT_PARTNER, "network_id": network.id, "partner_id": p.id},
+                        next_path,
                     ),
                 }
                 for p in partners

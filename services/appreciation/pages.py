@@ -30,6 +30,8 @@ from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
+from shared.web.frame import here, safe_next
+from shared.web.menu import start_page
 
 pages = Blueprint("pass_pages", __name__, url_prefix="/waardering")
 MARKS = {str(n) for n in range(1, 11)}
@@ -87,6 +89,20 @@ def holder(token: str):
 # --- partner login ---------------------------------------------------------------------------
 
 
+@pages.get("/inloggen")
+def choose_login():
+    """Where a partner's page without a session sends them: the default network's login page, or
+    the list of networks. Anyone."""
+    nxt = safe_next(request.args.get("next"))
+    with db().reader() as session:
+        known = services.networks(session)
+    default = current_app.extensions["knoop"].settings.default_network
+    chosen = [n for n in known if n.slug == default] or (known if len(known) == 1 else [])
+    if chosen:
+        return redirect(url_for("pass_pages.login", slug=chosen[0].slug, next=nxt), code=303)
+    return render_template("appreciation/login_networks.html", networks=known, next=nxt)
+
+
 @pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])
 def login(slug: str):
     """Discount partners ask for a login link. Anyone (the answer never says whether it is known)."""
@@ -95,12 +111,14 @@ def login(slug: str):
             network = services.network_by_slug(session, slug)
         except services.NotFound:
             abort(404)
-    form = LoginForm()
+    form = LoginForm(next=safe_next(request.args.get("next")))
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("appreciation/login.html", form=form, network=network, sent=False), status
     with db().transaction(network_id=network.id) as session:
-        logins.request_login(session, network, form.email.data, current_language(), links())
+        logins.request_login(
+            session, network, form.email.data, current_language(), links(), safe_next(form.next.data)
+        )
     return render_template("appreciation/login.html", form=form, network=network, sent=True)
 
 
@@ -120,7 +138,7 @@ def redeem_login(token: str):
     except logins.LinkAlreadyUsed:
         return render_template("appreciation/login_failed.html"), 410
     log_in(principal)
-    return redirect(url_for("pass_pages.counter"), code=303)
+    return redirect(safe_next(payload.get("next")) or start_page(principal), code=303)
 
 
 # --- the counter -----------------------------------------------------------------------------
@@ -130,8 +148,10 @@ def _partner(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         principal = current_principal()
+        if principal is None and request.endpoint == "pass_pages.scanned":
+            return render_template("appreciation/partner_only.html", next=here()), 401
         if principal is None:
-            return render_template("appreciation/partner_only.html"), 401
+            abort(401)
         if principal.role != Role.DISCOUNT_PARTNER:
             abort(403)
         return view(principal, *args, **kwargs)

@@ -20,6 +20,10 @@ def network_by_slug(session: Session, slug: str) -> NetworkReplica:
     return network
 
 
+def networks(session: Session) -> list[NetworkReplica]:
+    return list(session.scalars(select(NetworkReplica).order_by(NetworkReplica.name)))
+
+
 def admit_discount_partner(session: Session, network_id: str, fields: dict) -> tuple[DiscountPartner, str]:
     """The coordinator admits a partner; it gets an API token of its own for its till system.
     Appreciation issues it (only this service serves discount partners) and keeps its hash."""

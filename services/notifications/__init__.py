@@ -32,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         tables=TABLES,
         package_dir=PACKAGE_DIR,
         test_config=test_config,
+        login_path="/inloggen",
+        url_prefix="/berichten",
     )
     settings = kit.settings
     renderer = EmailRenderer(Catalogue(PACKAGE_DIR / "translations"))

@@ -4,7 +4,6 @@ network's coordinator the delivery log (search, send a failed message again) and
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -12,7 +11,7 @@ from flask_wtf import FlaskForm
 from services.notifications import log, preferences
 from services.notifications.handlers import EVENT_HANDLERS
 from shared import contracts
-from shared.auth import Role, current_principal
+from shared.auth import Role, page_for
 from shared.i18n import lazy_gettext
 from shared.messaging.inbox import Event
 from shared.tokens import InvalidToken
@@ -59,17 +58,8 @@ def unsubscribe(token: str):
     )
 
 
-def coordinator_only(view):
-    """The coordinator's session (from the login at recruitment, shared behind one host)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        principal = current_principal()
-        if principal is None or principal.role != Role.COORDINATOR:
-            abort(401)
-        return view(principal, *args, **kwargs)
-
-    return wrapper
+# The coordinator's session (from the login at recruitment, shared behind one host).
+coordinator_only = page_for(Role.COORDINATOR)
 
 
 class RetryForm(FlaskForm):

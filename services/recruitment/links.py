@@ -39,9 +39,11 @@ class Links:
         """The answer is signed into the link, so nobody can change it by editing the URL."""
         return self.url(f"/match/{self.match.sign([response_id, who, answer])}")
 
-    def login_link(self, identity: dict) -> str:
-        """A single-use link (the nonce is recorded on use) that logs `identity` in."""
-        return self.url(f"/inloggen/{self.login.sign({**identity, 'nonce': secrets.token_hex(16)})}")
+    def login_link(self, identity: dict, next_path: str | None = None) -> str:
+        """A single-use link (the nonce is recorded on use) that logs `identity` in, then opens
+        `next_path` (the page the person wanted) if given."""
+        signed = {**identity, "nonce": secrets.token_hex(16), **({"next": next_path} if next_path else {})}
+        return self.url(f"/inloggen/{self.login.sign(signed)}")
 
     def registration_page(self, cohort_token: str) -> str:
         return self.url(f"/inschrijven/{cohort_token}")

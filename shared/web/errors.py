@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError, StatementError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity
 
 from shared.db import DateOutOfRange
+from shared.web.frame import error_page
 
 
 def _field_errors(exc: HTTPException) -> dict:
@@ -35,13 +36,13 @@ def _headers(exc: HTTPException) -> list[tuple[str, str]]:
 
 
 def install_error_handlers(app: Flask, api_prefix: str) -> None:
-    """API paths answer errors as JSON; other paths keep HTML error pages."""
+    """API paths answer errors as JSON; pages answer with the frame's Dutch error pages."""
 
     @app.errorhandler(IntegrityError)
     def handle_integrity(exc: IntegrityError):
         # Two requests raced for the same unique value; the loser is told, nothing is half-written.
         if not request.path.startswith(api_prefix):
-            return "409 Conflict", 409
+            return error_page(Conflict())
         return jsonify(error_body(409, "This conflicts with an existing record.")), 409
 
     @app.errorhandler(StatementError)
@@ -51,13 +52,13 @@ def install_error_handlers(app: Flask, api_prefix: str) -> None:
         if not isinstance(exc.orig, DateOutOfRange):
             raise exc
         if not request.path.startswith(api_prefix):
-            return "422 Unprocessable Entity", 422
+            return error_page(UnprocessableEntity())
         return jsonify(error_body(422, "A date or time is out of range.")), 422
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         if not request.path.startswith(api_prefix):
-            return exc
+            return error_page(exc)
         message = (getattr(exc, "data", None) or {}).get("message") or exc.description
         if exc.code == 422 and not (getattr(exc, "data", None) or {}).get("message"):
             message = "The input is not valid."

@@ -53,3 +53,34 @@ def serve():
     yield start
     for server in servers:
         server.shutdown()
+
+
+@pytest.fixture
+def site(stack, serve):
+    """The three services behind one address, as the gateway and the proxy put them; the relays and
+    workers run, so every e-mail a page causes arrives in the SMTP sink."""
+    from deploy.local.gateway import PrefixRouter
+
+    for service in ("recruitment", "appreciation", "notifications"):
+        stack.start_relay(service)
+    stack.start_worker("notifications")
+    stack.start_worker("appreciation")
+    apps = {name: stack.app(name) for name in ("recruitment", "appreciation", "notifications")}
+    return serve(PrefixRouter(apps, default="recruitment"))
+
+
+@pytest.fixture
+def visitor(browser, site, stack):
+    """People in browsers on the site: `visitor()` is someone on a phone, `visitor(phone=False)`
+    on a desktop. Each is closed after the test."""
+    from tests.support.browser import Visitor
+
+    opened = []
+
+    def open_one(phone: bool = True) -> Visitor:
+        opened.append(Visitor(browser, site, stack, phone=phone))
+        return opened[-1]
+
+    yield open_one
+    for one in opened:
+        one.close()

@@ -246,7 +246,7 @@ def test_at_the_door_and_after_attendance_and_the_average_mark(pn, stack):
         f"/waardering/evenementen/{event['id']}/deur?q=vrij"
     ).get_data(as_text=True)
     stranger = pn.app.test_client().get(f"/waardering/evenementen/{event['id']}/deur")
-    assert stranger.status_code == 401
+    assert stranger.status_code == 303 and stranger.location.startswith("/inloggen?next=%2Fwaardering")
 
     db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
     with db.transaction() as session:

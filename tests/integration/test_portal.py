@@ -121,8 +121,9 @@ def test_a_session_cookie_is_never_accepted_by_the_api(app):
     assert client.post("/api/recruitment/vacancies", json={"title": "Via cookie"}).status_code == 401
 
 
-def test_the_portal_needs_a_login(app):
-    assert app.test_client().get("/portaal").status_code == 401
+def test_the_portal_sends_a_person_without_a_session_to_the_login_and_back(app):
+    answer = app.test_client().get("/portaal")
+    assert answer.status_code == 303 and answer.location == "/inloggen?next=%2Fportaal"
 
 
 def test_a_lookalike_address_never_receives_a_members_login_link(app):
@@ -142,4 +143,4 @@ def test_a_removed_members_session_ends_at_once(app):
     follow_login(client, link)
     assert client.get("/portaal").status_code == 200
     net.client.delete(f"/api/recruitment/organisations/{net.id('Present')}", headers=bearer(net.coordinator))
-    assert client.get("/portaal").status_code == 401
+    assert client.get("/portaal").location == "/inloggen?next=%2Fportaal"

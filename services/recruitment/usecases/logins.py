@@ -60,9 +60,17 @@ def _identities(session: Session, network: Network, email: str) -> list[tuple[st
     return found
 
 
-def request_login(session: Session, network: Network, email: str, language: str, links: Links) -> bool:
+def request_login(
+    session: Session,
+    network: Network,
+    email: str,
+    language: str,
+    links: Links,
+    next_path: str | None = None,
+) -> bool:
     """Send login links if `email` may act in this network; the caller never says whether it may.
-    The links go to the address on record, never to the address as typed."""
+    The links go to the address on record, never to the address as typed; each opens `next_path`
+    (the page the person was sent to log in from) after logging in."""
     identities = _identities(session, network, email.strip().lower())
     if not identities:
         return False
@@ -76,7 +84,8 @@ def request_login(session: Session, network: Network, email: str, language: str,
             "network_name": network.name,
             "minutes_valid": LOGIN_MINUTES,
             "links": [
-                {"label": label, "url": links.login_link(identity)} for label, identity, _, _ in identities
+                {"label": label, "url": links.login_link(identity, next_path)}
+                for label, identity, _, _ in identities
             ],
         },
     )

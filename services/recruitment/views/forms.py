@@ -56,6 +56,7 @@ class AlertForm(LocalisedForm):
 
 class LoginForm(LocalisedForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+    next = HiddenField()
 
 
 class RejectForm(LocalisedForm):

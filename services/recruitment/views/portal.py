@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.recruitment.domain import DomainError
-from services.recruitment.usecases import logins, responses, vacancies
+from services.recruitment.usecases import logins, registry, responses, vacancies
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, network_session
 from services.recruitment.views.forms import (
@@ -21,23 +21,39 @@ from shared.auth import Role, current_principal, log_in, log_out
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
+from shared.web.frame import safe_next
+from shared.web.menu import start_page
 
 pages = Blueprint("portal", __name__)
-# Where a login lands, per role.
-HOME = {Role.STUDENT: "student_pages.home", Role.EDUCATION_PARTNER: "placement_pages.partner_home"}
+
+
+@pages.get("/inloggen")
+def choose_login():
+    """The login every page without a session sends people to: the default network's login page,
+    or the list of networks to choose from. Anyone."""
+    nxt = safe_next(request.args.get("next"))
+    with db().reader() as session:
+        networks = registry.networks(session)
+    default = current_app.extensions["knoop"].settings.default_network
+    chosen = [n for n in networks if n.slug == default] or (networks if len(networks) == 1 else [])
+    if chosen:
+        return redirect(url_for("portal.login", slug=chosen[0].slug, next=nxt), code=303)
+    return render_template("recruitment/login_networks.html", networks=networks, next=nxt)
 
 
 @pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])
 def login(slug: str):
     """Ask for a login link by e-mail. Anyone (the answer never says whether the address is known)."""
-    form = LoginForm()
+    form = LoginForm(next=safe_next(request.args.get("next")))
     if not form.validate_on_submit():
         with network_session(slug) as (_, network):
             return render_template(
                 "recruitment/login.html", form=form, network=network, sent=False
             ), 422 if form.is_submitted() else 200
     with network_session(slug, write=True) as (session, network):
-        logins.request_login(session, network, form.email.data, current_language(), links())
+        logins.request_login(
+            session, network, form.email.data, current_language(), links(), safe_next(form.next.data)
+        )
     return render_template("recruitment/login.html", form=form, network=network, sent=True)
 
 
@@ -58,7 +74,7 @@ def redeem(token: str):
     except logins.LinkAlreadyUsed:
         return render_template("recruitment/login_failed.html"), 410
     log_in(principal)
-    return redirect(url_for(HOME.get(principal.role, "portal.portal")), code=303)
+    return redirect(safe_next(payload.get("next")) or start_page(principal), code=303)
 
 
 @pages.post("/uitloggen")
@@ -73,8 +89,10 @@ def _logged_in(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         principal = current_principal()
-        if principal is None or principal.role not in (Role.ORGANISATION, Role.COORDINATOR):
+        if principal is None:
             abort(401)
+        if principal.role not in (Role.ORGANISATION, Role.COORDINATOR):
+            abort(403)
         with db().reader() as session:
             if not logins.still_allowed(session, principal):
                 log_out()
