@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, request
 from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
+from services.recruitment.domain import DomainError
 from services.recruitment.links import Links
 from services.recruitment.schemas import SearchArgsSchema
 from services.recruitment.search import Criteria
+from services.recruitment.usecases import logins
 from services.recruitment.usecases.common import NotFound
+from shared.auth import Principal, log_out, page_for
+from shared.i18n import LazyText, lazy_gettext
 
 
 def db():
@@ -45,3 +50,43 @@ def criteria_from_request(slug: str) -> Criteria:
             {k: v for k, v in {**raw, "network": slug}.items() if k not in exc.messages}
         )
     return Criteria(**{k: v for k, v in args.items() if k != "network"})
+
+
+def member_page(*roles: str) -> Callable:
+    """Decorator for back-office pages: `page_for(*roles)`, and a removed member's session ends at
+    once (the next page sends them to the login). The view gets the principal first."""
+
+    def decorate(view: Callable) -> Callable:
+        @page_for(*roles)
+        @wraps(view)
+        def wrapper(principal: Principal, *args, **kwargs):
+            with db().reader() as session:
+                if not logins.still_allowed(session, principal):
+                    log_out()
+                    abort(401)
+            return view(principal, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def run_step(
+    principal: Principal,
+    step: Callable,
+    done: LazyText,
+    refused: LazyText | None = None,
+) -> bool:
+    """Run one use case in a transaction and flash what happened: `done` says it in words
+    ("Vacature ingediend ter goedkeuring"); a refusal flashes the domain's own reason, translated
+    (or `refused`). A record that is not there (or not yours) is a 404."""
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            step(session)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        flash(refused or lazy_gettext(str(exc)), "error")
+        return False
+    flash(done, "ok")
+    return True

@@ -4,20 +4,17 @@ coordinator moderates. Every action is a POST form with a CSRF token, acting thr
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from services.recruitment.domain import DomainError
 from services.recruitment.usecases import logins, registry, responses, vacancies
-from services.recruitment.usecases.common import NotFound
-from services.recruitment.views.common import db, links, network_session
+from services.recruitment.views.common import db, links, member_page, network_session, run_step
 from services.recruitment.views.forms import (
     LoginForm,
     RejectForm,
     ResponseStatusForm,
 )
-from shared.auth import Role, current_principal, log_in, log_out
+from shared.auth import Role, log_in, log_out
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
@@ -85,25 +82,8 @@ def logout():
     return redirect("/", code=303)
 
 
-def _logged_in(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        principal = current_principal()
-        if principal is None:
-            abort(401)
-        if principal.role not in (Role.ORGANISATION, Role.COORDINATOR):
-            abort(403)
-        with db().reader() as session:
-            if not logins.still_allowed(session, principal):
-                log_out()
-                abort(401)
-        return view(principal, *args, **kwargs)
-
-    return wrapper
-
-
 @pages.get("/portaal")
-@_logged_in
+@member_page(Role.ORGANISATION, Role.COORDINATOR)
 def portal(principal):
     """A member's own and co-published vacancies and their responses; the coordinator's moderation
     queue and response times. Logged-in members and coordinators."""
@@ -118,8 +98,9 @@ def portal(principal):
                 "vacancies": vacancies.member_vacancies(session, principal),
                 "responses": responses.member_responses(session, principal),
             }
+        home = "coordinator_home" if principal.role == Role.COORDINATOR else "member_home"
         return render_template(
-            "recruitment/portal.html",
+            f"recruitment/{home}.html",
             principal=principal,
             action=ActionForm(),
             reject_form=RejectForm(),
@@ -143,7 +124,7 @@ NOT_NOW = lazy_gettext("This step is not possible now.")
 
 
 @pages.post("/portaal/vacatures/<vacancy_id>/<action>")
-@_logged_in
+@member_page(Role.ORGANISATION, Role.COORDINATOR)
 def vacancy_action(principal, vacancy_id: str, action: str):
     """One workflow step from a portal button. The use case decides who may take it."""
     if action not in ACTIONS:
@@ -157,7 +138,7 @@ def vacancy_action(principal, vacancy_id: str, action: str):
 
 
 @pages.post("/portaal/reacties/<response_id>")
-@_logged_in
+@member_page(Role.ORGANISATION, Role.COORDINATOR)
 def response_status(principal, response_id: str):
     """Move a response on (contacted, started, declined). Its vacancy's publishers."""
     form = ResponseStatusForm()
@@ -169,11 +150,4 @@ def response_status(principal, response_id: str):
 
 
 def _run(step: Callable, principal) -> None:
-    try:
-        with db().transaction(network_id=principal.network_id) as session:
-            step(session)
-        flash(DONE, "ok")
-    except NotFound:
-        abort(404)
-    except DomainError:
-        flash(NOT_NOW, "error")
+    run_step(principal, step, DONE, NOT_NOW)
