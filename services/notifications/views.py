@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 
 from services.notifications import log, preferences
 from services.notifications.handlers import EVENT_HANDLERS
@@ -15,6 +14,7 @@ from shared.auth import Role, page_for
 from shared.i18n import lazy_gettext
 from shared.messaging.inbox import Event
 from shared.tokens import InvalidToken
+from shared.web.forms import ActionForm
 
 pages = Blueprint("notification_pages", __name__, template_folder="templates")
 
@@ -62,7 +62,7 @@ def unsubscribe(token: str):
 coordinator_only = page_for(Role.COORDINATOR)
 
 
-class RetryForm(FlaskForm):
+class RetryForm(ActionForm):
     """A button: send a failed message again (CSRF-protected)."""
 
 

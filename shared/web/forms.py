@@ -16,6 +16,12 @@ class LocalisedForm(FlaskForm):
         def get_translations(self, form):
             return get_translations([current_language()])
 
+        def render_field(self, field, render_kw):
+            # A page may hold many forms: their hidden CSRF fields carry no id, so no id repeats.
+            if field.type == "CSRFTokenField":
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
 
 class ActionForm(LocalisedForm):
     """A button that changes something: it carries only its CSRF token."""

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support.appreciation import pass_network
+from tests.support.browser import assert_fine
 from tests.support.mail import mail_to, path_in
 
 pytestmark = pytest.mark.integration
@@ -45,6 +46,7 @@ def test_invitation_sign_up_waiting_list_and_a_freed_place(stack, browser, serve
     joop.get_by_role("button", name="Meld mij aan").click()
     assert joop.locator("#answer").inner_text().startswith("Je bent aangemeld")
     mail_to(stack, "joop@example.org", "Je bent aangemeld: Verwenmiddag")
+    assert_fine(joop)
 
     fatima = browser.new_page(viewport={"width": 390, "height": 844})
     fatima.goto(
@@ -65,4 +67,5 @@ def test_invitation_sign_up_waiting_list_and_a_freed_place(stack, browser, serve
     fatima.get_by_role("button", name="Ja, ik neem de plek").click()
     assert fatima.locator("#answer").inner_text().startswith("Je bent aangemeld")
     mail_to(stack, "fatima@example.org", "Je bent aangemeld: Verwenmiddag")
+    assert_fine(fatima)
     fatima.screenshot(path=str(tmp_path / "signed-up.png"))

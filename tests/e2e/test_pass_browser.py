@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.support.appreciation import pass_network
+from tests.support.browser import assert_fine
 from tests.support.mail import mail_to, path_in
 
 pytestmark = pytest.mark.integration
@@ -31,6 +32,7 @@ def test_pass_email_leads_to_the_pass_and_the_partner_redeems_it_once(stack, bro
     number = holder.locator("#number").inner_text()
     assert re.fullmatch(r"\d{4} \d{4} \d{4}", number)
     assert "Twee kaartjes voor de prijs van één" in holder.locator(".results").inner_text()
+    assert_fine(holder)
     holder.screenshot(path=str(tmp_path / "pass.png"))
 
     counter = browser.new_page(viewport={"width": 390, "height": 844})
@@ -41,6 +43,7 @@ def test_pass_email_leads_to_the_pass_and_the_partner_redeems_it_once(stack, bro
     counter.goto(base + path_in(login["text"], "/waardering/inloggen/"))
     counter.get_by_role("button", name="Log mij in").click()
     counter.wait_for_url("**/waardering/kassa")
+    assert_fine(counter)
 
     counter.goto(base + urlparse(pn.issued("joop@example.org")["qr_url"]).path)  # what the camera opens
     assert counter.locator("#pass h2").inner_text() == "Joop"
@@ -50,4 +53,5 @@ def test_pass_email_leads_to_the_pass_and_the_partner_redeems_it_once(stack, bro
     counter.get_by_role("button", name="Opzoeken").click()
     counter.get_by_role("button", name=re.compile("Inwisselen: Twee kaartjes")).click()
     assert counter.locator("#result").inner_text().startswith("Al gebruikt")
+    assert_fine(counter)
     counter.screenshot(path=str(tmp_path / "counter.png"))

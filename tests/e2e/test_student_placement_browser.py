@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.support.browser import assert_fine
 from tests.support.mail import mail_to, path_in
 from tests.support.placements import partner_with_cohort
 from tests.support.recruitment import network_with_members
@@ -30,6 +31,7 @@ def test_a_student_registers_through_the_link_logs_hours_and_the_partner_exports
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     page.goto(f"{base}/inschrijven/{cohort.link}")
     assert page.locator("h1").inner_text() == "Inschrijven voor een stageplek"
+    assert_fine(page)
     page.get_by_label("Je naam").fill("Sanne Bakker")
     page.get_by_label("E-mailadres").fill("sanne@student.example.org")
     page.get_by_label("Studentnummer").fill("500123")
@@ -39,9 +41,11 @@ def test_a_student_registers_through_the_link_logs_hours_and_the_partner_exports
     assert "Please give your consent" not in page.content()
     assert page.locator(".field.invalid").count() == 1  # only the consent is missing; the rest is kept
     assert page.get_by_label("Je naam").input_value() == "Sanne Bakker"
+    assert_fine(page)
     page.get_by_label("Ik ga ermee akkoord").check()
     page.get_by_role("button", name="Inschrijven").click()
     assert page.locator("h1").inner_text() == "Bijna klaar"
+    assert_fine(page)
 
     mail = mail_to(stack, "sanne@student.example.org", "Bevestig je inschrijving")
     page.goto(base + path_in(mail["text"], "/inschrijven/bevestigen/"))
@@ -69,6 +73,7 @@ def test_a_student_registers_through_the_link_logs_hours_and_the_partner_exports
     page.get_by_role("button", name="Uren opslaan").click()
     page.wait_for_url("**/student")
     assert "Zuiderzeemuseum" in page.locator("#hours-log").inner_text()
+    assert_fine(page)
     page.screenshot(path=str(tmp_path / "student.png"))
 
     [entry] = cohort.api("get", f"/placements/students/{student['id']}/hours", who="Zonnebloem").get_json()

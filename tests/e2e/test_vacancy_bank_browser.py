@@ -4,6 +4,7 @@ co-publishers' e-mails arrive in the SMTP sink."""
 import pytest
 
 from deploy.local.harness import wait_until
+from tests.support.browser import assert_fine
 from tests.support.recruitment import network_with_members
 
 pytestmark = pytest.mark.integration
@@ -34,18 +35,22 @@ def test_volunteer_finds_a_joint_vacancy_and_responds_and_both_publishers_are_ma
     page.get_by_label("Zoeken", exact=True).press("Enter")
     page.wait_for_url("**q=maatjes**")
     assert page.get_by_role("status").first.inner_text() == "1 vacature gevonden"
+    assert_fine(page)
 
     page.get_by_role("link", name="Maatje voor een oudere buurtbewoner").click()
     assert page.locator(".publisher").all_inner_texts() == ["Humanitas", "Zonnebloem"]
+    assert_fine(page)
     page.get_by_label("Je naam").fill("Sanne Jansen")
     page.get_by_label("E-mailadres").fill("sanne@example.org")
     page.get_by_label("Waarom wil je dit graag doen?").fill("Ik wil iets betekenen in mijn buurt.")
     page.get_by_role("button", name="Verstuur mijn reactie").click()
     assert page.get_by_role("alert").first.inner_text().startswith("Controleer")  # consent missing
+    assert_fine(page)
     page.get_by_label("Ik geef toestemming").check()
     page.get_by_role("button", name="Verstuur mijn reactie").click()
     page.wait_for_url("**/bedankt")
     assert page.locator("h1").inner_text() == "Bedankt voor je reactie"
+    assert_fine(page)
     page.screenshot(path=str(tmp_path / "responded.png"))
 
     def response_mails():

@@ -97,3 +97,10 @@ class Visitor:
 
     def close(self) -> None:
         self.context.close()
+
+
+def assert_fine(page, phone: bool = True) -> None:
+    """For tests that drive a bare Playwright page: the same checks as `Visitor.check`."""
+    page.wait_for_load_state()
+    found = problems_of(page, phone)
+    assert not found, f"{page.url}:\n" + "\n".join(found)
