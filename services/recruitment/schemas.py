@@ -39,6 +39,12 @@ class NetworkSettingsSchema(BaseSchema):
     moderated = StrictBoolean()
     logo_url = WebAddress(metadata={"description": "Logo shown in the network's e-mails; empty for none"})
     brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb."))
+    language = fields.String(
+        validate=LANGUAGE, metadata={"description": "Language of pages and printouts unless one asks another"}
+    )
+    members_edit_profile = StrictBoolean(
+        metadata={"description": "Members may edit their own entry in 'who offers what'"}
+    )
 
 
 class NetworkSchema(BaseSchema):
@@ -49,6 +55,8 @@ class NetworkSchema(BaseSchema):
     moderated = fields.Boolean(dump_only=True)
     logo_url = fields.String(dump_only=True)
     brand_colour = fields.String(dump_only=True)
+    language = fields.String(dump_only=True)
+    members_edit_profile = fields.Boolean(dump_only=True)
 
 
 class NetworkCreatedSchema(BaseSchema):
@@ -89,6 +97,14 @@ class OrganisationCreateSchema(BaseSchema):
 
 class OrganisationPatchSchema(OrganisationCreateSchema):
     """Use with partial=True: absent fields stay as they are."""
+
+
+class ProfileSchema(OrganisationCreateSchema):
+    """What a member may change of its own entry in "who offers what" (when the network allows):
+    not its name, nor the address it logs in with; those stay with the coordinator."""
+
+    class Meta:
+        exclude = ("name", "contact_name", "contact_email", "language")
 
 
 class OrganisationSchema(BaseSchema):
