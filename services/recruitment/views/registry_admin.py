@@ -56,8 +56,19 @@ def _settings_page(principal: Principal, form: SchemaForm, logo_error: str | Non
     with db().reader(network_id=principal.network_id) as session:
         network = _network(session, principal)
         return render_template(
-            "recruitment/admin_network.html", network=network, form=form, logo_error=logo_error
+            "recruitment/admin_network.html",
+            network=network,
+            form=form,
+            logo_error=logo_error,
+            logo=_shown_logo(network.logo_url),
         ), status
+
+
+def _shown_logo(logo_url: str) -> str:
+    """Our own logo address as a path on this site (the page may be reached by another host name
+    than the one e-mails use); someone else's address as it is."""
+    base = links().base_url
+    return logo_url[len(base) :] if base and logo_url.startswith(base + "/") else logo_url
 
 
 @pages.route("/portaal/netwerk", methods=["GET", "POST"])
