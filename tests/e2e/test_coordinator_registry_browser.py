@@ -105,7 +105,7 @@ def test_the_coordinator_runs_the_registry_in_pages(stack, visitor, phone):
     page.get_by_label("Afspraak loopt af op").fill("2027-07-31")
     submit(person, "Partner toevoegen")
     assert flash(person).startswith("Horizon College is onderwijspartner.")
-    assert "01-09-2026 – 31-07-2027" in page.locator("table").inner_text()
+    assert "01-09-2026 \u2013 31-07-2027" in page.locator("table").inner_text()
 
     # an API key for the member: shown once, works, then revoked
     person.menu("Toegang")
