@@ -122,6 +122,38 @@ class OrganisationCreatedSchema(BaseSchema):
     token = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
 
 
+class TokenSchema(BaseSchema):
+    """An API token as the coordinator sees it: never the secret (only its hash is stored)."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    organisation_id = fields.String(dump_only=True, allow_none=True)
+    partner_id = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class TokenHolderSchema(BaseSchema):
+    """Whose tokens: one member organisation or one education partner of the network."""
+
+    organisation_id = fields.String(load_default=None)
+    partner_id = fields.String(load_default=None)
+
+    @validates_schema
+    def _one_holder(self, data, **kwargs):
+        if bool(data.get("organisation_id")) == bool(data.get("partner_id")):
+            raise ValidationError("Give organisation_id or partner_id, not both.", "_schema")
+
+
+class TokenIssueSchema(TokenHolderSchema):
+    name = fields.String(required=True, validate=NAME, metadata={"description": "What system uses it"})
+
+
+class TokenIssuedSchema(BaseSchema):
+    token = fields.Nested(TokenSchema, dump_only=True)
+    secret = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
+
+
 class VacancyInputSchema(BaseSchema):
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from services.recruitment.models import ApiToken, EducationPartner
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.usecases.registry import _issue_token, get_member
-from shared.auth import Role
+from shared.auth import Role, hash_token
 
 
 def tokens_of(session: Session, network_id: str, *, organisation_id=None, partner_id=None) -> list[ApiToken]:
@@ -52,3 +52,8 @@ def token_holder(session: Session, network_id: str, token_id: str) -> ApiToken:
     if row is None or row.network_id != network_id or row.revoked_at is not None:
         raise NotFound("no such token")
     return row
+
+
+def token_row(session: Session, secret: str) -> ApiToken:
+    """The stored row of a token just issued, found by its hash (the secret itself is not kept)."""
+    return session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).one()

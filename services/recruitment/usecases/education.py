@@ -46,12 +46,10 @@ def add_partner(session: Session, network_id: str, fields: dict) -> Created:
 
 def update_partner(session: Session, partner_id: str, changes: dict) -> EducationPartner:
     """The coordinator edits a partner: contact, or the agreement's period (end it by its date)."""
-    partner = session.get(EducationPartner, partner_id)
-    if partner is None:
-        raise NotFound("no such education partner")
+    found = partner(session, partner_id)
     for name, value in changes.items():
-        setattr(partner, name, value)
-    return partner
+        setattr(found, name, value)
+    return found
 
 
 def partner(session: Session, partner_id: str) -> EducationPartner:
