@@ -203,3 +203,59 @@ def test_the_coordinator_issues_and_revokes_a_members_api_key(app):
     coordinator.post(f"/portaal/toegang/sleutels/{token_id}/intrekken", data={"csrf_token": csrf(confirm)})
     assert events(app, "recruitment.api_token_revoked.v1")[-1]["token_id"] == token_id
     assert net.client.get("/api/recruitment/vacancies/mine", headers=bearer(key)).status_code == 401
+
+
+def test_a_refused_form_says_why_in_dutch_beside_the_field_and_keeps_what_was_typed(app):
+    net = network_with_members(app)
+    coordinator = logged_in(app, net, COORDINATOR)
+    page = coordinator.get("/portaal/onderwijspartners/nieuw").get_data(as_text=True)
+    typed = {
+        "csrf_token": csrf(page),
+        "institution": "Horizon College",
+        "programme": "Zorg",
+        "contact_name": "Joost",
+        "contact_email": "geen adres",
+        "agreement_starts": "2026-09-01",
+        "agreement_ends": "2026-08-01",
+    }
+    answer = coordinator.post("/portaal/onderwijspartners/nieuw", data=typed)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'id="ep-contact_email-error">Geef een geldig e-mailadres.' in html
+    assert 'value="Horizon College"' in html
+    answer = coordinator.post(
+        "/portaal/onderwijspartners/nieuw", data={**typed, "contact_email": "joost@horizon.example.org"}
+    )
+    assert answer.status_code == 422
+    assert (
+        'id="ep-agreement_ends-error">De afspraak kan niet eindigen voordat hij ingaat.'
+        in answer.get_data(as_text=True)
+    )
+
+
+def test_admitting_a_member_is_the_api_s_use_case_with_its_event(app):
+    net = network_with_members(app)
+    coordinator = logged_in(app, net, COORDINATOR)
+    page = coordinator.get("/portaal/leden/nieuw").get_data(as_text=True)
+    answer = coordinator.post(
+        "/portaal/leden/nieuw",
+        data={
+            "csrf_token": csrf(page),
+            "name": "Buurtkracht",
+            "contact_name": "Fatima",
+            "contact_email": "info@buurtkracht.example.org",
+            "areas": "Binnenstad, Oost",
+            "activities": ["shopping", "outings"],
+            "language": "nl",
+        },
+        follow_redirects=True,
+    )
+    assert "Buurtkracht is toegelaten als lid." in answer.get_data(as_text=True)
+    admitted = events(app, "recruitment.organisation_admitted.v1")[-1]
+    assert admitted["name"] == "Buurtkracht"
+    issued = events(app, "recruitment.api_token_issued.v1")[-1]
+    assert issued["organisation_id"] == admitted["organisation_id"]  # the same token the API issues
+    listed = net.client.get(f"/api/recruitment/organisations?network={net.slug}").get_json()
+    entry = next(o for o in listed if o["name"] == "Buurtkracht")
+    assert entry["areas"] == ["Binnenstad", "Oost"]
+    assert sorted(a["key"] for a in entry["activities"]) == ["outings", "shopping"]
