@@ -4,7 +4,7 @@ allows it; the public logo address. Every change goes through the registry's use
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.orm import Session
 from wtforms.validators import ValidationError as CsrfInvalid
@@ -75,11 +75,7 @@ def _shown_logo(logo_url: str) -> str:
 @member_page(COORDINATOR)
 def network_settings(principal: Principal):
     """The network's name, contact, moderation, language, colour and logo. The coordinator."""
-    schema = NetworkSettingsSchema(partial=True, only=SETTINGS)
-    with db().reader(network_id=principal.network_id) as session:
-        network = _network(session, principal)
-        initial = {name: getattr(network, name) for name in SETTINGS}
-    form = SchemaForm(schema, initial)
+    form = _settings_form(principal)
     if form.validate():
         saved = run_step(
             principal,
@@ -99,27 +95,26 @@ def network_logo(principal: Principal):
     upload = request.files.get("logo")
     data = upload.read() if upload else b""
     if not data:
-        return _settings_page(principal, _settings_form(principal), lazy_gettext("Choose a file."), 422)
+        return _settings_page(
+            principal, _settings_form(principal, False), lazy_gettext("Choose a file."), 422
+        )
     try:
-        branding.logo_type(data)
-    except branding.LogoRefused as exc:
-        return _settings_page(principal, _settings_form(principal), lazy_gettext(str(exc)), 422)
-    with db().reader(network_id=principal.network_id) as session:
-        slug = _network(session, principal).slug
-    address = links().url(url_for("registry_admin.public_logo", slug=slug))
-    run_step(
-        principal,
-        lambda session: branding.store_logo(session, principal.network_id, data, address),
-        lazy_gettext("The new logo is saved; the network's e-mails show it from now on."),
-    )
+        with db().transaction(network_id=principal.network_id) as session:
+            slug = _network(session, principal).slug
+            address = links().url(url_for("registry_admin.public_logo", slug=slug))
+            branding.store_logo(session, principal.network_id, data, address)
+    except branding.LogoRefused as exc:  # the file is not what a logo may be: say why at the field
+        return _settings_page(principal, _settings_form(principal, False), lazy_gettext(str(exc)), 422)
+    flash(lazy_gettext("The new logo is saved; the network's e-mails show it from now on."), "ok")
     return redirect(url_for("registry_admin.network_settings"), code=303)
 
 
-def _settings_form(principal: Principal) -> SchemaForm:
+def _settings_form(principal: Principal, submitted: bool | None = None) -> SchemaForm:
+    """The settings form, filled with the network's current values (or with what was posted)."""
     with db().reader(network_id=principal.network_id) as session:
         network = _network(session, principal)
         initial = {name: getattr(network, name) for name in SETTINGS}
-    return SchemaForm(NetworkSettingsSchema(partial=True, only=SETTINGS), initial, submitted=False)
+    return SchemaForm(NetworkSettingsSchema(partial=True, only=SETTINGS), initial, submitted=submitted)
 
 
 @pages.get("/n/<slug>/logo")
