@@ -11,6 +11,7 @@ from PIL import Image
 
 from tests.support.flows import bearer, open_network, platform_token
 from tests.support.mail import mail_to
+from tests.support.recruitment import network_with_members
 
 pytestmark = pytest.mark.integration
 COORDINATOR = "coordinator@example.org"
@@ -127,3 +128,24 @@ def test_the_coordinator_runs_the_registry_in_pages(stack, visitor, phone):
     submit(person, "Ja, verwijder Buurtkracht")
     assert flash(person) == "Buurtkracht is geen lid meer; inloggen en de API-sleutels werken niet meer."
     assert "Buurtkracht" not in page.locator("table").inner_text()
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
+def test_a_member_keeps_its_own_entry_when_the_coordinator_allows_it(stack, visitor, phone):
+    net = network_with_members(stack.app("recruitment"))
+    allowed = {"members_edit_profile": True}
+    assert net.client.patch("/api/recruitment/networks/mine", headers=bearer(net.coordinator), json=allowed)
+    person = visitor(phone=phone)
+    person.page.goto(person.base + "/")
+    person.check()
+    person.click("Inloggen voor organisaties, coördinatoren en onderwijspartners")
+    person.log_in("zonnebloem@enkhuizen.example.org")
+    person.check()
+    person.menu("Ons profiel")
+    person.page.get_by_label("Wijken").fill("Oost, Westeinde")
+    person.page.get_by_label("Klussendienst").check()
+    submit(person, "Ons profiel opslaan")
+    assert flash(person) == "Je vermelding in 'wie doet wat' is opgeslagen."
+    person.click("Bekijk je vermelding zoals iedereen die ziet")
+    row = person.page.locator("tr", has_text="Zonnebloem").inner_text()
+    assert row.count("✔") == 2  # outings as before, and the odd jobs it added
