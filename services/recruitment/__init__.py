@@ -19,7 +19,7 @@ PUBLIC_POSTS = [
     "student_pages.enter_code",
 ]
 # Endpoints that take a CSV file: bodies up to KNOOP_MAX_UPLOAD_BYTES instead of the JSON limit.
-UPLOADS = ["education.CohortImport", "placement_pages.partner_import"]
+UPLOADS = ["education.CohortImport", "placement_pages.partner_import", "registry_admin.network_logo"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

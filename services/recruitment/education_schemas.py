@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.recruitment.domain import COHORT_KINDS
 from services.recruitment.models.placements import StudentStatus
@@ -29,6 +29,12 @@ class PartnerInputSchema(BaseSchema):
     language = fields.String(load_default="nl", validate=LANGUAGE)
     agreement_starts = PlausibleDate(load_default=None, allow_none=True)
     agreement_ends = PlausibleDate(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _period_in_order(self, data, **kwargs):
+        starts, ends = data.get("agreement_starts"), data.get("agreement_ends")
+        if starts and ends and ends < starts:
+            raise ValidationError("The agreement cannot end before it starts.", "agreement_ends")
 
 
 class PartnerSchema(BaseSchema):

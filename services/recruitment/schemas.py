@@ -39,6 +39,12 @@ class NetworkSettingsSchema(BaseSchema):
     moderated = StrictBoolean()
     logo_url = WebAddress(metadata={"description": "Logo shown in the network's e-mails; empty for none"})
     brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb."))
+    language = fields.String(
+        validate=LANGUAGE, metadata={"description": "Language of pages and printouts unless one asks another"}
+    )
+    members_edit_profile = StrictBoolean(
+        metadata={"description": "Members may edit their own entry in 'who offers what'"}
+    )
 
 
 class NetworkSchema(BaseSchema):
@@ -49,6 +55,8 @@ class NetworkSchema(BaseSchema):
     moderated = fields.Boolean(dump_only=True)
     logo_url = fields.String(dump_only=True)
     brand_colour = fields.String(dump_only=True)
+    language = fields.String(dump_only=True)
+    members_edit_profile = fields.Boolean(dump_only=True)
 
 
 class NetworkCreatedSchema(BaseSchema):
@@ -91,6 +99,14 @@ class OrganisationPatchSchema(OrganisationCreateSchema):
     """Use with partial=True: absent fields stay as they are."""
 
 
+class ProfileSchema(OrganisationCreateSchema):
+    """What a member may change of its own entry in "who offers what" (when the network allows):
+    not its name, nor the address it logs in with; those stay with the coordinator."""
+
+    class Meta:
+        exclude = ("name", "contact_name", "contact_email", "language")
+
+
 class OrganisationSchema(BaseSchema):
     id = fields.String(dump_only=True)
     network_id = fields.String(dump_only=True)
@@ -104,6 +120,38 @@ class OrganisationSchema(BaseSchema):
 class OrganisationCreatedSchema(BaseSchema):
     organisation = fields.Nested(OrganisationSchema, dump_only=True)
     token = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
+
+
+class TokenSchema(BaseSchema):
+    """An API token as the coordinator sees it: never the secret (only its hash is stored)."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    organisation_id = fields.String(dump_only=True, allow_none=True)
+    partner_id = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class TokenHolderSchema(BaseSchema):
+    """Whose tokens: one member organisation or one education partner of the network."""
+
+    organisation_id = fields.String(load_default=None)
+    partner_id = fields.String(load_default=None)
+
+    @validates_schema
+    def _one_holder(self, data, **kwargs):
+        if bool(data.get("organisation_id")) == bool(data.get("partner_id")):
+            raise ValidationError("Give organisation_id or partner_id, not both.", "_schema")
+
+
+class TokenIssueSchema(TokenHolderSchema):
+    name = fields.String(required=True, validate=NAME, metadata={"description": "What system uses it"})
+
+
+class TokenIssuedSchema(BaseSchema):
+    token = fields.Nested(TokenSchema, dump_only=True)
+    secret = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
 
 
 class VacancyInputSchema(BaseSchema):

@@ -22,6 +22,11 @@ class Entry:
 MENUS: dict[str, tuple[Entry, ...]] = {
     Role.COORDINATOR: (
         Entry(_l("Start"), "/portaal"),
+        Entry(_l("Network settings"), "/portaal/netwerk"),
+        Entry(_l("Member organisations"), "/portaal/leden"),
+        Entry(_l("Categories"), "/portaal/categorieen"),
+        Entry(_l("Education partners"), "/portaal/onderwijspartners"),
+        Entry(_l("Access"), "/portaal/toegang"),
         Entry(_l("Student placements"), "/portaal/groepen"),
         Entry(_l("Students' progress"), "/onderwijs"),
         Entry(_l("Messages sent"), "/berichten/log"),
@@ -30,6 +35,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
     Role.ORGANISATION: (
         Entry(_l("Start"), "/portaal"),
         Entry(_l("Student placements"), "/portaal/stages"),
+        Entry(_l("Our profile"), "/portaal/profiel"),
     ),
     Role.EDUCATION_PARTNER: (Entry(_l("Start"), "/onderwijs"),),
     Role.STUDENT: (Entry(_l("My placement"), "/student"),),

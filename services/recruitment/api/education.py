@@ -60,6 +60,18 @@ def cohort_out(cohort) -> dict:
     }
 
 
+@education_api.route("/education-partners/<partner_id>")
+class PartnerById(MethodView):
+    @require_role(Role.COORDINATOR)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(PartnerInputSchema(partial=True))
+    @education_api.response(200, PartnerSchema)
+    def patch(self, changes, partner_id):
+        """Change a partner's contact or agreement period (end it by its end date). The coordinator."""
+        with unit_of_work() as session:
+            return education.update_partner(session, partner_id, changes)
+
+
 @education_api.route("/education-partners")
 class Partners(MethodView):
     @require_role(Role.COORDINATOR)

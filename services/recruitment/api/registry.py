@@ -17,8 +17,12 @@ from services.recruitment.schemas import (
     OrganisationCreateSchema,
     OrganisationPatchSchema,
     OrganisationSchema,
+    TokenHolderSchema,
+    TokenIssuedSchema,
+    TokenIssueSchema,
+    TokenSchema,
 )
-from services.recruitment.usecases import registry
+from services.recruitment.usecases import access, registry
 from shared.auth import Role, current_principal, require_role
 from shared.web.api import Blueprint
 
@@ -157,6 +161,34 @@ class OrganisationById(MethodView):
         """Remove a member; its tokens stop working. The network's coordinator only."""
         with unit_of_work() as session:
             registry.remove_organisation(session, organisation_id)
+
+
+@tokens.route("")
+class Tokens(MethodView):
+    @require_role(Role.COORDINATOR)
+    @tokens.doc(security=SECURED)
+    @tokens.arguments(TokenHolderSchema, location="query")
+    @tokens.response(200, TokenSchema(many=True))
+    def get(self, holder):
+        """The working tokens of one member or education partner, never their secret. The
+        network's coordinator only."""
+        with unit_of_work() as session:
+            return access.tokens_of(session, current_principal().network_id, **holder)
+
+    @require_role(Role.COORDINATOR)
+    @tokens.doc(security=SECURED)
+    @tokens.arguments(TokenIssueSchema)
+    @tokens.response(201, TokenIssuedSchema)
+    def post(self, data):
+        """Issue a token for a member's or partner's own system; its secret is in this answer
+        only. The network's coordinator only."""
+        network_id = current_principal().network_id
+        with unit_of_work() as session:
+            if data["organisation_id"]:
+                secret = access.issue_member_token(session, network_id, data["organisation_id"], data["name"])
+            else:
+                secret = access.issue_partner_token(session, network_id, data["partner_id"], data["name"])
+            return {"token": access.token_row(session, secret), "secret": secret}
 
 
 @tokens.route("/<token_id>/revoke")

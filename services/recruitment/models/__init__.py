@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
@@ -33,7 +44,22 @@ class Network(Base):
     # Branding of the network's e-mails.
     logo_url: Mapped[str] = mapped_column(String(500), default="")
     brand_colour: Mapped[str] = mapped_column(String(7), default="#0b6e4f")
+    # The language of the network's pages and printouts when nobody asks for another.
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
+    # Whether members may edit their own entry in "wie doet wat" (else only the coordinator).
+    members_edit_profile: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NetworkLogo(Base):
+    """The logo a coordinator uploaded, served at /n/<slug>/logo (that address is the logo_url)."""
+
+    __tablename__ = "network_logos"
+
+    network_id: Mapped[str] = mapped_column(ForeignKey("networks.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ActivityCategory(NetworkScoped, Base):

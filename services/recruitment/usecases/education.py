@@ -44,6 +44,21 @@ def add_partner(session: Session, network_id: str, fields: dict) -> Created:
     return Created(partner, token)
 
 
+def update_partner(session: Session, partner_id: str, changes: dict) -> EducationPartner:
+    """The coordinator edits a partner: contact, or the agreement's period (end it by its date)."""
+    found = partner(session, partner_id)
+    for name, value in changes.items():
+        setattr(found, name, value)
+    return found
+
+
+def partner(session: Session, partner_id: str) -> EducationPartner:
+    found = session.get(EducationPartner, partner_id)
+    if found is None:
+        raise NotFound("no such education partner")
+    return found
+
+
 def partners(session: Session) -> list[EducationPartner]:
     return list(session.scalars(select(EducationPartner).order_by(EducationPartner.institution)))
 

@@ -21,6 +21,14 @@ from shared.auth import Principal, Role, issue_token
 from shared.db import utcnow
 
 
+class CategoryInUse(Conflict):
+    """Vacancies still use the category: it stays until they move to another."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} vacancy(ies) still use this category; move them to another first")
+        self.count = count
+
+
 @dataclass(frozen=True)
 class Created:
     """A created record together with the API token issued for it (shown once)."""
@@ -207,7 +215,7 @@ def remove_category(session: Session, key: str) -> None:
         select(func.count()).select_from(Vacancy).where(Vacancy.category_id == category.id)
     )
     if in_use:
-        raise Conflict(f"{in_use} vacancy(ies) still use this category; move them to another first")
+        raise CategoryInUse(in_use)
     session.execute(delete(OrganisationActivity).where(OrganisationActivity.category_id == category.id))
     session.delete(category)
 
@@ -237,3 +245,28 @@ def organisations(session: Session) -> list[Organisation]:
             .order_by(Organisation.name)
         )
     )
+
+
+PROFILE_FIELDS = frozenset({"identity", "phone", "website", "areas", "activities"})
+
+
+def update_own_profile(session: Session, principal: Principal, changes: dict) -> Organisation:
+    """A member edits its own entry in "who offers what", when its network allows members to."""
+    network = session.get(Network, principal.network_id)
+    if network is None or not network.members_edit_profile:
+        raise domain.NotAllowed("the coordinator keeps the members' entries in this network")
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise domain.NotAllowed(f"a member may not change {', '.join(sorted(unknown))}")
+    return update_organisation(session, principal.organisation_id, changes)
+
+
+def removal_outlook(session: Session, organisation_id: str) -> dict[str, int]:
+    """What removing a member leaves behind, by vacancy status: its vacancies are not touched."""
+    get_member(session, organisation_id)
+    rows = session.execute(
+        select(Vacancy.status, func.count())
+        .where(Vacancy.organisation_id == organisation_id)
+        .group_by(Vacancy.status)
+    )
+    return {status: count for status, count in rows}

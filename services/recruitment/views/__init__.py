@@ -5,9 +5,29 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.recruitment.views import alerts, bank, feeds, placements, portal, registry, students
+from services.recruitment.views import (
+    alerts,
+    bank,
+    feeds,
+    placements,
+    portal,
+    registry,
+    registry_access,
+    registry_admin,
+    students,
+)
 
 
 def register_views(app: Flask) -> None:
-    for module in (bank, registry, feeds, alerts, portal, students, placements):
+    for module in (
+        bank,
+        registry,
+        feeds,
+        alerts,
+        portal,
+        students,
+        placements,
+        registry_admin,
+        registry_access,
+    ):
         app.register_blueprint(module.pages)
