@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.recruitment.views import alerts, bank, feeds, placements, portal, registry, students
+from services.recruitment.views import (
+    alerts,
+    bank,
+    coordinator,
+    feeds,
+    placements,
+    portal,
+    registry,
+    students,
+)
 
 
 def register_views(app: Flask) -> None:
-    for module in (bank, registry, feeds, alerts, portal, students, placements):
+    for module in (bank, registry, feeds, alerts, portal, coordinator, students, placements):
         app.register_blueprint(module.pages)
