@@ -44,6 +44,11 @@ def organisation_students(principal):
         )
 
 
+STEP_DONE = {
+    "bevestigen": lazy_gettext("Placement confirmed; the student has been told by e-mail"),
+    "afwijzen": lazy_gettext("Student declined; the coordinator will look for another placement"),
+    "afronden": lazy_gettext("Placement signed off; the student has been told by e-mail"),
+}
 STEPS = {
     "bevestigen": lambda s, p, sid: allocations.confirm(s, p, sid, links()),
     "afwijzen": allocations.decline,
@@ -57,7 +62,7 @@ def student_step(principal, student_id: str, step: str):
     if step not in STEPS:
         abort(404)
     if ActionForm().validate_on_submit():
-        _run(principal, lambda session: STEPS[step](session, principal, student_id))
+        run_step(principal, lambda session: STEPS[step](session, principal, student_id), STEP_DONE[step])
     return redirect(url_for("placement_pages.organisation_students"), code=303)
 
 
@@ -70,24 +75,14 @@ def review_hours(principal, entry_id: str):
         flash(lazy_gettext("Hours must be a number between 0 and 24."), "error")
     else:
         hours = float(form.hours.data) if form.hours.data is not None else None
-        _run(
+        run_step(
             principal,
             lambda session: allocations.review_hours(
                 session, principal, entry_id, hours, form.note.data or ""
             ),
+            lazy_gettext("Hours reviewed"),
         )
     return redirect(url_for("placement_pages.organisation_students"), code=303)
-
-
-def _run(principal, step: Callable) -> None:
-    try:
-        with db().transaction(network_id=principal.network_id) as session:
-            step(session)
-        flash(lazy_gettext("Done."), "ok")
-    except NotFound:
-        abort(404)
-    except domain.DomainError as exc:
-        flash(lazy_gettext(str(exc)), "error")
 
 
 # --- education partners ----------------------------------------------------------------------
