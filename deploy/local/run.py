@@ -81,6 +81,8 @@ DEMO_LOGINS = (
 def demo_logins(summary: dict, port: str) -> str:
     """The demo's login addresses per role, with the page to ask for a link on."""
     logins = summary.get("logins", {})
+    if not logins:  # a var/ from before the demo listed its logins
+        return "    (this demo predates its login list: remove var/ and `make run` again to reload it)"
     lines = [
         f"    {who:<20}  {logins[key]:<34} at http://localhost:{port}{path}"
         for key, who, path in DEMO_LOGINS
