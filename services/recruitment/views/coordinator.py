@@ -14,6 +14,7 @@ from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, member_page, run_step
 from shared.auth import Principal, Role
 from shared.i18n import lazy_gettext
+from shared.web.menu import menu_for
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("coordinator", __name__)
@@ -31,6 +32,8 @@ def coordinator_home(principal: Principal) -> str:
             "recruitment/coordinator_home.html",
             waiting=len(vacancies.moderation_queue(session)),
             cohorts=[(c, progress[c.id]) for c in cohorts],
+            # Every page of the menu but this one: what other pages add to the menu shows here too.
+            elsewhere=[e for e in menu_for(principal) if e.path != "/portaal"],
         )
 
 
