@@ -42,7 +42,10 @@ class Catalogue:
     def __init__(self, *directories: Path):
         self.messages: dict[str, dict[str, str]] = {}
         for directory in (SHARED_TRANSLATIONS, *directories):
-            for path in directory.glob("*.po"):
+            # nl.po first, then the topic files (nl.<topic>.po) in name order: a topic file may
+            # correct a string of the main file (one form of address, "je"), and the result is the
+            # same on every machine.
+            for path in sorted(directory.glob("*.po"), key=lambda p: (p.name.count("."), p.name)):
                 with path.open("rb") as fh:
                     catalog = read_po(fh)
                 # nl.po, or nl.<topic>.po: a topic's strings may live in a file of their own.

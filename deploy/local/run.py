@@ -68,24 +68,49 @@ def load_demo(env: dict) -> None:
         subprocess.run([flask, "--app", f"services.{service}", "demo"], check=True, env=env, cwd=REPO_ROOT)
 
 
+# (key in var/demo.json's "logins", who, where they log in)
+DEMO_LOGINS = (
+    ("coordinator", "coordinator", "/inloggen"),
+    ("organisation", "member organisation", "/inloggen"),
+    ("education_partner", "education partner", "/inloggen"),
+    ("student", "student", "/inloggen"),
+    ("discount_partner", "discount partner", "/waardering/inloggen"),
+)
+
+
+def demo_logins(summary: dict, port: str) -> str:
+    """The demo's login addresses per role, with the page to ask for a link on."""
+    logins = summary.get("logins", {})
+    if not logins:  # a var/ from before the demo listed its logins
+        return "    (this demo predates its login list: remove var/ and `make run` again to reload it)"
+    lines = [
+        f"    {who:<20}  {logins[key]:<34} at http://localhost:{port}{path}"
+        for key, who, path in DEMO_LOGINS
+        if key in logins
+    ]
+    return "\n".join(lines)
+
+
 def print_urls(port: str) -> None:
     demo = VAR_DIR / "demo.json"
     summary = json.loads(demo.read_text()) if demo.exists() else {}
     token = summary.get("coordinator_token", "?")
     code = summary.get("registration_code", "?")
+    logins = demo_logins(summary, port)
     print(
         f"""
   Knoop is starting. Open:
     vacancy bank          http://localhost:{port}/
     student registration  http://localhost:{port}/inschrijven   (code {code})
     pass discounts        http://localhost:{port}/waardering/n/enkhuizen/aanbod
-    partner counter login http://localhost:{port}/waardering/n/enkhuizen/inloggen
-                          (kassa@drommedaris.example.org; the pass e-mails are in the inbox)
     API docs              http://localhost:{port}/api/recruitment/docs
                           http://localhost:{port}/api/appreciation/docs
                           http://localhost:{port}/api/notifications/docs
     health                http://localhost:{port}/api/recruitment/healthz
     mail inbox (sink)     http://localhost:8025/
+  Demo logins: ask for a login link with the address on its login page, then open the link in the
+  mail inbox (http://localhost:8025/):
+{logins}
   Demo coordinator token: {token}   (all demo tokens: var/demo.json)
   A process that dies is restarted; Ctrl-C stops everything.
 """,

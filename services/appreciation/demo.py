@@ -85,4 +85,5 @@ def load_demo(db: Database, links: Links, summary: dict) -> dict | None:
         for member, name, email in VOLUNTEERS:
             person = {"name": name, "email": email, "organisation_id": summary["organisation_ids"][member]}
             passes.issue(session, network_id, person, links, reason="nominated")
-    return {"discount_partner_tokens": tokens}
+    logins = {**summary.get("logins", {}), "discount_partner": PARTNERS[0][0]["contact_email"]}
+    return {"discount_partner_tokens": tokens, "logins": logins}

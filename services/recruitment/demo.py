@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from services.recruitment.education_schemas import RegistrationInputSchema
 from services.recruitment.links import Links
-from services.recruitment.models import Network
-from services.recruitment.usecases import education, registry, vacancies
+from services.recruitment.models import Network, Student
+from services.recruitment.usecases import education, registry, students, vacancies
 from shared.auth import Principal, Role
 from shared.db import Database, utcnow
 
@@ -143,6 +144,17 @@ EDUCATION_PARTNER = {
     "contact_email": "stages@example.org",
 }
 
+# A student who registered through the cohort's link and confirmed the address, so the student's
+# login works and the allocation has someone to place (preferences: placements by index).
+STUDENT = {
+    "name": "Sanne Bakker",
+    "email": "sanne@student.example.org",
+    "student_number": "500123",
+    "availability": "dinsdag- en donderdagmiddag",
+    "consent": True,
+}
+STUDENT_PREFERENCES = [1, 0]
+
 # (member index, title, capacity, area, times)
 PLACEMENTS = [
     (0, "Kennismaking: op huisbezoek bij een oudere", 4, "Binnenstad", "dinsdag- of donderdagmiddag"),
@@ -166,7 +178,7 @@ def load_demo(db: Database, links: Links) -> dict | None:
             tokens[fields["name"]] = created.token
             members.append(created.record.id)
     coordinator = Principal(Role.COORDINATOR, network_id)
-    partner_token, cohort = _open_cohort(db, network_id, members, coordinator)
+    partner_token, cohort = _open_cohort(db, network_id, members, coordinator, links)
     for drafter, partners, fields in VACANCIES:
         _publish_jointly(db, network_id, members, drafter, partners, fields, coordinator, links)
     return {
@@ -179,6 +191,13 @@ def load_demo(db: Database, links: Links) -> dict | None:
         "education_partner_token": partner_token,
         "registration_url": links.registration_page(cohort.registration_token),
         "registration_code": cohort.short_code,
+        # Who logs in where (recruitment's /inloggen); appreciation adds its discount partner.
+        "logins": {
+            "coordinator": NETWORK["contact_email"],
+            "organisation": ORGANISATIONS[0]["contact_email"],
+            "education_partner": EDUCATION_PARTNER["contact_email"],
+            "student": STUDENT["email"],
+        },
     }
 
 
@@ -195,7 +214,7 @@ def _publish_jointly(db, network_id, members, drafter, partners, fields, coordin
         vacancies.approve(session, coordinator, vacancy.id, links)
 
 
-def _open_cohort(db, network_id, members, coordinator):
+def _open_cohort(db, network_id, members, coordinator, links):
     """The education partner, a cohort open for registration for a month, and three placements."""
     now = utcnow()
     with db.transaction(network_id=network_id) as session:
@@ -213,9 +232,24 @@ def _open_cohort(db, network_id, members, coordinator):
                 "closes_at": now + timedelta(days=30),
             },
         )
+        offered = []
         for member, title, capacity, area, times in PLACEMENTS:
             fields = {"organisation_id": members[member], "title": title, "capacity": capacity}
-            education.offer_placement(
-                session, coordinator, cohort.id, {**fields, "area": area, "times": times}
+            offered.append(
+                education.offer_placement(
+                    session, coordinator, cohort.id, {**fields, "area": area, "times": times}
+                ).id
             )
+        _register_student(session, cohort, [offered[i] for i in STUDENT_PREFERENCES], links)
     return partner.token, cohort
+
+
+def _register_student(session, cohort, preferences: list[str], links: Links) -> None:
+    """Register through the same use case as the registration page, and confirm the address."""
+    fields = RegistrationInputSchema().load({**STUDENT, "preferences": preferences})
+    students.register(session, cohort, fields, links)
+    session.flush()
+    student_id = session.scalar(
+        select(Student.id).where(Student.cohort_id == cohort.id, Student.email == STUDENT["email"])
+    )
+    students.verify(session, student_id)

@@ -22,6 +22,8 @@ class Entry:
 MENUS: dict[str, tuple[Entry, ...]] = {
     Role.COORDINATOR: (
         Entry(_l("Start"), "/portaal"),
+        Entry(_l("Vacancies to review"), "/portaal/moderatie"),
+        Entry(_l("Response times"), "/portaal/reactietijden"),
         Entry(_l("Network settings"), "/portaal/netwerk"),
         Entry(_l("Member organisations"), "/portaal/leden"),
         Entry(_l("Categories"), "/portaal/categorieen"),

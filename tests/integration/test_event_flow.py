@@ -23,7 +23,7 @@ def test_published_vacancy_becomes_exactly_one_email_in_dutch_html_and_text(stac
     time.sleep(1.5)  # anything sent twice would have arrived by now
     [mail] = stack.sink.summaries()
     assert mail["to"] == ["humanitas@example.org"]
-    assert mail["subject"] == "Uw vacature staat online: Maatje voor een oudere buurtbewoner"
+    assert mail["subject"] == "Je vacature staat online: Maatje voor een oudere buurtbewoner"
     assert mail["language"] == "nl"
     assert "Beste Anne de Vries," in mail["text"]
     assert f"/vacatures/{vacancy['id']}" in mail["text"]

@@ -396,3 +396,57 @@ def sign_off(session: Session, principal: Principal, student_id: str, links: Lin
         },
     )
     return student
+
+
+# --- the coordinator's overview ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a cohort's allocation stands, for the coordinator's start page and cohort list."""
+
+    students: int  # everyone registered through the link, confirmed or not
+    in_pool: int  # confirmed their address, not yet given a published placement
+    proposed: int  # in the pool with a proposed placement, waiting to be published
+    placed: int  # holding a published placement
+
+    @property
+    def to_allocate(self) -> bool:
+        # Unplaced students stay in the pool after a run; only a pool without any proposal waits.
+        return self.in_pool > 0 and self.proposed == 0
+
+    @property
+    def to_publish(self) -> bool:
+        return self.proposed > 0
+
+
+def cohort_progress(session: Session, cohort_ids: list[str]) -> dict[str, Progress]:
+    """Per cohort, how many students are in the pool, proposed a placement or placed (one query)."""
+    counts: dict[str, Counter] = {cid: Counter() for cid in cohort_ids}
+    rows = session.execute(
+        select(Student.cohort_id, Student.status, Student.proposed_placement_id).where(
+            Student.cohort_id.in_(cohort_ids)
+        )
+    )
+    for cohort_id, status, proposed in rows:
+        tally = counts[cohort_id]
+        tally["students"] += 1
+        tally["in_pool"] += status == StudentStatus.REGISTERED
+        tally["proposed"] += status == StudentStatus.REGISTERED and proposed is not None
+        tally["placed"] += status in HOLDING
+    return {
+        cid: Progress(c["students"], c["in_pool"], c["proposed"], c["placed"]) for cid, c in counts.items()
+    }
+
+
+def organisations_to_tell(session: Session, cohort_id: str) -> int:
+    """How many organisations publishing the proposal now would tell (their placements' students)."""
+    return len(
+        set(
+            session.scalars(
+                select(Placement.organisation_id)
+                .join(Student, Student.proposed_placement_id == Placement.id)
+                .where(Student.cohort_id == cohort_id, Student.status == StudentStatus.REGISTERED)
+            )
+        )
+    )

@@ -8,6 +8,7 @@ from flask import Flask
 from services.recruitment.views import (
     alerts,
     bank,
+    coordinator,
     feeds,
     placements,
     portal,
@@ -25,6 +26,7 @@ def register_views(app: Flask) -> None:
         feeds,
         alerts,
         portal,
+        coordinator,
         students,
         placements,
         registry_admin,

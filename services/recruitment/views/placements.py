@@ -7,16 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import escape
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import SEED_MAX, STUDENT_COLUMNS, StudentProgressSchema
+from services.recruitment.education_schemas import STUDENT_COLUMNS, AdjustInputSchema, StudentProgressSchema
+from services.recruitment.models import Placement
+from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import allocations, education, students
-from services.recruitment.usecases.common import NotFound
-from services.recruitment.views.common import db, links
+from services.recruitment.usecases.common import NotFound, UnknownReference
+from services.recruitment.views.common import db, links, run_step
 from services.recruitment.views.forms import ReviewForm, UploadForm
 from shared.auth import Role, page_for
-from shared.i18n import lazy_gettext
+from shared.i18n import LazyText, lazy_gettext
 from shared.web.forms import ActionForm
+from shared.web.schema_form import SchemaForm
 from shared.web.spreadsheet import csv_response
 
 pages = Blueprint("placement_pages", __name__)
@@ -40,6 +44,11 @@ def organisation_students(principal):
         )
 
 
+STEP_DONE = {
+    "bevestigen": lazy_gettext("Placement confirmed; the student has been told by e-mail"),
+    "afwijzen": lazy_gettext("Student declined; the coordinator will look for another placement"),
+    "afronden": lazy_gettext("Placement signed off; the student has been told by e-mail"),
+}
 STEPS = {
     "bevestigen": lambda s, p, sid: allocations.confirm(s, p, sid, links()),
     "afwijzen": allocations.decline,
@@ -53,7 +62,7 @@ def student_step(principal, student_id: str, step: str):
     if step not in STEPS:
         abort(404)
     if ActionForm().validate_on_submit():
-        _run(principal, lambda session: STEPS[step](session, principal, student_id))
+        run_step(principal, lambda session: STEPS[step](session, principal, student_id), STEP_DONE[step])
     return redirect(url_for("placement_pages.organisation_students"), code=303)
 
 
@@ -66,24 +75,14 @@ def review_hours(principal, entry_id: str):
         flash(lazy_gettext("Hours must be a number between 0 and 24."), "error")
     else:
         hours = float(form.hours.data) if form.hours.data is not None else None
-        _run(
+        run_step(
             principal,
             lambda session: allocations.review_hours(
                 session, principal, entry_id, hours, form.note.data or ""
             ),
+            lazy_gettext("Hours reviewed"),
         )
     return redirect(url_for("placement_pages.organisation_students"), code=303)
-
-
-def _run(principal, step: Callable) -> None:
-    try:
-        with db().transaction(network_id=principal.network_id) as session:
-            step(session)
-        flash(lazy_gettext("Done."), "ok")
-    except NotFound:
-        abort(404)
-    except domain.DomainError as exc:
-        flash(lazy_gettext(str(exc)), "error")
 
 
 # --- education partners ----------------------------------------------------------------------
@@ -142,11 +141,13 @@ def partner_import(principal, cohort_id: str):
 @pages.get("/portaal/groepen")
 @page_for(Role.COORDINATOR)
 def coordinator_cohorts(principal):
-    """Every cohort of the network, to allocate. The coordinator."""
+    """Every cohort of the network, with where its allocation stands. The coordinator."""
     with db().reader(network_id=principal.network_id) as session:
+        cohorts = education.cohorts(session, principal)
         return render_template(
             "recruitment/coordinator_cohorts.html",
-            cohorts=education.cohorts(session, principal),
+            cohorts=cohorts,
+            progress=allocations.cohort_progress(session, [c.id for c in cohorts]),
             registration_url=links().registration_page,
         )
 
@@ -154,45 +155,161 @@ def coordinator_cohorts(principal):
 @pages.get("/portaal/groepen/<cohort_id>")
 @page_for(Role.COORDINATOR)
 def coordinator_cohort(principal, cohort_id: str):
-    """A cohort's placements and students, the last allocation's report, adjust and publish."""
+    """A cohort's placements (with seats taken) and students, the last allocation's report, and the
+    buttons to allocate and publish. The coordinator."""
     with db().reader(network_id=principal.network_id) as session:
-        try:
-            cohort = education.cohort_for(session, principal, cohort_id)
-        except NotFound:
-            abort(404)
-        placements = education.placements_of_cohort(session, cohort.id)
+        cohort, placements, taken = _cohort_with_seats(session, principal, cohort_id)
         return render_template(
             "recruitment/coordinator_cohort.html",
             cohort=cohort,
             placements=placements,
+            taken=taken,
             by_id={p.id: p for p in placements},
             students=allocations.proposal(session, cohort.id),
+            progress=allocations.cohort_progress(session, [cohort.id])[cohort.id],
             report=cohort.allocation_report,
             reasons=allocations.REASONS,
             action=ActionForm(),
         )
 
 
+def _cohort_with_seats(session, principal, cohort_id: str) -> tuple:
+    try:
+        cohort = education.cohort_for(session, principal, cohort_id)
+    except NotFound:
+        abort(404)
+    return (
+        cohort,
+        education.placements_of_cohort(session, cohort.id),
+        education.taken_seats(session, cohort.id),
+    )
+
+
+class _Told:
+    """A flash message whose words depend on what the step found; run_step flashes it after the
+    step ran, so `said` is filled in by then."""
+
+    def __init__(self, step: Callable):
+        self.said = None
+        self._step = step
+
+    def __call__(self, session) -> None:
+        self.said = self._step(session)
+
+    def __str__(self) -> str:
+        return str(self.said)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def _allocated(report: allocations.Report) -> LazyText:
+    total = report.placed + len(report.unplaced)
+    if total == 1:
+        return lazy_gettext("Allocation made: %(placed)s of 1 student placed", placed=report.placed)
+    return lazy_gettext(
+        "Allocation made: %(placed)s of %(total)s students placed", placed=report.placed, total=total
+    )
+
+
+def _published(students: int, organisations: int) -> LazyText:
+    if not students:
+        return lazy_gettext("Nothing to publish: no student has a proposed placement.")
+    words = {
+        "students": _plural("1 student", "%(num)s students", students),
+        "organisations": _plural("1 organisation", "%(num)s organisations", organisations),
+    }
+    return lazy_gettext(
+        "Allocation published; %(students)s and %(organisations)s are told by e-mail", **words
+    )
+
+
+def _plural(singular: str, plural: str, n: int) -> LazyText:
+    """Like the templates' ngettext (one, or more), for a message made in Python."""
+    return lazy_gettext(singular) if n == 1 else lazy_gettext(plural, num=n)
+
+
+def _publish(principal, cohort_id: str) -> Callable:
+    def step(session) -> LazyText:
+        organisations = allocations.organisations_to_tell(session, cohort_id)
+        return _published(allocations.publish(session, principal, cohort_id, links()), organisations)
+
+    return step
+
+
 @pages.post("/portaal/groepen/<cohort_id>/<step>")
 @page_for(Role.COORDINATOR)
 def coordinator_step(principal, cohort_id: str, step: str):
-    """Run the allocation, move one student, or publish. The coordinator."""
-    if step not in ("verdelen", "verplaatsen", "publiceren") or not ActionForm().validate_on_submit():
-        abort(404 if step not in ("verdelen", "verplaatsen", "publiceren") else 400)
-    form = request.form
+    """Run the allocation (a new draw each time; the API can repeat an earlier one), or publish it.
+    The coordinator."""
+    if step not in ("verdelen", "publiceren"):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     if step == "verdelen":
-        seed = form.get("seed", "").strip()
-        if seed and not (seed.isdigit() and int(seed) <= SEED_MAX):
-            flash(lazy_gettext("The seed must be a whole number."), "error")
-            return redirect(url_for("placement_pages.coordinator_cohort", cohort_id=cohort_id), code=303)
-        _run(
-            principal,
-            lambda session: allocations.run(session, principal, cohort_id, int(seed) if seed else None),
-        )
-    elif step == "verplaatsen":
-        target = form.get("placement_id") or None
-        student_id = form.get("student_id", "")
-        _run(principal, lambda session: allocations.adjust(session, principal, cohort_id, student_id, target))
+        told = _Told(lambda session: _allocated(allocations.run(session, principal, cohort_id)))
     else:
-        _run(principal, lambda session: allocations.publish(session, principal, cohort_id, links()))
+        told = _Told(_publish(principal, cohort_id))
+    run_step(principal, told, told)
     return redirect(url_for("placement_pages.coordinator_cohort", cohort_id=cohort_id), code=303)
+
+
+@pages.route("/portaal/groepen/<cohort_id>/verplaatsen", methods=["GET", "POST"])
+@page_for(Role.COORDINATOR)
+def move_student(principal, cohort_id: str):
+    """Move one student of the pool to another placement, or take them out, seeing the seats
+    taken; read with the API's own schema. The coordinator."""
+    form = SchemaForm(AdjustInputSchema(), {"student_id": request.args.get("student", "")})
+    if form.validate():
+        try:
+            with db().transaction(network_id=principal.network_id) as session:
+                moved = allocations.adjust(
+                    session, principal, cohort_id, form.data["student_id"], form.data["placement_id"]
+                )
+                flash(_moved(session, moved), "ok")
+            return redirect(url_for("placement_pages.coordinator_cohort", cohort_id=cohort_id), code=303)
+        except NotFound:
+            abort(404)
+        except UnknownReference as exc:
+            form.add_error(exc.field, lazy_gettext(str(exc)))
+        except domain.DomainError as exc:
+            form.add_error("placement_id", lazy_gettext(str(exc)))
+    with db().reader(network_id=principal.network_id) as session:
+        cohort, placements, taken = _cohort_with_seats(session, principal, cohort_id)
+        pool = [s for s in allocations.proposal(session, cohort.id) if s.status == StudentStatus.REGISTERED]
+        page = render_template(
+            "recruitment/coordinator_move.html",
+            cohort=cohort,
+            form=form,
+            students=[(s.id, _student_label(s, placements)) for s in pool],
+            placements=[(p.id, _seat_label(p, taken)) for p in placements],
+        )
+    return page, 422 if form.submitted else 200
+
+
+def _moved(session, student) -> LazyText:
+    if student.proposed_placement_id is None:
+        return lazy_gettext("%(name)s has no proposed placement now", name=student.name)
+    placement = session.get(Placement, student.proposed_placement_id)
+    return lazy_gettext(
+        "%(name)s moved to %(placement)s (%(organisation)s)",
+        name=student.name,
+        placement=placement.title,
+        organisation=placement.organisation.name,
+    )
+
+
+def _student_label(student, placements) -> str:
+    by_id = {p.id: p for p in placements}
+    now = by_id.get(student.proposed_placement_id)
+    where = now.title if now else lazy_gettext("no placement")
+    return f"{student.name} ({where})"
+
+
+def _seat_label(placement, taken: dict) -> str:
+    seats = lazy_gettext(
+        "%(taken)s of %(capacity)s places taken",
+        taken=taken.get(placement.id, 0),
+        capacity=placement.capacity,
+    )
+    return f"{placement.title} — {placement.organisation.name} ({seats})"

@@ -3,12 +3,11 @@ coordinator moderates. Every action is a POST form with a CSRF token, acting thr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.recruitment.usecases import logins, registry, responses, vacancies
 from services.recruitment.views.common import db, links, member_page, network_session, run_step
+from services.recruitment.views.coordinator import coordinator_home
 from services.recruitment.views.forms import (
     LoginForm,
     RejectForm,
@@ -85,30 +84,33 @@ def logout():
 @pages.get("/portaal")
 @member_page(Role.ORGANISATION, Role.COORDINATOR)
 def portal(principal):
-    """A member's own and co-published vacancies and their responses; the coordinator's moderation
-    queue and response times. Logged-in members and coordinators."""
+    """A member's own and co-published vacancies and their responses; the coordinator's start page
+    (views/coordinator.py). Logged-in members and coordinators."""
+    if principal.role == Role.COORDINATOR:
+        return coordinator_home(principal)
     with db().reader(network_id=principal.network_id) as session:
-        if principal.role == Role.COORDINATOR:
-            context = {
-                "queue": vacancies.moderation_queue(session),
-                "times": responses.response_times(session),
-            }
-        else:
-            context = {
-                "vacancies": vacancies.member_vacancies(session, principal),
-                "responses": responses.member_responses(session, principal),
-            }
-        home = "coordinator_home" if principal.role == Role.COORDINATOR else "member_home"
         return render_template(
-            f"recruitment/{home}.html",
+            "recruitment/member_home.html",
             principal=principal,
             action=ActionForm(),
             reject_form=RejectForm(),
             status_form=ResponseStatusForm(),
-            **context,
+            vacancies=vacancies.member_vacancies(session, principal),
+            responses=responses.member_responses(session, principal),
         )
 
 
+# Each step's message says what happened (the page where it shows is the portal itself).
+DONE = {
+    "submit": lazy_gettext("Vacancy submitted for approval"),
+    "approve": lazy_gettext("Vacancy approved and published"),
+    "reject": lazy_gettext("Vacancy sent back; the member has been told why by e-mail"),
+    "fill": lazy_gettext("Vacancy closed as filled"),
+    "close": lazy_gettext("Vacancy closed"),
+    "duplicate": lazy_gettext("Copy made as a new draft"),
+    "accept": lazy_gettext("Invitation accepted: the vacancy now shows your organisation too"),
+    "decline": lazy_gettext("Invitation declined"),
+}
 ACTIONS = {
     "submit": lambda s, p, v, form: vacancies.submit(s, p, v, links()),
     "approve": lambda s, p, v, form: vacancies.approve(s, p, v, links()),
@@ -119,8 +121,8 @@ ACTIONS = {
     "accept": lambda s, p, v, form: vacancies.answer_invitation(s, p, v, True),
     "decline": lambda s, p, v, form: vacancies.answer_invitation(s, p, v, False),
 }
-DONE = lazy_gettext("Done.")
 NOT_NOW = lazy_gettext("This step is not possible now.")
+STATUS_SET = lazy_gettext("Response status changed")
 
 
 @pages.post("/portaal/vacatures/<vacancy_id>/<action>")
@@ -133,7 +135,12 @@ def vacancy_action(principal, vacancy_id: str, action: str):
     if not form.validate_on_submit():
         flash(lazy_gettext("Please check the fields marked below."), "error")
         return redirect(url_for("portal.portal"), code=303)
-    _run(lambda session: ACTIONS[action](session, principal, vacancy_id, form), principal)
+    run_step(
+        principal,
+        lambda session: ACTIONS[action](session, principal, vacancy_id, form),
+        DONE[action],
+        NOT_NOW,
+    )
     return redirect(url_for("portal.portal"), code=303)
 
 
@@ -143,11 +150,10 @@ def response_status(principal, response_id: str):
     """Move a response on (contacted, started, declined). Its vacancy's publishers."""
     form = ResponseStatusForm()
     if form.validate_on_submit():
-        _run(
-            lambda session: responses.set_status(session, principal, response_id, form.status.data), principal
+        run_step(
+            principal,
+            lambda session: responses.set_status(session, principal, response_id, form.status.data),
+            STATUS_SET,
+            NOT_NOW,
         )
     return redirect(url_for("portal.portal"), code=303)
-
-
-def _run(step: Callable, principal) -> None:
-    run_step(principal, step, DONE, NOT_NOW)

@@ -18,7 +18,7 @@ from services.recruitment.views.forms import (
 )
 from shared.auth import Principal, Role, log_in, page_for
 from shared.db import utcnow
-from shared.i18n import current_language, lazy_gettext
+from shared.i18n import current_language, language, lazy_gettext
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
 
@@ -195,25 +195,28 @@ def meet(principal, meet_id: str):
 @pages.get("/student/verklaring")
 @page_for(Role.STUDENT)
 def statement(principal):
-    """The statement of the placement, once signed off (HTML; add .pdf for a PDF). The student."""
-    data = _statement(principal)
-    return render_template("recruitment/student_statement.html", s=data, lines=statements.lines(data))
+    """The statement of the placement, once signed off (HTML; add .pdf for a PDF), in the student's
+    own language: a printout does not follow the page's language switch. The student."""
+    data, lang = _statement(principal)
+    with language(lang):
+        return render_template("recruitment/student_statement.html", s=data, lines=statements.lines(data))
 
 
 @pages.get("/student/verklaring.pdf")
 @page_for(Role.STUDENT)
 def statement_pdf(principal):
-    data = _statement(principal)
+    data, lang = _statement(principal)
     return Response(
-        statements.pdf(data, current_language()),
+        statements.pdf(data, lang),
         mimetype="application/pdf",
         headers={"Content-Disposition": 'attachment; filename="verklaring.pdf"'},
     )
 
 
-def _statement(principal) -> statements.Statement:
+def _statement(principal) -> tuple[statements.Statement, str]:
+    """The statement, and the language the student chose at registration (the printout's)."""
     with db().reader(network_id=principal.network_id) as session:
         student = students.me(session, principal)
         if student.status != StudentStatus.SIGNED_OFF:
             abort(404)
-        return statements.of(session, student)
+        return statements.of(session, student), student.language or "nl"
