@@ -17,7 +17,7 @@ def app(stack):
 
 
 def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
 
 
 def log_in(app, net, email: str, client=None):

@@ -5,9 +5,31 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.recruitment.views import alerts, bank, feeds, placements, portal, registry, students
+from services.recruitment.views import (
+    alerts,
+    bank,
+    feeds,
+    labels,
+    member_responses,
+    member_vacancies,
+    placements,
+    portal,
+    registry,
+    students,
+)
 
 
 def register_views(app: Flask) -> None:
-    for module in (bank, registry, feeds, alerts, portal, students, placements):
+    for module in (
+        bank,
+        registry,
+        feeds,
+        alerts,
+        portal,
+        students,
+        placements,
+        member_vacancies,
+        member_responses,
+    ):
         app.register_blueprint(module.pages)
+    app.context_processor(labels.template_labels)
