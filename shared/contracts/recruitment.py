@@ -122,7 +122,7 @@ class CoPublishingInvitedV1(Contract):
     invitee = fields.Nested(Recipient, required=True)
     # The member's page for this vacancy, where the invitee accepts or declines (v1 events sent
     # before it was added have none: the e-mail then points to the portal in words).
-    url = fields.Url(load_default="", dump_default="", require_tld=False)
+    url = fields.Url(load_default=None, allow_none=True, require_tld=False)
 
 
 class ResponseReceivedV1(Contract):
@@ -139,7 +139,7 @@ class ResponseReceivedV1(Contract):
     publishers = fields.List(fields.Nested(Recipient), required=True, validate=validate.Length(min=1))
     url = fields.Url(required=True, require_tld=False)
     # The publishers' page for this response (status, note): a login first, then straight there.
-    portal_url = fields.Url(load_default="", dump_default="", require_tld=False)
+    portal_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
 
 
 class ResponseReminderDueV1(Contract):
