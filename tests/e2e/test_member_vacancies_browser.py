@@ -85,8 +85,11 @@ def test_a_member_drafts_shares_and_fills_a_vacancy_through_pages(stack, visitor
     member.click("Indienen ter goedkeuring", role="button")
     assert flash(member) == "Vacature ingediend ter goedkeuring"
     vacancy_id = page.url.rsplit("/", 1)[1]
+    review = mail_to(member.stack, "coordinator@example.org", "Ter beoordeling")
+    assert TITLE in review["subject"] and "/portaal" in review["text"]
     # The coordinator approves (the moderation pages are another part of the back office).
     assert net.step("coordinator", vacancy_id, "approve").get_json()["status"] == "published"
+    assert TITLE in mail_to(member.stack, HUMANITAS, "Uw vacature staat online")["subject"]
     member.menu("Vacatures")
     member.click(TITLE)
     assert page.locator(".badge").first.inner_text() == "Gepubliceerd"
@@ -116,6 +119,8 @@ def test_a_member_drafts_shares_and_fills_a_vacancy_through_pages(stack, visitor
     volunteer.page.get_by_label("Ik geef toestemming").check()
     volunteer.click("Verstuur mijn reactie", role="button")
 
+    assert mail_to(member.stack, "sanne@example.org", "We hebben je reactie ontvangen")
+    assert "Sanne Bakker" in mail_to(member.stack, ZONNEBLOEM, f"Nieuwe reactie: {TITLE}")["text"]
     mail = member.open_mail_link(HUMANITAS, f"Nieuwe reactie: {TITLE}", "/portaal/reacties/")
     assert "Sanne Bakker" in mail["text"]
     member.check()
