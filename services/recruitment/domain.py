@@ -39,6 +39,7 @@ TRANSITIONS = {
     "submit": ({VacancyStatus.DRAFT}, VacancyStatus.SUBMITTED),
     "approve": ({VacancyStatus.SUBMITTED}, VacancyStatus.PUBLISHED),
     "reject": ({VacancyStatus.SUBMITTED}, VacancyStatus.DRAFT),
+    "withdraw": ({VacancyStatus.SUBMITTED}, VacancyStatus.DRAFT),
     "fill": ({VacancyStatus.PUBLISHED}, VacancyStatus.FILLED),
     "close": ({VacancyStatus.DRAFT, VacancyStatus.SUBMITTED, VacancyStatus.PUBLISHED}, VacancyStatus.CLOSED),
     "expire": ({VacancyStatus.PUBLISHED}, VacancyStatus.EXPIRED),
@@ -48,6 +49,7 @@ PAST = {
     "submit": "submitted",
     "approve": "approved",
     "reject": "rejected",
+    "withdraw": "withdrawn",
     "fill": "marked as filled",
     "close": "closed",
     "expire": "expired",
@@ -70,7 +72,10 @@ DEFAULT_ACTIVITIES = {
     "home-administration": "Thuisadministratie",
 }
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3"}
+# What the editor's toolbar (Trix) makes, and the simple HTML the API has always taken. Trix's
+# heading is an h1: inside a vacancy page that would be a second page title, so it becomes an h3.
+ALLOWED_TAGS = {"p", "div", "br", "strong", "em", "del", "ul", "ol", "li", "a", "h1", "h3", "blockquote"}
+_TOOLBAR_HEADING = re.compile(r"<(/?)h1>")
 
 
 def transition(vacancy, step: str, now: datetime) -> None:
@@ -80,19 +85,20 @@ def transition(vacancy, step: str, now: datetime) -> None:
         raise InvalidTransition(f"a {vacancy.status} vacancy cannot be {PAST[step]}")
     vacancy.status = target
     stamp = {"submit": "submitted_at", "approve": "published_at"}.get(step, "closed_at")
-    if step != "reject":
+    if step not in ("reject", "withdraw"):
         setattr(vacancy, stamp, now)
 
 
 def safe_description(html: str) -> str:
     """Keep simple formatting (paragraphs, lists, emphasis, links); drop everything else."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener",
     )
+    return _TOOLBAR_HEADING.sub(r"<\1h3>", cleaned)
 
 
 def plain_text(html: str) -> str:
@@ -125,9 +131,25 @@ def ensure_coordinator(principal: Principal, network_id: str) -> None:
         raise NotAllowed("only the network's coordinator may do this")
 
 
+# A draft is edited freely; a published vacancy is revised under its network's moderation rule
+# (usecases.vacancies.revise_published). A submitted one is withdrawn first; an ended one is done.
+EDITABLE = (VacancyStatus.DRAFT, VacancyStatus.PUBLISHED)
+
+
 def ensure_editable(vacancy) -> None:
     if vacancy.status != VacancyStatus.DRAFT:
         raise InvalidTransition("only a draft vacancy can be edited")
+
+
+def ensure_revisable(vacancy) -> None:
+    if vacancy.status != VacancyStatus.PUBLISHED:
+        raise InvalidTransition("only a published vacancy can be revised")
+
+
+def edit_needs_moderation(vacancy, moderated: bool) -> bool:
+    """In a moderated network the coordinator approves what the public sees: a change to a
+    published vacancy goes back to the coordinator before it shows."""
+    return moderated and vacancy.status == VacancyStatus.PUBLISHED
 
 
 def publishers(vacancy) -> list:
@@ -153,10 +175,13 @@ RESPONSE_NEXT = {
 }
 
 
-def change_response_status(response, status: str, now: datetime) -> None:
+def change_response_status(response, status: str, now: datetime, note: str | None = None) -> None:
+    """Move a response on; a note (what was agreed, why not) replaces the previous one if given."""
     if status not in RESPONSE_NEXT[response.status]:
         raise InvalidTransition(f"a response that is {response.status} cannot become {status}")
     response.status = status
+    if note is not None and note.strip():
+        response.note = note.strip()
     response.first_action_at = response.first_action_at or now
 
 

@@ -328,6 +328,7 @@ class ResponseSchema(BaseSchema):
     motivation = fields.String(dump_only=True)
     availability = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
+    note = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -338,6 +339,12 @@ class ResponseReceiptSchema(BaseSchema):
 
 class ResponseStatusSchema(BaseSchema):
     status = fields.String(required=True, validate=validate.OneOf(RESPONSE_STATUSES[1:]))
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "What was agreed, or why not; replaces the previous note"},
+    )
 
 
 class ResponseTimesSchema(BaseSchema):

@@ -120,6 +120,9 @@ class CoPublishingInvitedV1(Contract):
     inviting_organisation = fields.String(required=True)
     network_name = fields.String(required=True)
     invitee = fields.Nested(Recipient, required=True)
+    # The member's page for this vacancy, where the invitee accepts or declines (v1 events sent
+    # before it was added have none: the e-mail then points to the portal in words).
+    url = fields.Url(load_default=None, allow_none=True, require_tld=False)
 
 
 class ResponseReceivedV1(Contract):
@@ -135,6 +138,8 @@ class ResponseReceivedV1(Contract):
     availability = fields.String(load_default="", dump_default="")
     publishers = fields.List(fields.Nested(Recipient), required=True, validate=validate.Length(min=1))
     url = fields.Url(required=True, require_tld=False)
+    # The publishers' page for this response (status, note): a login first, then straight there.
+    portal_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
 
 
 class ResponseReminderDueV1(Contract):

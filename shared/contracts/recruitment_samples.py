@@ -77,6 +77,7 @@ SAMPLES = {
         "inviting_organisation": "Humanitas Enkhuizen",
         "network_name": _NETWORK,
         "invitee": {"name": "Piet Bakker", "email": "zonnebloem@example.org", "language": "nl"},
+        "url": "http://localhost:8000/portaal/vacatures/" + _VACANCY,
     },
     "recruitment.response_received.v1": {
         "response_id": "5b7c1a52-0000-4000-8000-000000000005",
@@ -89,6 +90,7 @@ SAMPLES = {
         "availability": "dinsdagmiddag",
         "publishers": [_ANNE, {"name": "Piet Bakker", "email": "zonnebloem@example.org", "language": "en"}],
         "url": "http://localhost:8000/vacatures/" + _VACANCY,
+        "portal_url": "http://localhost:8000/portaal/reacties/5b7c1a52-0000-4000-8000-000000000005",
     },
     "recruitment.response_reminder_due.v1": {
         "response_id": "5b7c1a52-0000-4000-8000-000000000005",

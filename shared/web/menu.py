@@ -36,6 +36,8 @@ MENUS: dict[str, tuple[Entry, ...]] = {
     ),
     Role.ORGANISATION: (
         Entry(_l("Start"), "/portaal"),
+        Entry(_l("Vacancies"), "/portaal/vacatures"),
+        Entry(_l("Responses"), "/portaal/reacties"),
         Entry(_l("Student placements"), "/portaal/stages"),
         Entry(_l("Our profile"), "/portaal/profiel"),
     ),

@@ -53,9 +53,12 @@ class ResponseById(MethodView):
     @responses.arguments(ResponseStatusSchema)
     @responses.response(200, ResponseSchema)
     def patch(self, data, response_id):
-        """Move a response on: contacted, started or declined. Its vacancy's publishers only."""
+        """Move a response on: contacted, started or declined, with an optional note. Its vacancy's
+        publishers only."""
         with unit_of_work() as session:
-            return usecases.set_status(session, current_principal(), response_id, data["status"])
+            return usecases.set_status(
+                session, current_principal(), response_id, data["status"], data["note"]
+            )
 
 
 @responses.route("/figures/response-times")

@@ -119,6 +119,21 @@ _step(
     lambda s, p, v: usecases.submit(s, p, v, links()),
 )
 _step(
+    "revise",
+    "Change a published vacancy (only the fields sent). In a moderated network a member's change goes "
+    "back to the coordinator: status submitted, out of the bank until approved. Elsewhere it shows at "
+    "once. Own organisation or the coordinator.",
+    MEMBER,
+    lambda s, p, v, changes: usecases.revise_published(s, p, v, changes, links()),
+    VacancyPatchSchema(partial=True),
+)
+_step(
+    "withdraw",
+    "Take a submitted vacancy back to draft (before the coordinator approves it). Own organisation.",
+    MEMBER,
+    usecases.withdraw,
+)
+_step(
     "approve",
     "Approve and publish a submitted vacancy. The network's coordinator only.",
     (Role.COORDINATOR,),
@@ -148,7 +163,7 @@ _step(
     "co-publishers",
     "Invite another member to publish jointly. The drafting organisation only.",
     (Role.ORGANISATION,),
-    lambda s, p, v, data: usecases.invite_co_publisher(s, p, v, data["organisation_id"]).vacancy,
+    lambda s, p, v, data: usecases.invite_co_publisher(s, p, v, data["organisation_id"], links()).vacancy,
     InviteSchema,
 )
 _step(

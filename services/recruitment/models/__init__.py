@@ -214,6 +214,7 @@ class Response(NetworkScoped, Base):
     language: Mapped[str] = mapped_column(String(2), default="nl")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -55,6 +55,7 @@ def respond(session: Session, vacancy_id: str, fields: dict, links: Links) -> Re
             "availability": response.availability,
             "publishers": [recipient(o) for o in domain.publishers(vacancy)],
             "url": links.url(f"/vacatures/{vacancy.id}"),
+            "portal_url": links.url(f"/portaal/reacties/{response.id}"),
         },
     )
     return response
@@ -72,15 +73,17 @@ def _publisher_vacancies(organisation_id: str):
     return select(Vacancy.id).where(or_(Vacancy.organisation_id == organisation_id, Vacancy.id.in_(accepted)))
 
 
-def member_responses(session: Session, principal: Principal) -> list[Response]:
-    """Responses to vacancies the member publishes (drafted or co-published), newest first."""
-    return list(
-        session.scalars(
-            select(Response)
-            .where(Response.vacancy_id.in_(_publisher_vacancies(principal.organisation_id)))
-            .order_by(Response.created_at.desc())
-        ).unique()
-    )
+def member_responses(
+    session: Session, principal: Principal, status: str | None = None, vacancy_id: str | None = None
+) -> list[Response]:
+    """Responses to vacancies the member publishes (drafted or co-published), newest first; only
+    those with `status`, or to one vacancy, when asked."""
+    query = select(Response).where(Response.vacancy_id.in_(_publisher_vacancies(principal.organisation_id)))
+    if status:
+        query = query.where(Response.status == status)
+    if vacancy_id:
+        query = query.where(Response.vacancy_id == vacancy_id)
+    return list(session.scalars(query.order_by(Response.created_at.desc())).unique())
 
 
 def get_for_publisher(session: Session, principal: Principal, response_id: str) -> Response:
@@ -90,9 +93,12 @@ def get_for_publisher(session: Session, principal: Principal, response_id: str) 
     return response
 
 
-def set_status(session: Session, principal: Principal, response_id: str, status: str) -> Response:
+def set_status(
+    session: Session, principal: Principal, response_id: str, status: str, note: str | None = None
+) -> Response:
+    """A publisher moves a response on, with an optional note for the other publishers."""
     response = get_for_publisher(session, principal, response_id)
-    domain.change_response_status(response, status, utcnow())
+    domain.change_response_status(response, status, utcnow(), note)
     return response
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -96,6 +96,7 @@ def _is_invited(principal: Principal, vacancy: Vacancy) -> bool:
 
 
 def edit_vacancy(session: Session, principal: Principal, vacancy_id: str, changes: dict) -> Vacancy:
+    """Change a draft. Its own member or the coordinator."""
     vacancy = get_vacancy(session, vacancy_id)
     domain.ensure_may_edit(principal, vacancy)
     domain.ensure_editable(vacancy)
@@ -104,8 +105,43 @@ def edit_vacancy(session: Session, principal: Principal, vacancy_id: str, change
     return vacancy
 
 
+def revise_published(
+    session: Session, principal: Principal, vacancy_id: str, changes: dict, links: Links
+) -> Vacancy:
+    """Change a published vacancy. In a moderated network a member's change goes back to the
+    coordinator: the vacancy is submitted again and leaves the bank until approved, so the public
+    never sees a text the coordinator has not seen (responses and co-publishers stay). In an open
+    network, and for the coordinator's own changes, the change shows at once."""
+    vacancy = get_vacancy(session, vacancy_id)
+    domain.ensure_may_edit(principal, vacancy)
+    domain.ensure_revisable(vacancy)
+    to_moderation = edit_goes_to_moderation(session, principal, vacancy)
+    _apply(session, vacancy, changes)
+    if to_moderation:
+        vacancy.status, vacancy.submitted_at = VacancyStatus.SUBMITTED, utcnow()
+        _ask_moderator(session, vacancy, network_of(session, vacancy.network_id), links)
+    search.index(session, vacancy)
+    return vacancy
+
+
+def save_changes(
+    session: Session, principal: Principal, vacancy_id: str, changes: dict, links: Links
+) -> Vacancy:
+    """What the editor's Save does: a draft is edited, a published vacancy revised."""
+    if get_vacancy(session, vacancy_id).status == VacancyStatus.PUBLISHED:
+        return revise_published(session, principal, vacancy_id, changes, links)
+    return edit_vacancy(session, principal, vacancy_id, changes)
+
+
+def edit_goes_to_moderation(session: Session, principal: Principal, vacancy: Vacancy) -> bool:
+    """Whether saving changes to this vacancy now sends it back to the coordinator (the page says so
+    before saving)."""
+    network = network_of(session, vacancy.network_id)
+    return principal.role == Role.ORGANISATION and domain.edit_needs_moderation(vacancy, network.moderated)
+
+
 def invite_co_publisher(
-    session: Session, principal: Principal, vacancy_id: str, organisation_id: str
+    session: Session, principal: Principal, vacancy_id: str, organisation_id: str, links: Links | None = None
 ) -> CoPublisher:
     """The drafting member invites another member to publish jointly."""
     vacancy = get_vacancy(session, vacancy_id)
@@ -130,6 +166,7 @@ def invite_co_publisher(
             "inviting_organisation": vacancy.organisation.name,
             "network_name": network_of(session, vacancy.network_id).name,
             "invitee": recipient(invitee),
+            **({"url": links.url(f"/portaal/vacatures/{vacancy.id}")} if links else {}),
         },
     )
     return invitation
@@ -160,10 +197,16 @@ def submit(session: Session, principal: Principal, vacancy_id: str, links: Links
     vacancy = get_vacancy(session, vacancy_id)
     domain.ensure_may_edit(principal, vacancy)
     network = network_of(session, vacancy.network_id)
+    published_before = vacancy.published_at
     domain.transition(vacancy, "submit", utcnow())
     if not network.moderated:
-        return _publish(session, vacancy, links)
-    if network.contact_email:
+        return _publish(session, vacancy, links, published_before)
+    _ask_moderator(session, vacancy, network, links)
+    return vacancy
+
+
+def _ask_moderator(session: Session, vacancy: Vacancy, network, links: Links | None) -> None:
+    if network.contact_email and links is not None:
         outbox.add(
             session,
             "recruitment.vacancy_submitted.v1",
@@ -177,18 +220,32 @@ def submit(session: Session, principal: Principal, vacancy_id: str, links: Links
                 "url": links.url("/portaal"),
             },
         )
+
+
+def withdraw(session: Session, principal: Principal, vacancy_id: str) -> Vacancy:
+    """The member takes a submitted vacancy back to draft, e.g. to change it before approval."""
+    vacancy = get_vacancy(session, vacancy_id)
+    domain.ensure_may_edit(principal, vacancy)
+    domain.transition(vacancy, "withdraw", utcnow())
+    search.index(session, vacancy)
     return vacancy
 
 
 def approve(session: Session, principal: Principal, vacancy_id: str, links: Links) -> Vacancy:
     vacancy = get_vacancy(session, vacancy_id)
     domain.ensure_coordinator(principal, vacancy.network_id)
+    published_before = vacancy.published_at
     domain.transition(vacancy, "approve", utcnow())
-    return _publish(session, vacancy, links)
+    return _publish(session, vacancy, links, published_before)
 
 
-def _publish(session: Session, vacancy: Vacancy, links: Links) -> Vacancy:
-    vacancy.status, vacancy.published_at = VacancyStatus.PUBLISHED, utcnow()
+def _publish(
+    session: Session, vacancy: Vacancy, links: Links, published_before: datetime | None = None
+) -> Vacancy:
+    # An approved edit of a vacancy that was public before is no news for alert subscribers and
+    # digests: it keeps its first publication moment.
+    first_time = published_before is None
+    vacancy.status, vacancy.published_at = VacancyStatus.PUBLISHED, published_before or utcnow()
     vacancy.rejection_reason = ""
     search.index(session, vacancy)
     network = network_of(session, vacancy.network_id)
@@ -209,7 +266,8 @@ def _publish(session: Session, vacancy: Vacancy, links: Links) -> Vacancy:
             "language": organisation.language,
         },
     )
-    alerts.announce(session, vacancy, network, links)
+    if first_time:
+        alerts.announce(session, vacancy, network, links)
     return vacancy
 
 

@@ -10,6 +10,9 @@ from services.recruitment.views import (
     bank,
     coordinator,
     feeds,
+    labels,
+    member_responses,
+    member_vacancies,
     placements,
     portal,
     registry,
@@ -31,5 +34,8 @@ def register_views(app: Flask) -> None:
         placements,
         registry_admin,
         registry_access,
+        member_vacancies,
+        member_responses,
     ):
         app.register_blueprint(module.pages)
+    app.context_processor(labels.template_labels)
