@@ -52,3 +52,8 @@ class Links:
         """Confirms a student's address and logs them in, once (the nonce is recorded on use)."""
         token = self.registration.sign({**identity, "nonce": secrets.token_hex(16)})
         return self.url(f"/inschrijven/bevestigen/{token}")
+
+    def student_invitation(self, identity: dict) -> str:
+        """An imported student's own link: confirm the address and rank placements, once."""
+        token = self.registration.sign({**identity, "invited": True, "nonce": secrets.token_hex(16)})
+        return self.url(f"/inschrijven/uitnodiging/{token}")
