@@ -30,8 +30,12 @@ MENUS: dict[str, tuple[Entry, ...]] = {
     Role.ORGANISATION: (
         Entry(_l("Start"), "/portaal"),
         Entry(_l("Student placements"), "/portaal/stages"),
+        Entry(_l("Offer placements"), "/portaal/stageplekken"),
     ),
-    Role.EDUCATION_PARTNER: (Entry(_l("Start"), "/onderwijs"),),
+    Role.EDUCATION_PARTNER: (
+        Entry(_l("Start"), "/onderwijs"),
+        Entry(_l("Open a group"), "/onderwijs/groepen/nieuw"),
+    ),
     Role.STUDENT: (Entry(_l("My placement"), "/student"),),
     Role.DISCOUNT_PARTNER: (Entry(_l("Counter"), "/waardering/kassa"),),
 }

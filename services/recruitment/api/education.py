@@ -113,7 +113,6 @@ class CohortById(MethodView):
         with unit_of_work() as session:
             return cohort_out(education.cohort_for(session, current_principal(), cohort_id))
 
-
     @require_role(*PARTNER)
     @education_api.doc(security=SECURED)
     @education_api.arguments(CohortPatchSchema(partial=True))

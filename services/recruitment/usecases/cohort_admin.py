@@ -10,6 +10,7 @@ from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import Cohort, MeetSession, MeetSignup, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus
+from services.recruitment.usecases import students as students_uc
 from services.recruitment.usecases.common import (
     Conflict,
     NotFound,
@@ -20,7 +21,6 @@ from services.recruitment.usecases.common import (
     outbox,
 )
 from services.recruitment.usecases.education import cohort_for
-from services.recruitment.usecases import students as students_uc
 from services.recruitment.usecases.students import _valid_preferences, student_recipient
 from shared.auth import Principal, Role
 from shared.db import utcnow
@@ -66,9 +66,7 @@ def update_meet_session(session: Session, principal: Principal, meet_id: str, ch
     if ends <= starts:
         raise UnknownReference("ends_at", "a session must end after it starts")
     if changes.get("capacity", meet.capacity) < meet.taken:
-        raise UnknownReference(
-            "capacity", f"{meet.taken} students signed up already: the seats cannot go below that"
-        )
+        raise UnknownReference("capacity", "more students signed up already than this number of places")
     for name, value in changes.items():
         setattr(meet, name, value)
     return meet

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.recruitment.views import alerts, bank, feeds, placements, portal, registry, students
+from services.recruitment.views import (
+    alerts,
+    bank,
+    education_admin,
+    feeds,
+    placement_offers,
+    placements,
+    portal,
+    registry,
+    students,
+)
 
 
 def register_views(app: Flask) -> None:
-    for module in (bank, registry, feeds, alerts, portal, students, placements):
+    modules = (bank, registry, feeds, alerts, portal, students, placements, education_admin, placement_offers)
+    for module in modules:
         app.register_blueprint(module.pages)

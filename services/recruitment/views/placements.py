@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from services.recruitment import domain
 from services.recruitment.education_schemas import SEED_MAX, STUDENT_COLUMNS, StudentProgressSchema
-from services.recruitment.usecases import allocations, education, students
+from services.recruitment.usecases import allocations, cohort_admin, education, students
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links
 from services.recruitment.views.forms import ReviewForm, UploadForm
@@ -127,7 +127,7 @@ def partner_import(principal, cohort_id: str):
             text = form.file.data.read().decode("utf-8-sig")
             _, rows = students.read_rows(text)
             with db().transaction(network_id=principal.network_id) as session:
-                report = students.import_students(session, principal, cohort_id, rows)
+                report = cohort_admin.import_and_invite(session, principal, cohort_id, rows, links())
         except UnicodeDecodeError:
             form.file.errors = [lazy_gettext("Save the file as CSV in UTF-8 and try again.")]
         except students.BadCsv as exc:
