@@ -299,3 +299,61 @@ def test_the_invitation_form_offers_what_its_schema_takes(cohort, net):
     [event] = invitations(cohort, "ada@student.example.org")
     page = net.client.application.test_client().get(urlparse(event["invitation_url"]).path)
     assert_form_offers_schema(page.get_data(as_text=True), InvitationAnswerSchema())
+
+
+def test_an_invitation_link_does_not_pass_as_a_bare_confirmation(cohort, net):
+    """The invitation asks for consent: its token must not confirm the address without it."""
+    import_csv(cohort)
+    [event] = invitations(cohort, "ada@student.example.org")
+    token = urlparse(event["invitation_url"]).path.rsplit("/", 1)[1]
+    assert net.client.get(f"/inschrijven/bevestigen/{token}").status_code == 410
+
+
+def test_another_partner_does_not_see_the_cohort_pages(cohort, net):
+    other = partner_with_cohort(net, name="Pedagogiek jaar 2")
+    client = partner_client(net, other)
+    for path in ("", "/bewerken", "/poster", "/link-vernieuwen", "/kennismaking/nieuw"):
+        assert client.get(f"/onderwijs/groepen/{cohort.id}{path}").status_code == 404
+
+
+def test_a_member_cannot_open_the_partners_pages(cohort, net):
+    client = member_client(net, "Humanitas")
+    assert client.get(f"/onderwijs/groepen/{cohort.id}").status_code == 403
+
+
+def test_the_partner_changes_a_cohort_and_a_meet_and_greet_through_pages(cohort, net):
+    client = partner_client(net, cohort)
+    edit = f"/onderwijs/groepen/{cohort.id}/bewerken"
+    page = client.get(edit).get_data(as_text=True)
+    assert 'value="Social Work jaar 1"' in page
+    form = {
+        "csrf_token": csrf(page),
+        "name": "Social Work jaar 1 (najaar)",
+        "kind": "introduction",
+        "required_hours": "12",
+        "max_preferences": "3",
+        "opens_at": re.search(r'name="opens_at" value="([^"]+)"', page).group(1),
+        "closes_at": re.search(r'name="closes_at" value="([^"]+)"', page).group(1),
+    }
+    assert client.post(edit, data=form).status_code == 303
+    assert cohort.api("get", f"/cohorts/{cohort.id}", who="partner").get_json()["required_hours"] == 12
+
+    meet_id = _slot(cohort, capacity=5)
+    for name in ("Sanne Bakker", "Tim Visser"):
+        _sign_up(cohort.register(name, ["Huisbezoek"])["client"], meet_id)
+    meet_edit = f"/onderwijs/kennismaking/{meet_id}/bewerken"
+    page = client.get(meet_edit).get_data(as_text=True)
+    values = dict(re.findall(r'name="(starts_at|ends_at|place|capacity)" value="([^"]*)"', page))
+    refused = client.post(meet_edit, data={**values, "csrf_token": csrf(page), "capacity": "1"})
+    assert refused.status_code == 422 and "al meer studenten aangemeld" in refused.get_data(as_text=True)
+    moved = client.post(meet_edit, data={**values, "csrf_token": csrf(page), "place": "Stadhuis"})
+    assert moved.status_code == 303
+    [slot] = cohort.api("get", f"/cohorts/{cohort.id}/meet-sessions", who="partner").get_json()
+    assert (slot["place"], slot["taken"]) == ("Stadhuis", 2)
+
+
+def test_the_start_page_counts_who_has_not_confirmed_per_group(cohort, net):
+    import_csv(cohort)
+    client = partner_client(net, cohort)
+    page = client.get("/onderwijs").get_data(as_text=True)
+    assert "2 niet bevestigd" in page

@@ -272,11 +272,9 @@ def invitation(token: str):
     """The link an imported student got: confirm the address, rank placements, consent; then the
     student is logged in and in the allocation's pool. Whoever holds the link, once."""
     try:
-        payload = links().registration.verify(token)
+        payload = links().invitation.verify(token)
     except InvalidToken:
         return render_template("recruitment/login_failed.html"), 410
-    if not payload.get("invited"):
-        abort(404)
     network_id, student_id = payload["network_id"], payload["person_id"]
     with db().reader(network_id=network_id) as session:
         try:

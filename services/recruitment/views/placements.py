@@ -4,12 +4,14 @@ a cohort from CSV (/onderwijs). Every action is a POST form with a CSRF token.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.recruitment import domain
 from services.recruitment.education_schemas import SEED_MAX, STUDENT_COLUMNS, StudentProgressSchema
+from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import allocations, cohort_admin, education, students
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links
@@ -95,10 +97,14 @@ def partner_home(principal):
     """Your cohorts, their registration links, and your students' progress. Education partners
     (their own students only) and the coordinator."""
     with db().reader(network_id=principal.network_id) as session:
+        rows = education.students_of(session, principal)
         return render_template(
             "recruitment/partner_home.html",
             cohorts=education.cohorts(session, principal),
-            rows=education.students_of(session, principal),
+            rows=rows,
+            unconfirmed=Counter(
+                r["student"].cohort_id for r in rows if r["student"].status == StudentStatus.UNVERIFIED
+            ),
             registration_url=links().registration_page,
         )
 
