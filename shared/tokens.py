@@ -19,6 +19,7 @@ PURPOSES = (
     "pass-holder",
     "partner-login",
     "registration",
+    "invitation",
     "alert-confirm",
     "match-answer",
     "preferences",

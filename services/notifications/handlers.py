@@ -157,6 +157,8 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.alert_due.v1": [notify("alert", to("subscriber"))],
     "recruitment.login_link_requested.v1": [notify("login_link", to("recipient"))],
     "recruitment.student_registered.v1": [notify("student_registered", to("student"))],
+    "recruitment.student_invited.v1": [notify("student_invited", to("student"))],
+    "recruitment.meet_session_cancelled.v1": [notify("meet_session_cancelled", to_each("students"))],
     "recruitment.placement_assigned.v1": [
         notify("placement_assigned_student", to("student")),
         notify("placement_assigned_organisation", to("organisation")),

@@ -241,6 +241,13 @@ def registration_closed_reason(cohort, now: datetime) -> str | None:
     return None
 
 
+def ensure_allocation_open(cohort) -> None:
+    """Placements are offered and changed only until the cohort's allocation is published: after
+    that, students and organisations hold their places."""
+    if cohort.published_at is not None:
+        raise InvalidTransition("the allocation of this group is published: placements can no longer change")
+
+
 def is_partner_of(principal: Principal, partner_id: str) -> bool:
     return principal.role == Role.EDUCATION_PARTNER and principal.partner_id == partner_id
 

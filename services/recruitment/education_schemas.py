@@ -64,6 +64,13 @@ class CohortInputSchema(BaseSchema):
     closes_at = PlausibleDateTime(required=True)
 
 
+class CohortPatchSchema(CohortInputSchema):
+    """Use with partial=True: a cohort keeps its partner."""
+
+    class Meta:
+        exclude = ("partner_id",)
+
+
 class CohortSchema(BaseSchema):
     id = fields.String(dump_only=True)
     partner_id = fields.String(dump_only=True)
@@ -272,6 +279,29 @@ class MeetSessionInputSchema(BaseSchema):
     ends_at = PlausibleDateTime(required=True)
     place = fields.String(required=True, validate=NAME)
     capacity = WholeNumber(1, 1000, required=True)
+
+
+class InviteInputSchema(BaseSchema):
+    student_id = fields.String(
+        load_default=None,
+        metadata={"description": "One unconfirmed student; left out, every unconfirmed student."},
+    )
+
+
+class InvitedSchema(BaseSchema):
+    sent = fields.Integer(dump_only=True, metadata={"description": "How many invitations went out."})
+
+
+class InvitationAnswerSchema(BaseSchema):
+    """What an imported student answers through their personal link."""
+
+    preferences = fields.List(
+        fields.String(), load_default=list, metadata={"description": "Placement ids, favourite first."}
+    )
+    consent = StrictBoolean(
+        required=True,
+        validate=validate.Equal(True, error="Registration needs your consent to share these details."),
+    )
 
 
 class MeetSessionSchema(BaseSchema):

@@ -20,6 +20,8 @@ class Links:
         self.match = LinkSigner(secret_keys, "match-answer", max_age=90 * DAY)
         self.login = LinkSigner(secret_keys, "login", max_age=LOGIN_MINUTES * 60)
         self.registration = LinkSigner(secret_keys, "registration", max_age=7 * DAY)
+        # Its own salt: an invitation (which asks for consent) never passes as a bare confirmation.
+        self.invitation = LinkSigner(secret_keys, "invitation", max_age=7 * DAY)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -52,3 +54,8 @@ class Links:
         """Confirms a student's address and logs them in, once (the nonce is recorded on use)."""
         token = self.registration.sign({**identity, "nonce": secrets.token_hex(16)})
         return self.url(f"/inschrijven/bevestigen/{token}")
+
+    def student_invitation(self, identity: dict) -> str:
+        """An imported student's own link: confirm the address and rank placements, once."""
+        token = self.invitation.sign({**identity, "nonce": secrets.token_hex(16)})
+        return self.url(f"/inschrijven/uitnodiging/{token}")

@@ -241,6 +241,35 @@ class StudentRegisteredV1(Contract):
     verify_url = fields.Url(required=True, require_tld=False)
 
 
+class StudentInvitedV1(Contract):
+    """An education partner imported (or invited again) a student: the message brings their own link
+    to confirm the address and rank placements, so the allocation includes them."""
+
+    student_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    cohort_name = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    partner_name = fields.String(required=True)
+    network_name = fields.String(required=True)
+    student = fields.Nested(Recipient, required=True)
+    invitation_url = fields.Url(required=True, require_tld=False)
+
+
+class MeetSessionCancelledV1(Contract):
+    """The education partner cancelled a meet-and-greet slot: every student signed up is told."""
+
+    session_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    cohort_name = fields.String(required=True)
+    partner_name = fields.String(required=True)
+    network_name = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    place = fields.String(required=True)
+    students = fields.List(fields.Nested(Recipient), required=True, validate=validate.Length(min=1))
+    student_url = fields.Url(required=True, require_tld=False)
+
+
 class PlacementAssignedV1(Contract):
     """The coordinator published a cohort's allocation: this student goes to this placement."""
 
@@ -310,6 +339,8 @@ CONTRACTS = {
     "recruitment.alert_due.v1": AlertDueV1,
     "recruitment.login_link_requested.v1": LoginLinkRequestedV1,
     "recruitment.student_registered.v1": StudentRegisteredV1,
+    "recruitment.student_invited.v1": StudentInvitedV1,
+    "recruitment.meet_session_cancelled.v1": MeetSessionCancelledV1,
     "recruitment.placement_assigned.v1": PlacementAssignedV1,
     "recruitment.placement_confirmed.v1": PlacementConfirmedV1,
     "recruitment.placement_signed_off.v1": PlacementSignedOffV1,

@@ -23,6 +23,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "recruitment.alert_due.v1": ("notifications",),
     "recruitment.login_link_requested.v1": ("notifications",),
     "recruitment.student_registered.v1": ("notifications",),
+    "recruitment.student_invited.v1": ("notifications",),
+    "recruitment.meet_session_cancelled.v1": ("notifications",),
     "recruitment.placement_assigned.v1": ("notifications",),
     # Appreciation issues a pass to a confirmed student where the network's policy says so.
     "recruitment.placement_confirmed.v1": ("notifications", "appreciation"),

@@ -38,10 +38,14 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Start"), "/portaal"),
         Entry(_l("Vacancies"), "/portaal/vacatures"),
         Entry(_l("Responses"), "/portaal/reacties"),
+        Entry(_l("Offer placements"), "/portaal/stageplekken"),
         Entry(_l("Student placements"), "/portaal/stages"),
         Entry(_l("Our profile"), "/portaal/profiel"),
     ),
-    Role.EDUCATION_PARTNER: (Entry(_l("Start"), "/onderwijs"),),
+    Role.EDUCATION_PARTNER: (
+        Entry(_l("Start"), "/onderwijs"),
+        Entry(_l("Open a group"), "/onderwijs/groepen/nieuw"),
+    ),
     Role.STUDENT: (Entry(_l("My placement"), "/student"),),
     Role.DISCOUNT_PARTNER: (Entry(_l("Counter"), "/waardering/kassa"),),
 }

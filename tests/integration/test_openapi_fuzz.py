@@ -54,6 +54,8 @@ RULES = {
     "POST /api/recruitment/cohorts": "the registration window ends after it opens; the partner exists",
     "POST /api/recruitment/cohorts/{cohort_id}/students/import": "the CSV's first line names the columns",
     "POST /api/recruitment/cohorts/{cohort_id}/meet-sessions": "a session ends after it starts",
+    "PATCH /api/recruitment/cohorts/{cohort_id}": "the registration window ends after it opens",
+    "PATCH /api/recruitment/meet-sessions/{meet_id}": "a session ends after it starts; seats ≥ sign-ups",
     "POST /api/recruitment/cohorts/{cohort_id}/placements": "a coordinator names the member organisation",
     "POST /api/recruitment/cohorts/{cohort_id}/allocation/adjust": "student and placement are the cohort's",
     "POST /api/appreciation/events": "an event ends after it starts; sign-up closes before it starts",

@@ -14,9 +14,12 @@ from services.recruitment.education_schemas import (
     AllocateInputSchema,
     AllocationReportSchema,
     CohortInputSchema,
+    CohortPatchSchema,
     CohortSchema,
     HoursSchema,
     ImportReportSchema,
+    InvitedSchema,
+    InviteInputSchema,
     MeetSessionInputSchema,
     MeetSessionSchema,
     PartnerCreatedSchema,
@@ -34,7 +37,7 @@ from services.recruitment.education_schemas import (
     StudentProgressSchema,
     StudentSchema,
 )
-from services.recruitment.usecases import allocations, education, students
+from services.recruitment.usecases import allocations, cohort_admin, education, students
 from shared.auth import Role, current_principal, require_role
 from shared.db import utcnow
 from shared.web.api import Blueprint
@@ -122,6 +125,15 @@ class CohortById(MethodView):
         with unit_of_work() as session:
             return cohort_out(education.cohort_for(session, current_principal(), cohort_id))
 
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(CohortPatchSchema(partial=True))
+    @education_api.response(200, CohortSchema)
+    def patch(self, changes, cohort_id):
+        """Change the cohort's name, kind, hours, choices or registration window (link stays)."""
+        with unit_of_work() as session:
+            return cohort_out(cohort_admin.update_cohort(session, current_principal(), cohort_id, changes))
+
 
 @education_api.route("/cohorts/<cohort_id>/link")
 class CohortLink(MethodView):
@@ -199,6 +211,39 @@ class MeetSessions(MethodView):
             return education.add_meet_session(session, current_principal(), cohort_id, data)
 
 
+@education_api.route("/meet-sessions/<meet_id>")
+class MeetSessionById(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(MeetSessionInputSchema(partial=True))
+    @education_api.response(200, MeetSessionSchema)
+    def patch(self, changes, meet_id):
+        """Change a slot's time, place or seats (not below the seats taken)."""
+        with unit_of_work() as session:
+            return cohort_admin.update_meet_session(session, current_principal(), meet_id, changes)
+
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.response(204)
+    def delete(self, meet_id):
+        """Cancel the slot; every student signed up is told by e-mail."""
+        with unit_of_work() as session:
+            cohort_admin.cancel_meet_session(session, current_principal(), meet_id, links())
+
+
+@education_api.route("/cohorts/<cohort_id>/students/invitations")
+class CohortInvitations(MethodView):
+    @require_role(*PARTNER)
+    @education_api.doc(security=SECURED)
+    @education_api.arguments(InviteInputSchema)
+    @education_api.response(200, InvitedSchema)
+    def post(self, data, cohort_id):
+        """Send unconfirmed students (one, or all) their personal link again."""
+        with unit_of_work() as session:
+            sent = cohort_admin.invite(session, current_principal(), cohort_id, links(), data["student_id"])
+            return {"sent": sent}
+
+
 @education_api.route("/registration/<link>")
 class Registration(MethodView):
     @education_api.arguments(RegistrationInputSchema)
@@ -238,14 +283,15 @@ class CohortImport(MethodView):
     @education_api.response(200, ImportReportSchema)
     def post(self, cohort_id):
         """Pre-register students from CSV (columns name, email, student_number; optional phone,
-        language). Each row is reported; importing the same file again changes nothing."""
+        language). Each row is reported; importing the same file again changes nothing. Each
+        newly imported student gets an e-mail with their personal link to confirm and rank placements."""
         try:
             text = request.get_data().decode("utf-8-sig")  # Excel writes a byte-order mark
         except UnicodeDecodeError:
             raise students.BadCsv("save the file as CSV in UTF-8 and try again") from None
         _, rows = students.read_rows(text)
         with unit_of_work() as session:
-            report = students.import_students(session, current_principal(), cohort_id, rows)
+            report = cohort_admin.import_and_invite(session, current_principal(), cohort_id, rows, links())
         return {"summary": report.summary, "rows": report.rows}
 
 

@@ -145,6 +145,7 @@ HOLDING = (StudentStatus.ASSIGNED, StudentStatus.CONFIRMED, StudentStatus.SIGNED
 def offer_placement(session: Session, principal: Principal, cohort_id: str, fields: dict) -> Placement:
     """A member offers places to a cohort's students (the coordinator may do so on its behalf)."""
     cohort = get(session, Cohort, cohort_id, "cohort")
+    domain.ensure_allocation_open(cohort)
     if principal.role == Role.ORGANISATION:
         organisation_id = principal.organisation_id
     else:
@@ -166,6 +167,7 @@ def update_placement(session: Session, principal: Principal, placement_id: str, 
     if placement is None:
         raise NotFound("no such placement")
     domain.ensure_placement_owner(principal, placement)
+    domain.ensure_allocation_open(placement.cohort)
     if "capacity" in changes:
         held = taken_seats(session, placement.cohort_id).get(placement.id, 0)
         if changes["capacity"] < held:

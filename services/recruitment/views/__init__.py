@@ -9,10 +9,12 @@ from services.recruitment.views import (
     alerts,
     bank,
     coordinator,
+    education_admin,
     feeds,
     labels,
     member_responses,
     member_vacancies,
+    placement_offers,
     placements,
     portal,
     registry,
@@ -36,6 +38,8 @@ def register_views(app: Flask) -> None:
         registry_access,
         member_vacancies,
         member_responses,
+        education_admin,
+        placement_offers,
     ):
         app.register_blueprint(module.pages)
     app.context_processor(labels.template_labels)

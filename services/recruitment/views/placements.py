@@ -4,16 +4,21 @@ a cohort from CSV (/onderwijs). Every action is a POST form with a CSRF token.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import escape
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import STUDENT_COLUMNS, AdjustInputSchema, StudentProgressSchema
+from services.recruitment.education_schemas import (
+    STUDENT_COLUMNS,
+    AdjustInputSchema,
+    StudentProgressSchema,
+)
 from services.recruitment.models import Placement
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases import allocations, education, students
+from services.recruitment.usecases import allocations, cohort_admin, education, students
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, links, run_step
 from services.recruitment.views.forms import ReviewForm, UploadForm
@@ -94,10 +99,14 @@ def partner_home(principal):
     """Your cohorts, their registration links, and your students' progress. Education partners
     (their own students only) and the coordinator."""
     with db().reader(network_id=principal.network_id) as session:
+        rows = education.students_of(session, principal)
         return render_template(
             "recruitment/partner_home.html",
             cohorts=education.cohorts(session, principal),
-            rows=education.students_of(session, principal),
+            rows=rows,
+            unconfirmed=Counter(
+                r["student"].cohort_id for r in rows if r["student"].status == StudentStatus.UNVERIFIED
+            ),
             registration_url=links().registration_page,
         )
 
@@ -126,7 +135,7 @@ def partner_import(principal, cohort_id: str):
             text = form.file.data.read().decode("utf-8-sig")
             _, rows = students.read_rows(text)
             with db().transaction(network_id=principal.network_id) as session:
-                report = students.import_students(session, principal, cohort_id, rows)
+                report = cohort_admin.import_and_invite(session, principal, cohort_id, rows, links())
         except UnicodeDecodeError:
             form.file.errors = [lazy_gettext("Save the file as CSV in UTF-8 and try again.")]
         except students.BadCsv as exc:
