@@ -89,7 +89,7 @@ def test_a_member_drafts_shares_and_fills_a_vacancy_through_pages(stack, visitor
     assert TITLE in review["subject"] and "/portaal" in review["text"]
     # The coordinator approves (the moderation pages are another part of the back office).
     assert net.step("coordinator", vacancy_id, "approve").get_json()["status"] == "published"
-    assert TITLE in mail_to(member.stack, HUMANITAS, "Uw vacature staat online")["subject"]
+    assert TITLE in mail_to(member.stack, HUMANITAS, "Je vacature staat online")["subject"]
     member.menu("Vacatures")
     member.click(TITLE)
     assert page.locator(".badge").first.inner_text() == "Gepubliceerd"
@@ -196,4 +196,4 @@ def _draft_and_publish_without_script(stack, member) -> None:
     assert "script" not in description.inner_html() and "onerror" not in description.inner_html()
     member.click("Publiceren", role="button")
     assert flash(member) == "Vacature gepubliceerd"
-    assert TITLE in mail_to(stack, HUMANITAS, "Uw vacature staat online")["subject"]
+    assert TITLE in mail_to(stack, HUMANITAS, "Je vacature staat online")["subject"]
