@@ -1,0 +1,39 @@
+"""Dutch is consistent: a string has one translation in a service (topic files may not disagree
+with each other or with nl.po), and people are addressed as `je`, never `u`."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = [ROOT / "shared/web/translations", *sorted((ROOT / "services").glob("*/translations"))]
+FORMAL = re.compile(r"\b(u|uw|U|Uw)\b")
+
+
+def _entries(directory: Path):
+    for path in sorted(directory.glob("nl*.po")):
+        with path.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id and message.string:
+                    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                    yield from ((path.name, i, s) for i, s in zip(ids, strings, strict=False))
+
+
+@pytest.mark.parametrize("directory", CATALOGUES, ids=lambda d: d.parent.name)
+def test_a_string_has_one_dutch_translation_per_service(directory):
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for name, msgid, text in _entries(directory):
+        if msgid in seen and seen[msgid][1] != text:
+            clashes.append(f"{msgid!r}: {seen[msgid][0]} says {seen[msgid][1]!r}, {name} says {text!r}")
+        seen.setdefault(msgid, (name, text))
+    assert not clashes, "\n".join(clashes)
+
+
+@pytest.mark.parametrize("directory", CATALOGUES, ids=lambda d: d.parent.name)
+def test_people_are_addressed_as_je(directory):
+    formal = [f"{name}: {text}" for name, _, text in _entries(directory) if FORMAL.search(text)]
+    assert not formal, "\n".join(formal)
