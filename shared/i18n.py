@@ -51,6 +51,11 @@ class Catalogue:
                 # nl.po, or nl.<topic>.po: a topic's strings may live in a file of their own.
                 self.messages.setdefault(path.name.split(".")[0], {}).update(_entries(catalog))
 
+    def knows(self, message: str) -> bool:
+        """Whether `message` reads right in the current language (Dutch needs a translation)."""
+        lang = _current.get()
+        return lang == SOURCE_LANGUAGE or message in self.messages.get(lang, {})
+
     def gettext(self, message: str, **variables) -> str:
         """`message` in the current language, with %(name)s placeholders filled in."""
         lang = _current.get()

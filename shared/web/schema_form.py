@@ -150,8 +150,17 @@ def _convert(field: fields.Field, value, typed_list: bool):
     ):
         return float(text.replace(",", "."))
     if isinstance(field, fields.DateTime) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?", text):
-        return datetime.fromisoformat(text).replace(tzinfo=LOCAL_TIME).isoformat()
+        return _wall_clock(text)
     return value if isinstance(field, fields.String) else text
+
+
+def _wall_clock(text: str) -> str:
+    """A `datetime-local` value as an aware moment on the Dutch wall clock; an impossible one
+    (30 February) stays text, for the schema to refuse at its field."""
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=LOCAL_TIME).isoformat()
+    except ValueError:
+        return text
 
 
 def _messages(value) -> list[str]:

@@ -124,6 +124,17 @@ def test_an_invitation_needs_consent_and_works_once(cohort, net):
     assert answer_invitation(net.client.application.test_client(), event, []).status_code == 410
 
 
+def test_an_invitation_keeps_to_the_groups_registration_window(cohort, net):
+    import_csv(cohort)
+    [event] = invitations(cohort, "ada@student.example.org")
+    closed = cohort.api("put", f"/cohorts/{cohort.id}/registration", who="partner", json={"open": False})
+    assert closed.status_code == 200
+    late = answer_invitation(net.client.application.test_client(), event, [])
+    assert late.status_code == 422 and "inschrijving" in late.get_data(as_text=True).lower()
+    report = cohort.api("post", f"/cohorts/{cohort.id}/allocation", json={"seed": 1}).get_json()
+    assert report["placed"] == 0  # as with the group's own link: after closing, nobody joins
+
+
 def test_the_partner_sends_the_link_again_to_one_or_to_all_unconfirmed(cohort, net):
     import_csv(cohort)
     [ada_event] = invitations(cohort, "ada@student.example.org")

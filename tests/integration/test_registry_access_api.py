@@ -71,6 +71,10 @@ def test_the_coordinator_sets_and_ends_an_education_partners_agreement(net):
     assert ended.status_code == 200, ended.get_json()
     assert ended.get_json()["agreement_starts"] == "2026-09-01"
     assert ended.get_json()["agreement_ends"] == "2027-07-31"
+    alone = net.client.patch(path, headers=bearer(net.coordinator), json={"agreement_ends": "2026-08-01"})
+    assert (
+        alone.status_code == 422 and "agreement_ends" in alone.get_json()["errors"]
+    )  # before the stored start
     partner_key = issue(net, partner_id=partner_id, name="studentenadministratie")
     assert partner_key.status_code == 201 and partner_key.get_json()["token"]["role"] == "education_partner"
 

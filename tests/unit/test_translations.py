@@ -37,3 +37,14 @@ def test_a_string_has_one_dutch_translation_per_service(directory):
 def test_people_are_addressed_as_je(directory):
     formal = [f"{name}: {text}" for name, _, text in _entries(directory) if FORMAL.search(text)]
     assert not formal, "\n".join(formal)
+
+
+def test_every_menu_and_role_name_is_dutch_in_every_service():
+    """The menu is the frame's: it must read Dutch on the pages of all three services alike."""
+    from shared.i18n import Catalogue
+    from shared.web.menu import MENUS, ROLE_NAMES
+
+    shared = Catalogue().messages["nl"]  # what every service's catalogue starts from
+    labels = [entry.label.message for entries in MENUS.values() for entry in entries]
+    missing = [m for m in [*labels, *(name.message for name in ROLE_NAMES.values())] if m not in shared]
+    assert not missing

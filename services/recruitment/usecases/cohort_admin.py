@@ -175,7 +175,11 @@ def accept_invitation(session: Session, student_id: str, preferences: list[str])
         raise NotFound("no such registration")
     if student.status not in (StudentStatus.UNVERIFIED, StudentStatus.REGISTERED):
         raise Conflict("you already have a placement in this group")
-    chosen = _valid_preferences(session, session.get(Cohort, student.cohort_id), preferences)
+    cohort = session.get(Cohort, student.cohort_id)
+    closed = domain.registration_closed_reason(cohort, utcnow())
+    if closed:  # the same window as registering through the group's link
+        raise students_uc.RegistrationClosed(closed)
+    chosen = _valid_preferences(session, cohort, preferences)
     student.preferences = []
     session.flush()  # the old ranks go before the new ones take their numbers
     student.preferences = [StudentPreference(rank=n, placement_id=p) for n, p in enumerate(chosen, 1)]

@@ -49,6 +49,9 @@ def update_partner(session: Session, partner_id: str, changes: dict) -> Educatio
     found = partner(session, partner_id)
     for name, value in changes.items():
         setattr(found, name, value)
+    starts, ends = found.agreement_starts, found.agreement_ends
+    if starts and ends and ends < starts:  # judged on the stored period too: one date may change alone
+        raise UnknownReference("agreement_ends", "The agreement cannot end before it starts.")
     return found
 
 

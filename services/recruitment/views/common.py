@@ -71,6 +71,16 @@ def member_page(*roles: str) -> Callable:
     return decorate
 
 
+NOT_NOW = lazy_gettext("This step is not possible now.")
+
+
+def refusal(exc: DomainError) -> object:
+    """The domain's reason in the page's language; a reason without a translation (one built with
+    values in it) becomes the general "not possible now" rather than English on a Dutch page."""
+    reason = str(exc)
+    return lazy_gettext(reason) if current_app.extensions["knoop_catalogue"].knows(reason) else NOT_NOW
+
+
 def run_step(
     principal: Principal,
     step: Callable,
@@ -86,7 +96,7 @@ def run_step(
     except NotFound:
         abort(404)
     except DomainError as exc:
-        flash(refused or lazy_gettext(str(exc)), "error")
+        flash(refused or refusal(exc), "error")
         return False
     flash(done, "ok")
     return True

@@ -20,7 +20,7 @@ from services.recruitment.education_schemas import (
 )
 from services.recruitment.usecases import cohort_admin, education, logins
 from services.recruitment.usecases.common import NotFound, UnknownReference
-from services.recruitment.views.common import db, links, member_page, run_step
+from services.recruitment.views.common import db, links, member_page, refusal, run_step
 from shared.auth import Principal, Role, log_in
 from shared.db import utcnow
 from shared.i18n import LazyText, lazy_gettext
@@ -73,7 +73,7 @@ def new_cohort(principal):
                 cohort = education.create_cohort(session, principal, form.data)
                 cohort_id = cohort.id
         except UnknownReference as exc:
-            form.add_error(exc.field, lazy_gettext(str(exc)))
+            form.add_error(exc.field, refusal(exc))
         else:
             flash(lazy_gettext("Group opened: hand the students the poster or the link."), "ok")
             return _to_cohort(cohort_id)
@@ -93,7 +93,7 @@ def edit_cohort(principal, cohort_id: str):
             with db().transaction(network_id=principal.network_id) as session:
                 cohort_admin.update_cohort(session, principal, cohort_id, form.data)
         except UnknownReference as exc:
-            form.add_error(exc.field, lazy_gettext(str(exc)))
+            form.add_error(exc.field, refusal(exc))
         except domain.DomainError:
             abort(404)
         else:
@@ -182,7 +182,7 @@ def invite(principal, cohort_id: str):
     except NotFound:
         abort(404)
     except domain.DomainError as exc:
-        flash(lazy_gettext(str(exc)), "error")
+        flash(refusal(exc), "error")
     else:
         flash(plural("Link sent to %(num)s student.", "Link sent to %(num)s students.", sent), "ok")
     return _to_cohort(cohort_id)
@@ -202,7 +202,7 @@ def new_meeting(principal, cohort_id: str):
             with db().transaction(network_id=principal.network_id) as session:
                 education.add_meet_session(session, principal, cohort_id, form.data)
         except UnknownReference as exc:
-            form.add_error(exc.field, lazy_gettext(str(exc)))
+            form.add_error(exc.field, refusal(exc))
         else:
             flash(lazy_gettext("Meet-and-greet added: students can sign up on their page."), "ok")
             return _to_cohort(cohort_id)
@@ -233,7 +233,7 @@ def edit_meeting(principal, meet_id: str):
             with db().transaction(network_id=principal.network_id) as session:
                 cohort_admin.update_meet_session(session, principal, meet_id, form.data)
         except UnknownReference as exc:
-            form.add_error(exc.field, lazy_gettext(str(exc)))
+            form.add_error(exc.field, refusal(exc))
         else:
             flash(lazy_gettext("Meet-and-greet changed."), "ok")
             return _to_cohort(found.id)
@@ -292,9 +292,9 @@ def invitation(token: str):
         except logins.LinkAlreadyUsed:
             return render_template("recruitment/login_failed.html"), 410
         except UnknownReference as exc:
-            form.add_error(exc.field, lazy_gettext(str(exc)))
+            form.add_error(exc.field, refusal(exc))
         except domain.DomainError as exc:
-            form.add_error("_form", lazy_gettext(str(exc)))
+            form.add_error("_form", refusal(exc))
         else:
             log_in(Principal(role=Role.STUDENT, network_id=network_id, person_id=student_id))
             flash(lazy_gettext("Your e-mail address is confirmed. You are registered."), "ok")

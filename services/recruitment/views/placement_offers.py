@@ -10,7 +10,7 @@ from services.recruitment.education_schemas import PlacementInputSchema, Placeme
 from services.recruitment.models import Placement
 from services.recruitment.usecases import education
 from services.recruitment.usecases.common import NotFound, UnknownReference
-from services.recruitment.views.common import db, member_page
+from services.recruitment.views.common import db, member_page, refusal
 from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.i18n import lazy_gettext
@@ -97,9 +97,9 @@ def _saved(principal: Principal, form: SchemaForm, step) -> bool:
     except NotFound:
         abort(404)
     except UnknownReference as exc:
-        form.add_error(exc.field, lazy_gettext(str(exc)))
+        form.add_error(exc.field, refusal(exc))
         return False
     except domain.DomainError as exc:
-        form.add_error("_form", lazy_gettext(str(exc)))
+        form.add_error("_form", refusal(exc))
         return False
     return True

@@ -20,7 +20,7 @@ from services.recruitment.models import Placement
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import allocations, cohort_admin, education, students
 from services.recruitment.usecases.common import NotFound, UnknownReference
-from services.recruitment.views.common import db, links, run_step
+from services.recruitment.views.common import db, links, refusal, run_step
 from services.recruitment.views.forms import ReviewForm, UploadForm
 from shared.auth import Role, page_for
 from shared.i18n import LazyText, lazy_gettext
@@ -139,7 +139,7 @@ def partner_import(principal, cohort_id: str):
         except UnicodeDecodeError:
             form.file.errors = [lazy_gettext("Save the file as CSV in UTF-8 and try again.")]
         except students.BadCsv as exc:
-            form.file.errors = [lazy_gettext(str(exc))]
+            form.file.errors = [refusal(exc)]
     status = 422 if form.errors else 200
     return render_template("recruitment/partner_import.html", form=form, cohort=cohort, report=report), status
 
@@ -280,9 +280,9 @@ def move_student(principal, cohort_id: str):
         except NotFound:
             abort(404)
         except UnknownReference as exc:
-            form.add_error(exc.field, lazy_gettext(str(exc)))
+            form.add_error(exc.field, refusal(exc))
         except domain.DomainError as exc:
-            form.add_error("placement_id", lazy_gettext(str(exc)))
+            form.add_error("placement_id", refusal(exc))
     with db().reader(network_id=principal.network_id) as session:
         cohort, placements, taken = _cohort_with_seats(session, principal, cohort_id)
         pool = [s for s in allocations.proposal(session, cohort.id) if s.status == StudentStatus.REGISTERED]

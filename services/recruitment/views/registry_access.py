@@ -190,7 +190,7 @@ def tokens(principal: Principal, kind: str, holder_id: str):
             abort(404)
     with db().reader(network_id=principal.network_id) as session:
         name, found = _holder(session, principal, kind, holder_id)
-        return render_template(
+        page = render_template(
             "recruitment/admin_tokens.html",
             kind=kind,
             holder_id=holder_id,
@@ -198,6 +198,8 @@ def tokens(principal: Principal, kind: str, holder_id: str):
             tokens=found,
             issued=issued,
         )
+    # A page showing a new secret must not stay in a browser's or a proxy's cache.
+    return page, 200, {"Cache-Control": "no-store"} if issued else {}
 
 
 @pages.route("/portaal/toegang/sleutels/<token_id>/intrekken", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from services.recruitment.schemas import (
 )
 from services.recruitment.usecases import branding, registry
 from services.recruitment.usecases.common import NotFound
-from services.recruitment.views.common import db, links, member_page, network_session, run_step
+from services.recruitment.views.common import db, links, member_page, network_session, refusal, run_step
 from shared.auth import Principal, Role
 from shared.i18n import lazy_gettext
 from shared.web.schema_form import SchemaForm
@@ -104,7 +104,7 @@ def network_logo(principal: Principal):
             address = links().url(url_for("registry_admin.public_logo", slug=slug))
             branding.store_logo(session, principal.network_id, data, address)
     except branding.LogoRefused as exc:  # the file is not what a logo may be: say why at the field
-        return _settings_page(principal, _settings_form(principal, False), lazy_gettext(str(exc)), 422)
+        return _settings_page(principal, _settings_form(principal, False), refusal(exc), 422)
     flash(lazy_gettext("The new logo is saved; the network's e-mails show it from now on."), "ok")
     return redirect(url_for("registry_admin.network_settings"), code=303)
 

@@ -9,7 +9,7 @@ from services.recruitment import domain, statements
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import education, logins, students
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
-from services.recruitment.views.common import db, links
+from services.recruitment.views.common import db, links, refusal
 from services.recruitment.views.forms import (
     CodeForm,
     HoursForm,
@@ -83,7 +83,7 @@ def register(link: str):
             students.register(session, cohort, fields, links())
     except UnknownReference as exc:
         target = ranks[0] if exc.field == "preferences" else getattr(form, exc.field, form.name)
-        target.errors = [*target.errors, lazy_gettext(str(exc))]
+        target.errors = [*target.errors, refusal(exc)]
         return render_template("recruitment/student_register.html", **context), 422
     except (students.RegistrationClosed, students.AlreadyAllocated) as exc:
         return render_template("recruitment/student_register.html", closed=str(exc), **context), 409
@@ -161,9 +161,9 @@ def log_hours(principal):
             flash(lazy_gettext("Your hours are saved; the organisation will review them."), "ok")
             return redirect(url_for("student_pages.home"), code=303)
         except UnknownReference as exc:
-            form.day.errors = [lazy_gettext(str(exc))]
+            form.day.errors = [refusal(exc)]
         except domain.DomainError as exc:
-            flash(lazy_gettext(str(exc)), "error")
+            flash(refusal(exc), "error")
             return redirect(url_for("student_pages.home"), code=303)
     return _home(principal, form, 422)
 
