@@ -83,15 +83,17 @@ def test_portal_buttons_run_the_workflow_and_respect_who_may_do_what(app):
     follow_login(zonnebloem, link)
     token = csrf(zonnebloem.get("/portaal").get_data(as_text=True))
     # Zonnebloem may accept the invitation, but may not submit Humanitas' draft.
-    zonnebloem.post(f"/portaal/vacatures/{draft['id']}/accept", data={"csrf_token": token})
+    zonnebloem.post(f"/portaal/vacatures/{draft['id']}/stap/accepteren", data={"csrf_token": token})
     refused = zonnebloem.post(
-        f"/portaal/vacatures/{draft['id']}/submit", data={"csrf_token": token}, follow_redirects=True
+        f"/portaal/vacatures/{draft['id']}/stap/indienen", data={"csrf_token": token}, follow_redirects=True
     )
-    assert "Deze stap kan nu niet." in refused.get_data(as_text=True)
+    assert 'class="flash error"' in refused.get_data(as_text=True)
     humanitas, link = log_in(app, net, "humanitas@enkhuizen.example.org")
     follow_login(humanitas, link)
     token = csrf(humanitas.get("/portaal").get_data(as_text=True))
-    assert humanitas.post(f"/portaal/vacatures/{draft['id']}/submit", data={}).status_code == 303  # no CSRF
+    assert (
+        humanitas.post(f"/portaal/vacatures/{draft['id']}/stap/indienen", data={}).status_code == 303
+    )  # no CSRF
     assert (
         net.client.get("/api/recruitment/vacancies/mine", headers=net.token("Humanitas")).get_json()[0][
             "status"
@@ -99,7 +101,7 @@ def test_portal_buttons_run_the_workflow_and_respect_who_may_do_what(app):
         == "draft"
     )
     done = humanitas.post(
-        f"/portaal/vacatures/{draft['id']}/submit", data={"csrf_token": token}, follow_redirects=True
+        f"/portaal/vacatures/{draft['id']}/stap/indienen", data={"csrf_token": token}, follow_redirects=True
     )
     assert "Vacature ingediend ter goedkeuring" in done.get_data(as_text=True)
 
@@ -108,7 +110,7 @@ def test_portal_buttons_run_the_workflow_and_respect_who_may_do_what(app):
     assert "1 vacature wacht op je goedkeuring." in coordinator.get("/portaal").get_data(as_text=True)
     page = coordinator.get("/portaal/moderatie").get_data(as_text=True)
     assert "Nog indienen" in page and "Vacatures beoordelen" in page
-    coordinator.post(f"/portaal/vacatures/{draft['id']}/approve", data={"csrf_token": csrf(page)})
+    coordinator.post(f"/portaal/moderatie/{draft['id']}/goedkeuren", data={"csrf_token": csrf(page)})
     assert net.client.get(f"/vacatures/{draft['id']}").status_code == 200
     assert [e["organisation_names"] for e in events(app, "recruitment.vacancy_published.v1")] == [
         ["Humanitas", "Zonnebloem"]

@@ -59,21 +59,6 @@ class LoginForm(LocalisedForm):
     next = HiddenField()
 
 
-class RejectForm(LocalisedForm):
-    reason = TextAreaField(_l("Reason for the member"), validators=[DataRequired(), Length(min=3, max=2000)])
-
-
-class ResponseStatusForm(LocalisedForm):
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            SelectChoice("contacted", _l("contacted")),
-            SelectChoice("started", _l("started")),
-            SelectChoice("declined", _l("declined")),
-        ],
-    )
-
-
 # --- student placements ----------------------------------------------------------------------
 
 

@@ -3,18 +3,16 @@ coordinator moderates. Every action is a POST form with a CSRF token, acting thr
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from services.recruitment.usecases import logins, registry, responses, vacancies
-from services.recruitment.views.common import db, links, member_page, network_session, run_step
+from services.recruitment.views.common import db, links, member_page, network_session
 from services.recruitment.views.coordinator import coordinator_home
 from services.recruitment.views.forms import (
     LoginForm,
-    RejectForm,
-    ResponseStatusForm,
 )
 from shared.auth import Role, log_in, log_out
-from shared.i18n import current_language, lazy_gettext
+from shared.i18n import current_language
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
 from shared.web.frame import safe_next
@@ -93,67 +91,6 @@ def portal(principal):
             "recruitment/member_home.html",
             principal=principal,
             action=ActionForm(),
-            reject_form=RejectForm(),
-            status_form=ResponseStatusForm(),
             vacancies=vacancies.member_vacancies(session, principal),
             responses=responses.member_responses(session, principal),
         )
-
-
-# Each step's message says what happened (the page where it shows is the portal itself).
-DONE = {
-    "submit": lazy_gettext("Vacancy submitted for approval"),
-    "approve": lazy_gettext("Vacancy approved and published"),
-    "reject": lazy_gettext("Vacancy sent back; the member has been told why by e-mail"),
-    "fill": lazy_gettext("Vacancy closed as filled"),
-    "close": lazy_gettext("Vacancy closed"),
-    "duplicate": lazy_gettext("Copy made as a new draft"),
-    "accept": lazy_gettext("Invitation accepted: the vacancy now shows your organisation too"),
-    "decline": lazy_gettext("Invitation declined"),
-}
-ACTIONS = {
-    "submit": lambda s, p, v, form: vacancies.submit(s, p, v, links()),
-    "approve": lambda s, p, v, form: vacancies.approve(s, p, v, links()),
-    "reject": lambda s, p, v, form: vacancies.reject(s, p, v, form.reason.data),
-    "fill": lambda s, p, v, form: vacancies.close(s, p, v, filled=True),
-    "close": lambda s, p, v, form: vacancies.close(s, p, v, filled=False),
-    "duplicate": lambda s, p, v, form: vacancies.duplicate(s, p, v),
-    "accept": lambda s, p, v, form: vacancies.answer_invitation(s, p, v, True),
-    "decline": lambda s, p, v, form: vacancies.answer_invitation(s, p, v, False),
-}
-NOT_NOW = lazy_gettext("This step is not possible now.")
-STATUS_SET = lazy_gettext("Response status changed")
-
-
-@pages.post("/portaal/vacatures/<vacancy_id>/<action>")
-@member_page(Role.ORGANISATION, Role.COORDINATOR)
-def vacancy_action(principal, vacancy_id: str, action: str):
-    """One workflow step from a portal button. The use case decides who may take it."""
-    if action not in ACTIONS:
-        abort(404)
-    form = RejectForm() if action == "reject" else ActionForm()
-    if not form.validate_on_submit():
-        flash(lazy_gettext("Please check the fields marked below."), "error")
-        return redirect(url_for("portal.portal"), code=303)
-    run_step(
-        principal,
-        lambda session: ACTIONS[action](session, principal, vacancy_id, form),
-        DONE[action],
-        NOT_NOW,
-    )
-    return redirect(url_for("portal.portal"), code=303)
-
-
-@pages.post("/portaal/reacties/<response_id>")
-@member_page(Role.ORGANISATION, Role.COORDINATOR)
-def response_status(principal, response_id: str):
-    """Move a response on (contacted, started, declined). Its vacancy's publishers."""
-    form = ResponseStatusForm()
-    if form.validate_on_submit():
-        run_step(
-            principal,
-            lambda session: responses.set_status(session, principal, response_id, form.status.data),
-            STATUS_SET,
-            NOT_NOW,
-        )
-    return redirect(url_for("portal.portal"), code=303)
