@@ -84,6 +84,13 @@ def test_the_network_keeps_its_language_and_whether_members_edit_their_own_entry
     answer = net.client.patch("/api/recruitment/networks/mine", headers=bearer(net.coordinator), json=changes)
     assert answer.status_code == 200
     assert answer.get_json()["language"] == "en" and answer.get_json()["members_edit_profile"] is True
+    moderated = {"moderated": True}
+    assert net.client.patch("/api/recruitment/networks/mine", headers=bearer(net.coordinator), json=moderated)
+    draft = net.draft("Humanitas")
+    assert net.step("Humanitas", draft["id"], "submit").get_json()["status"] == "submitted"
+    [asked] = events(net.client.application, "recruitment.vacancy_submitted.v1")
+    assert asked["moderator"]["language"] == "en"  # the coordinator's mail is in the network's language
+    assert asked["url"].endswith("/portaal/moderatie")  # straight to the queue
     wrong = {"language": "de"}
     assert (
         net.client.patch(

@@ -14,6 +14,7 @@ from services.recruitment.usecases.common import Conflict, NotFound, UnknownRefe
 from services.recruitment.usecases.responses import AlreadyResponded, VacancyNotOpen
 from services.recruitment.usecases.students import AlreadyAllocated, RegistrationClosed
 from shared.web.errors import error_body
+from shared.web.frame import error_page
 
 STATUS_FOR = {
     NotFound: 404,
@@ -35,9 +36,10 @@ def register_api(app: Flask, api: Api) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        code = STATUS_FOR.get(type(exc), 422)
+        # By class hierarchy: a refinement (CategoryInUse is a Conflict) answers as its kind.
+        code = next((STATUS_FOR[kind] for kind in type(exc).__mro__ if kind in STATUS_FOR), 422)
         if not request.path.startswith(PREFIX):
-            # A page: the plain HTTP error page (abort() cannot be used inside an error handler).
-            return default_exceptions[code]().get_response()
+            # A page: the frame's Dutch error page (abort() cannot be used inside an error handler).
+            return error_page(default_exceptions[code]())
         fields = {exc.field: [str(exc)]} if isinstance(exc, UnknownReference) else None
         return jsonify(error_body(code, str(exc), fields)), code

@@ -216,8 +216,13 @@ def _ask_moderator(session: Session, vacancy: Vacancy, network, links: Links | N
                 "title": vacancy.title,
                 "organisation_name": vacancy.organisation.name,
                 "network_name": network.name,
-                "moderator": {"name": network.name, "email": network.contact_email, "language": "nl"},
-                "url": links.url("/portaal"),
+                # The coordinator reads the network's own language (its settings).
+                "moderator": {
+                    "name": network.name,
+                    "email": network.contact_email,
+                    "language": network.language,
+                },
+                "url": links.url("/portaal/moderatie"),
             },
         )
 
