@@ -58,6 +58,9 @@ RULES = {
     "PATCH /api/recruitment/meet-sessions/{meet_id}": "a session ends after it starts; seats ≥ sign-ups",
     "POST /api/recruitment/cohorts/{cohort_id}/placements": "a coordinator names the member organisation",
     "POST /api/recruitment/cohorts/{cohort_id}/allocation/adjust": "student and placement are the cohort's",
+    "POST /api/recruitment/vacancies/{vacancy_id}/revise": "the end date is not before the start date",
+    "GET /api/recruitment/tokens": "name exactly one holder: organisation_id or partner_id",
+    "POST /api/recruitment/tokens": "name exactly one holder: organisation_id or partner_id",
     "POST /api/appreciation/events": "an event ends after it starts; sign-up closes before it starts",
 }
 

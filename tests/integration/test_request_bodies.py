@@ -34,7 +34,8 @@ def writing_routes(app) -> list[tuple[str, str]]:
     found = []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
-            path = re.sub(r"<(int:|id:)?([^>]+)>", lambda m: PLACEHOLDERS.get(m.group(1), "x"), rule.rule)
+            path = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", rule.rule)  # a fixed choice: the first
+            path = re.sub(r"<(int:|id:)?([^>]+)>", lambda m: PLACEHOLDERS.get(m.group(1), "x"), path)
             found.append((method, path))
     return found
 
