@@ -30,7 +30,7 @@ from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
-from shared.web.frame import here, safe_next
+from shared.web.frame import chosen_network, here, safe_next
 from shared.web.menu import start_page
 
 pages = Blueprint("pass_pages", __name__, url_prefix="/waardering")
@@ -96,11 +96,12 @@ def choose_login():
     nxt = safe_next(request.args.get("next"))
     with db().reader() as session:
         known = services.networks(session)
-    default = current_app.extensions["knoop"].settings.default_network
-    chosen = [n for n in known if n.slug == default] or (known if len(known) == 1 else [])
+    chosen = chosen_network(known, current_app.extensions["knoop"].settings.default_network)
     if chosen:
-        return redirect(url_for("pass_pages.login", slug=chosen[0].slug, next=nxt), code=303)
-    return render_template("appreciation/login_networks.html", networks=known, next=nxt)
+        return redirect(url_for("pass_pages.login", slug=chosen.slug, next=nxt), code=303)
+    return render_template(
+        "knoop/login_networks.html", networks=known, next=nxt, login_endpoint="pass_pages.login"
+    )
 
 
 @pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])

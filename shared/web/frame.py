@@ -32,6 +32,13 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+def chosen_network(networks: list, default_slug: str):
+    """The network a bare login page is for: the configured default, or the only one; None when
+    the person must choose (the page then lists them, knoop/login_networks.html)."""
+    chosen = [n for n in networks if n.slug == default_slug] or (networks if len(networks) == 1 else [])
+    return chosen[0] if chosen else None
+
+
 def here() -> str:
     """The current page as a local path with its query, to come back to after logging in."""
     query = request.query_string.decode("utf-8", "replace")

@@ -13,6 +13,7 @@ from services.recruitment.usecases.common import NotFound, get
 from services.recruitment.views.common import criteria_from_request, db, links, network_session
 from services.recruitment.views.forms import AlertForm, ResponseForm
 from shared.i18n import current_language
+from shared.web.frame import chosen_network
 
 pages = Blueprint("bank", __name__)
 
@@ -22,10 +23,9 @@ def home():
     """The front page: the default network's vacancy bank, or the list of networks. Anyone."""
     with db().reader() as session:
         networks = registry.networks(session)
-    default = current_app.extensions["knoop"].settings.default_network
-    chosen = [n for n in networks if n.slug == default] or (networks if len(networks) == 1 else [])
+    chosen = chosen_network(networks, current_app.extensions["knoop"].settings.default_network)
     if chosen:
-        return vacancy_bank(chosen[0].slug)
+        return vacancy_bank(chosen.slug)
     return render_template("recruitment/networks.html", networks=networks)
 
 

@@ -15,7 +15,7 @@ from shared.auth import Role, log_in, log_out
 from shared.i18n import current_language
 from shared.tokens import InvalidToken
 from shared.web.forms import ActionForm
-from shared.web.frame import safe_next
+from shared.web.frame import chosen_network, safe_next
 from shared.web.menu import start_page
 
 pages = Blueprint("portal", __name__)
@@ -28,11 +28,12 @@ def choose_login():
     nxt = safe_next(request.args.get("next"))
     with db().reader() as session:
         networks = registry.networks(session)
-    default = current_app.extensions["knoop"].settings.default_network
-    chosen = [n for n in networks if n.slug == default] or (networks if len(networks) == 1 else [])
+    chosen = chosen_network(networks, current_app.extensions["knoop"].settings.default_network)
     if chosen:
-        return redirect(url_for("portal.login", slug=chosen[0].slug, next=nxt), code=303)
-    return render_template("recruitment/login_networks.html", networks=networks, next=nxt)
+        return redirect(url_for("portal.login", slug=chosen.slug, next=nxt), code=303)
+    return render_template(
+        "knoop/login_networks.html", networks=networks, next=nxt, login_endpoint="portal.login"
+    )
 
 
 @pages.route("/n/<slug>/inloggen", methods=["GET", "POST"])
