@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select
 
 from bench.common import database, drop_database, write_result
-from services.recruitment import allocation
+from services.recruitment.domain import allocation
 from services.recruitment.models import Cohort, Placement, Student, StudentPreference
 from services.recruitment.usecases import allocations, students
 from shared.auth import Principal, Role

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, text
 
 from bench.common import database, drop_database, summary_ms, write_result
-from services.recruitment import search
 from services.recruitment.models import Vacancy, VacancyArea
+from services.recruitment.usecases import search
 from shared.migrations import upgrade
 from tests.support.recruitment import network_with_members
 

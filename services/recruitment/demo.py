@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.recruitment.education_schemas import RegistrationInputSchema
+from services.recruitment.api.education_schemas import RegistrationInputSchema
 from services.recruitment.links import Links
 from services.recruitment.models import Network, Student
 from services.recruitment.usecases import education, registry, students, vacancies

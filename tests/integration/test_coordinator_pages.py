@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from services.recruitment.education_schemas import AdjustInputSchema, AllocateInputSchema
-from services.recruitment.schemas import RejectSchema
+from services.recruitment.api.education_schemas import AdjustInputSchema, AllocateInputSchema
+from services.recruitment.api.schemas import RejectSchema
 from tests.integration.test_portal import follow_login, log_in
 from tests.support.forms import assert_form_offers_schema
 from tests.support.placements import partner_with_cohort

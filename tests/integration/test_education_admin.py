@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from services.recruitment.education_schemas import (
+from services.recruitment.api.education_schemas import (
     CohortInputSchema,
     CohortPatchSchema,
     InvitationAnswerSchema,

@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from services.recruitment.api.schemas import VacancyInputSchema
 from services.recruitment.domain import safe_description
-from services.recruitment.schemas import VacancyInputSchema
 from tests.integration.test_portal import csrf, follow_login, log_in
 from tests.support.forms import assert_form_offers_schema
 from tests.support.recruitment import events, network_with_members

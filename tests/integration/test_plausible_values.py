@@ -166,7 +166,7 @@ def test_implausible_cohort_partner_placement_and_meeting_values_are_refused(coh
 def test_the_hours_page_refuses_a_day_before_2000_as_the_schema_does(cohort):
     from marshmallow import ValidationError
 
-    from services.recruitment.education_schemas import HoursInputSchema
+    from services.recruitment.api.education_schemas import HoursInputSchema
 
     student = cohort.register("Sanne Bakker", ["Huisbezoek"])
     assert cohort.api("post", f"/cohorts/{cohort.id}/allocation", json={"seed": 1}).status_code == 200

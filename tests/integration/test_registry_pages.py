@@ -8,8 +8,8 @@ import re
 import pytest
 from PIL import Image
 
-from services.recruitment.education_schemas import PartnerInputSchema
-from services.recruitment.schemas import (
+from services.recruitment.api.education_schemas import PartnerInputSchema
+from services.recruitment.api.schemas import (
     CategorySchema,
     NetworkSettingsSchema,
     OrganisationCreateSchema,

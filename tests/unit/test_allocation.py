@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.recruitment.allocation import (
+from services.recruitment.domain.allocation import (
     REASONS,
     Allocation,
     Placement,

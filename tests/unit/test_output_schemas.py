@@ -8,8 +8,8 @@ from services.appreciation import models as appreciation
 from services.appreciation import schemas as appreciation_schemas
 from services.notifications import models as notifications
 from services.notifications import schemas as notification_schemas
-from services.recruitment import education_schemas, schemas
 from services.recruitment import models as recruitment
+from services.recruitment.api import education_schemas, schemas
 from services.recruitment.models import placements
 
 # Each output schema and the model whose rows it dumps.

@@ -6,10 +6,10 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from services.recruitment.api.common import PREFIX, kit, links
-from services.recruitment.schemas import AlertInputSchema, AlertReceiptSchema
-from services.recruitment.search import Criteria
+from services.recruitment.api.schemas import AlertInputSchema, AlertReceiptSchema
 from services.recruitment.usecases import alerts as usecases
 from services.recruitment.usecases.registry import network_by_slug
+from services.recruitment.usecases.search import Criteria
 from shared.tokens import InvalidToken
 from shared.web.api import Blueprint
 

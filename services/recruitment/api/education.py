@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from services.recruitment import domain
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
-from services.recruitment.education_schemas import (
+from services.recruitment.api.education_schemas import (
     STUDENT_COLUMNS,
     AdjustInputSchema,
     AllocateInputSchema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, unit_of_work
-from services.recruitment.schemas import (
+from services.recruitment.api.schemas import (
     ResponseInputSchema,
     ResponseReceiptSchema,
     ResponseSchema,

@@ -11,7 +11,7 @@ from services.recruitment.domain import (
     SLUG_PATTERN,
     VacancyStatus,
 )
-from services.recruitment.search import SORTS
+from services.recruitment.usecases.search import SORTS
 from shared.web.schemas import BaseSchema, PlausibleDate, StrictBoolean, WebAddress, WholeNumber
 
 NAME = validate.Length(min=1, max=200)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.recruitment import search
 from services.recruitment.api.common import PREFIX, SECURED, kit, links, network_reader, unit_of_work
-from services.recruitment.schemas import (
+from services.recruitment.api.schemas import (
     CloseSchema,
     InviteSchema,
     RejectSchema,
@@ -16,6 +15,7 @@ from services.recruitment.schemas import (
     VacancyPatchSchema,
     VacancySchema,
 )
+from services.recruitment.usecases import search
 from services.recruitment.usecases import vacancies as usecases
 from shared.auth import Role, current_principal, require_role
 from shared.web.api import Blueprint

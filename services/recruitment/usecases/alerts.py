@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.recruitment import domain, search
+from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import ActivityCategory, AlertSubscription, Network, Vacancy
+from services.recruitment.usecases import search
 from services.recruitment.usecases.common import get, network_of, outbox
 from shared.db import utcnow
 

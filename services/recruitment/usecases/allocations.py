@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
 
-from services.recruitment import allocation, domain
+from services.recruitment import domain
+from services.recruitment.domain import allocation
 from services.recruitment.links import Links
 from services.recruitment.models import Cohort, HoursEntry, Placement, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from services.recruitment import domain, search
+from services.recruitment import domain
 from services.recruitment.domain import VacancyStatus
 from services.recruitment.links import Links
 from services.recruitment.models import ActivityCategory, CoPublisher, Organisation, Vacancy
-from services.recruitment.usecases import alerts, registry
+from services.recruitment.usecases import alerts, registry, search
 from services.recruitment.usecases.common import (
     NotFound,
     UnknownReference,

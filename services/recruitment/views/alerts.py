@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from marshmallow import ValidationError
 
-from services.recruitment.schemas import SearchArgsSchema
-from services.recruitment.search import Criteria
+from services.recruitment.api.schemas import SearchArgsSchema
 from services.recruitment.usecases import alerts, responses
 from services.recruitment.usecases.common import NotFound
+from services.recruitment.usecases.search import Criteria
 from services.recruitment.views.common import db, links, network_session
 from services.recruitment.views.forms import AlertForm
 from shared.i18n import current_language

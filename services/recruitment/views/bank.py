@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from services.recruitment import domain, search
+from services.recruitment import domain
+from services.recruitment.api.schemas import SearchArgsSchema
 from services.recruitment.models import Network, Vacancy, VacancyArea
-from services.recruitment.schemas import SearchArgsSchema
-from services.recruitment.usecases import registry, responses
+from services.recruitment.usecases import registry, responses, search
 from services.recruitment.usecases.common import NotFound, get
 from services.recruitment.views.common import criteria_from_request, db, links, network_session
 from services.recruitment.views.forms import AlertForm, ResponseForm

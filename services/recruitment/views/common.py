@@ -10,12 +10,12 @@ from flask import abort, current_app, flash, request
 from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
+from services.recruitment.api.schemas import SearchArgsSchema
 from services.recruitment.domain import DomainError
 from services.recruitment.links import Links
-from services.recruitment.schemas import SearchArgsSchema
-from services.recruitment.search import Criteria
 from services.recruitment.usecases import logins
 from services.recruitment.usecases.common import NotFound
+from services.recruitment.usecases.search import Criteria
 from shared.auth import Principal, log_out, page_for
 from shared.i18n import LazyText, lazy_gettext
 

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError as CsrfInvalid
 
 from services.recruitment import domain
-from services.recruitment.schemas import RejectSchema
+from services.recruitment.api.schemas import RejectSchema
 from services.recruitment.usecases import allocations, education, responses, vacancies
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, member_page, run_step

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError as CsrfInvalid
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import (
+from services.recruitment.api.education_schemas import (
     CohortInputSchema,
     CohortPatchSchema,
     InvitationAnswerSchema,

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from services.recruitment import search
+from services.recruitment.usecases import search
 from services.recruitment.views.common import criteria_from_request, links, network_session
 
 pages = Blueprint("feeds", __name__)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from services.recruitment import domain
-from services.recruitment.schemas import ResponseStatusSchema
+from services.recruitment.api.schemas import ResponseStatusSchema
 from services.recruitment.usecases import responses
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, member_page, run_step

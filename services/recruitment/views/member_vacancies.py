@@ -10,8 +10,8 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.recruitment import domain
+from services.recruitment.api.schemas import CloseSchema, InviteSchema, VacancyInputSchema
 from services.recruitment.domain import DomainError
-from services.recruitment.schemas import CloseSchema, InviteSchema, VacancyInputSchema
 from services.recruitment.usecases import registry, responses, vacancies
 from services.recruitment.usecases.common import NotFound, UnknownReference, network_of
 from services.recruitment.views.common import db, links, member_page, run_step

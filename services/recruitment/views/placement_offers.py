@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import PlacementInputSchema, PlacementPatchSchema
+from services.recruitment.api.education_schemas import PlacementInputSchema, PlacementPatchSchema
 from services.recruitment.models import Placement
 from services.recruitment.usecases import education
 from services.recruitment.usecases.common import NotFound, UnknownReference

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from markupsafe import escape
 
 from services.recruitment import domain
-from services.recruitment.education_schemas import (
+from services.recruitment.api.education_schemas import (
     STUDENT_COLUMNS,
     AdjustInputSchema,
     StudentProgressSchema,

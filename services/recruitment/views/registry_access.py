@@ -8,8 +8,8 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from services.recruitment.education_schemas import PartnerInputSchema
-from services.recruitment.schemas import CategoryNameSchema, CategorySchema
+from services.recruitment.api.education_schemas import PartnerInputSchema
+from services.recruitment.api.schemas import CategoryNameSchema, CategorySchema
 from services.recruitment.usecases import access, education, registry
 from services.recruitment.usecases.common import Conflict, NotFound
 from services.recruitment.views.common import db, member_page, run_step

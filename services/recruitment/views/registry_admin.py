@@ -9,13 +9,13 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.orm import Session
 from wtforms.validators import ValidationError as CsrfInvalid
 
-from services.recruitment.models import Network
-from services.recruitment.schemas import (
+from services.recruitment.api.schemas import (
     NetworkSettingsSchema,
     OrganisationCreateSchema,
     OrganisationPatchSchema,
     ProfileSchema,
 )
+from services.recruitment.models import Network
 from services.recruitment.usecases import branding, registry
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, member_page, network_session, refusal, run_step

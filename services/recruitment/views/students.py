@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from services.recruitment import domain, statements
+from services.recruitment import domain
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases import education, logins, students
+from services.recruitment.usecases import education, logins, statements, students
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
 from services.recruitment.views.common import db, links, refusal
 from services.recruitment.views.forms import (
