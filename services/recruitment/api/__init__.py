@@ -7,7 +7,7 @@ from flask import Flask, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import default_exceptions
 
-from services.recruitment.api import alerts, education, registry, responses, vacancies
+from services.recruitment.api import alerts, allocations, education, registry, responses, vacancies
 from services.recruitment.api.common import PREFIX
 from services.recruitment.domain import DomainError, InvalidTransition, NotAllowed
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
@@ -30,7 +30,7 @@ STATUS_FOR = {
 
 
 def register_api(app: Flask, api: Api) -> None:
-    for module in (registry, vacancies, responses, alerts, education):
+    for module in (registry, vacancies, responses, alerts, education, allocations):
         for blueprint in module.BLUEPRINTS:
             api.register_blueprint(blueprint)
 

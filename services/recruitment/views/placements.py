@@ -18,7 +18,7 @@ from services.recruitment.api.education_schemas import (
 )
 from services.recruitment.models import Placement
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases import allocations, cohort_admin, education, students
+from services.recruitment.usecases import allocations, cohort_admin, education, placed_students, students
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, links, refusal, run_step
 from services.recruitment.views.forms import ReviewForm, UploadForm
@@ -36,7 +36,7 @@ pages = Blueprint("placement_pages", __name__)
 def organisation_students(principal):
     """Students at your placements: confirm or decline, review hours, sign off. Organisations."""
     with db().reader(network_id=principal.network_id) as session:
-        placed = allocations.students_at(session, principal)
+        placed = placed_students.students_at(session, principal)
         hours = {s.id: students.hours_of(session, s.id) for s in placed}
         return render_template(
             "recruitment/organisation_students.html",
@@ -55,9 +55,9 @@ STEP_DONE = {
     "afronden": lazy_gettext("Placement signed off; the student has been told by e-mail"),
 }
 STEPS = {
-    "bevestigen": lambda s, p, sid: allocations.confirm(s, p, sid, links()),
-    "afwijzen": allocations.decline,
-    "afronden": lambda s, p, sid: allocations.sign_off(s, p, sid, links()),
+    "bevestigen": lambda s, p, sid: placed_students.confirm(s, p, sid, links()),
+    "afwijzen": placed_students.decline,
+    "afronden": lambda s, p, sid: placed_students.sign_off(s, p, sid, links()),
 }
 
 
@@ -82,7 +82,7 @@ def review_hours(principal, entry_id: str):
         hours = float(form.hours.data) if form.hours.data is not None else None
         run_step(
             principal,
-            lambda session: allocations.review_hours(
+            lambda session: placed_students.review_hours(
                 session, principal, entry_id, hours, form.note.data or ""
             ),
             lazy_gettext("Hours reviewed"),
