@@ -1,0 +1,1 @@
+"""Unit tests of recruitment's domain: plain values and fakes, no Redis, no database."""
