@@ -5,16 +5,14 @@ import pytest
 from sqlalchemy import text
 
 from shared import db as shared_db
-from tests.support.databases import postgres_url
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def url():
-    if not postgres_url():
-        pytest.skip("PostgreSQL not configured (set KNOOP_TEST_POSTGRES_URL; CI does)")
-    return postgres_url()
+def url(postgres) -> str:
+    """The server's own URL: skipped without PostgreSQL, failed where KNOOP_REQUIRE_POSTGRES asks for it."""
+    return postgres.admin_url
 
 
 def _backend_pid(engine) -> int:

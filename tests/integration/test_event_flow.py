@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from deploy.local.harness import wait_until
-from services.notifications.models import Delivery
+from services.notifications.models import Delivery, NetworkReplica
 from tests.support.flows import admit, bearer, draft, organisation_with_token, publish
 
 pytestmark = pytest.mark.integration
@@ -110,7 +110,15 @@ def test_messages_carry_the_networks_logo_and_colour(stack):
         "/api/recruitment/networks/mine", headers=bearer(coordinator), json={"brand_colour": "red"}
     )
     assert bad.status_code == 422 and "brand_colour" in bad.get_json()["errors"]
-    time.sleep(1)  # the settings event is handled before the vacancy's (one worker, in order)
+
+    def branded_replicas():
+        with stack.kit("notifications").db.reader() as session:
+            return list(
+                session.scalars(select(NetworkReplica).where(NetworkReplica.brand_colour == "#c0392b"))
+            )
+
+    # The mail is rendered with the branding notifications holds when it handles the vacancy event.
+    wait_until(branded_replicas, 30, message="the network's branding in notifications")
     publish(client, token, draft(client, token)["id"])
     [mail] = wait_until(lambda: stack.sink.summaries(), 30, message="the branded e-mail")
     assert "#c0392b" in mail["html"] and "https://example.org/logo.png" in mail["html"]

@@ -1,7 +1,5 @@
 """Signed links and API tokens."""
 
-import time
-
 import pytest
 
 from shared.auth import TOKEN_PREFIX, generate_api_token, hash_token
@@ -21,12 +19,39 @@ def test_token_for_one_purpose_is_refused_for_another():
         LinkSigner(KEYS, "login", max_age=60).verify(qr)
 
 
-def test_expired_link_is_refused():
-    signer = LinkSigner(KEYS, "login", max_age=1)
+class Clock:
+    """Time that moves only when the test says so."""
+
+    def __init__(self, now: float = 1_800_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_link_is_accepted_up_to_its_max_age():
+    clock = Clock()
+    signer = LinkSigner(KEYS, "login", max_age=60, clock=clock)
     token = signer.sign("p1")
-    time.sleep(2.1)
+    clock.now += 60
+    assert signer.verify(token) == "p1"
+
+
+def test_expired_link_is_refused():
+    clock = Clock()
+    signer = LinkSigner(KEYS, "login", max_age=60, clock=clock)
+    token = signer.sign("p1")
+    clock.now += 61
     with pytest.raises(InvalidToken, match="expired"):
         signer.verify(token)
+
+
+def test_link_signed_in_the_future_is_refused():
+    clock = Clock()
+    token = LinkSigner(KEYS, "login", max_age=60, clock=clock).sign("p1")
+    clock.now -= 1
+    with pytest.raises(InvalidToken):
+        LinkSigner(KEYS, "login", max_age=60, clock=clock).verify(token)
 
 
 def test_tampered_link_is_refused():
