@@ -1,10 +1,10 @@
 """The heap of a long-running process (a web or Celery worker), settled once it has started.
 
-A Knoop app leaves some 130,000 objects on the heap after start-up (modules, SQLAlchemy's
+A Knoop app leaves a great many objects on the heap after start-up (modules, SQLAlchemy's
 mappers, Jinja's templates, marshmallow's schemas); they live as long as the process. CPython's
-full garbage collection walks all of them: 50-60 ms on a quiet core, over 200 ms on a busy one,
-a few times a minute under load. A request that arrives meanwhile waits: that was the tail of the
-redemption benchmark's latency. Frozen, they are left out of every later collection; only what
+full garbage collection walks all of them, a few times a minute under load, and a request that
+arrives meanwhile waits: that was the tail of the redemption benchmark's latency (the figures are
+in docs/performance.md). Frozen, they are left out of every later collection; only what
 the process makes afterwards is walked. Nothing frozen is ever freed, so this runs once, after
 start-up, in processes that serve (never in tests, which build many apps).
 """

@@ -4,8 +4,8 @@ little between it and the database as will still behave like SQLAlchemy.
 On PostgreSQL, outside a transaction on an autocommit connection (the statement-level units of
 `Database.core_unit`), it goes straight to libpq: a named server-side prepared statement per
 connection, the values dumped and the row loaded by psycopg's own (compiled) adapters, the ones
-its cursors use. psycopg's cursor machinery, skipped that way, cost some 35 µs of CPU per
-statement in-process and about 0.15 ms under load (docs/performance.md). Inside a transaction (a
+its cursors use. psycopg's cursor machinery, skipped that way, was a measurable share of a
+redemption's CPU, in-process and more so under load (docs/performance.md). Inside a transaction (a
 Session's, or a unit's atomic block) it runs on a psycopg cursor: psycopg sends the BEGIN, and it
 drops every statement prepared on the connection after a ROLLBACK (DEALLOCATE ALL), which a
 statement inside a transaction could not recover from. On SQLite it runs through SQLAlchemy.

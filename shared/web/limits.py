@@ -17,7 +17,8 @@ def _limiter(app: Flask, redis_url: str) -> tuple[Limiter, set[str]]:
         )
         limited: set[str] = set()
         # Flask-Limiter looks at every request of the app for limits, though only a few endpoints
-        # have any: the others are waved through before that lookup (35 µs of CPU down to 14).
+        # have any: the others are waved through before that lookup, which cost every request CPU
+        # (docs/performance.md).
         # So every limit must be set through this module (limit_public_posts), which records its
         # endpoints here: a limit set on the limiter directly would be waved through too.
         limiter.request_filter(lambda: request.endpoint not in limited)
