@@ -1,10 +1,18 @@
 # Knoop: two commands. `make run` starts the whole system; `make test` runs the whole suite.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Every dependency pinned (pip-compile from pyproject.toml, dev extras included): `make` installs these.
+LOCK   := requirements.lock
+TOOLS  := .venv-tools
+LATEST := .venv-latest
+# Upper-bounded in pyproject.toml because shared/ leans on their internals; test-latest lifts the bound.
+UNBOUNDED := sqlalchemy marshmallow
+LATEST_TESTS ?= tests/unit tests/integration/test_hot_statement.py tests/integration/test_request_bodies.py \
+	tests/integration/test_openapi_truth.py tests/integration/test_vacancy_api.py
 
-.PHONY: run test lint bench install system-deps clean
+.PHONY: run test lint bench install lock test-latest system-deps clean
 
 run: $(STAMP) system-deps
 	$(PY) -m deploy.local.run
@@ -22,12 +30,31 @@ bench: $(STAMP) system-deps
 
 install: $(STAMP)
 
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The virtual environment is brought to the lock when it or pyproject.toml changes.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
+
+# Rewrite the lock after a change to pyproject.toml's dependencies; pins that still fit are kept.
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release the bounds allow.
+lock:
+	test -x $(TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q pip-tools; }
+	$(TOOLS)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	  $(LOCK_ARGS) -o $(LOCK) pyproject.toml
+
+# The newest release of everything, past the upper bounds too, in a venv of its own: run on purpose
+# (before refreshing the lock or raising a bound) to learn what a new SQLAlchemy or marshmallow breaks.
+test-latest: system-deps
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install -q --upgrade pip
+	$(LATEST)/bin/python -m pip install -q --upgrade --upgrade-strategy eager -e '.[dev]'
+	$(LATEST)/bin/python -m pip install -q --upgrade $(UNBOUNDED)
+	$(LATEST)/bin/python -m pip show $(UNBOUNDED) | grep -E '^(Name|Version):'
+	$(LATEST)/bin/python -m pytest $(LATEST_TESTS) $(PYTEST_ARGS)
 
 # Redis from Debian's packages, when the machine has none.
 system-deps:
@@ -37,4 +64,4 @@ system-deps:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; }
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache $(LATEST)
