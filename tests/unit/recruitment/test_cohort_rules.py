@@ -75,7 +75,11 @@ def test_the_cohorts_partner_and_the_networks_coordinator_act_on_a_cohort():
     ensure_partner_or_coordinator(coordinator(), cohort())
 
 
-@pytest.mark.parametrize("caller", [partner("e2"), coordinator("n2"), member()], ids=str)
+@pytest.mark.parametrize(
+    "caller",
+    [partner("e2"), coordinator("n2"), member()],
+    ids=["other partner", "other coordinator", "member"],
+)
 def test_another_partner_another_networks_coordinator_or_a_member_may_not(caller):
     with pytest.raises(NotAllowed):
         ensure_partner_or_coordinator(caller, cohort())
@@ -86,7 +90,11 @@ def test_the_offering_organisation_and_the_coordinator_act_on_a_placement():
     ensure_placement_owner(coordinator(), placement("o1"))
 
 
-@pytest.mark.parametrize("caller", [member("o2"), partner("e1"), coordinator("n2")], ids=str)
+@pytest.mark.parametrize(
+    "caller",
+    [member("o2"), partner("e1"), coordinator("n2")],
+    ids=["other member", "partner", "other coordinator"],
+)
 def test_another_organisation_a_partner_or_another_networks_coordinator_may_not(caller):
     with pytest.raises(NotAllowed):
         ensure_placement_owner(caller, placement("o1"))
