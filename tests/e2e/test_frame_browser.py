@@ -18,6 +18,12 @@ ROLES = {  # who logs in, and the start page they land on
 }
 
 
+@pytest.fixture
+def backend(sqlite_provider):
+    """The frame's pages on SQLite only: see tests/e2e/conftest.py."""
+    return sqlite_provider
+
+
 def test_a_bookmarked_page_leads_through_the_login_and_back(stack, visitor):
     network_with_members(stack.app("recruitment"))
     person = visitor()
