@@ -1,4 +1,5 @@
-"""Appreciation: the volunteer pass, discount partners and joint appreciation events."""
+"""Appreciation: the volunteer pass, discount partners and joint appreciation events (Gathering in
+code)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.appreciation.cli import register_cli
     from services.appreciation.links import Links
     from services.appreciation.models import TABLES
-    from services.appreciation.pages import register_pages
     from services.appreciation.tasks import register_tasks
+    from services.appreciation.views import register_pages
+    from services.appreciation.wrong_codes import limit_wrong_codes
     from shared.auth import RememberedPrincipals
     from shared.service import build_service
     from shared.web.bodies import allow_uploads
     from shared.web.limits import limit_public_posts
-    from shared.web.wrong_codes import limit_wrong_codes
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(

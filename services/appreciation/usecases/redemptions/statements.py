@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.appreciation.domain import Outcome
+from services.appreciation.domain.offers import Outcome
 from services.appreciation.models import (
     ApiToken,
     DiscountPartner,
