@@ -1,4 +1,4 @@
-"""Redemption at the counter runs as plain SQL, not through the ORM (see usecases/redemptions/statements.py): what
+"""Redemption at the counter runs as plain SQL, not through the ORM (redemptions/statements.py): what
 the ORM's tenancy criteria and the outbox's usual path used to guarantee must still hold."""
 
 import uuid

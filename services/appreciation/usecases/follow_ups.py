@@ -1,6 +1,7 @@
-"""After a gathering is on its way: one reminder before it for everyone signed up, and one feedback
-question after it for everyone who came. Marking and telling share a transaction and the mark is
-conditional, so a restarted scheduler, or two running at once, tell each person once."""
+"""After a gathering is on its way: one reminder before it for everyone signed up, one feedback
+question after it for everyone who came, and their answer. Marking and telling share a transaction
+and the mark is conditional, so a restarted scheduler, or two running at once, tell each person
+once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.appreciation.domain import gatherings as rules
+from services.appreciation.domain.errors import NotFound
 from services.appreciation.domain.gatherings import GatheringStatus, InvitationStatus
 from services.appreciation.links import Links
 from services.appreciation.models import Gathering, Invitation
@@ -89,3 +92,18 @@ def _mark_once_and_tell(
         return 0
     people = list(session.scalars(select(Invitation).where(Invitation.id.in_(marked))))
     return tell(session, gathering, event_type, people, url)
+
+
+def give_feedback(session: Session, invitation_id: str, mark: int, comment: str) -> Invitation:
+    """One who came gives a mark from 1 to 10 and a comment."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("no such invitation")
+    rules.ensure_may_give_feedback(invitation.checked_in_at)
+    session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id)
+        .values(feedback_mark=mark, feedback_comment=comment)
+        .execution_options(synchronize_session="fetch")
+    )
+    return invitation

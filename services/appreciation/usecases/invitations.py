@@ -1,5 +1,5 @@
 """Invitations to a gathering: fanned out in batches, sign-up with a capacity and a waiting list,
-places that come free offered in waiting-list order until a deadline, and feedback afterwards.
+places that come free offered in waiting-list order until a deadline.
 
 Waiting-list numbers come from an UPDATE … RETURNING of the gathering's counter; an invitation
 changes state only from the state it was read in. Nothing is read-then-written in Python.
@@ -295,11 +295,3 @@ def lapse_offers(session: Session, links: Links, now: datetime | None = None) ->
             release_seats(session, invitation.event_id, seats)
             offer_freed_places(session, invitation.event_id, links, now)
     return lapsed
-
-
-def give_feedback(session: Session, invitation_id: str, mark: int, comment: str) -> Invitation:
-    """One who came gives a mark from 1 to 10 and a comment."""
-    invitation = _invitation(session, invitation_id)
-    rules.ensure_may_give_feedback(invitation.checked_in_at)
-    _update(session, invitation, feedback_mark=mark, feedback_comment=comment)
-    return invitation

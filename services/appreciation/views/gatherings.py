@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.appreciation.domain.errors import InvalidTransition, NotFound
 from services.appreciation.models import Invitation, PassHolder
-from services.appreciation.usecases import gatherings, invitations
+from services.appreciation.usecases import follow_ups, gatherings, invitations
 from services.appreciation.views.common import db, links, pages, qr_svg
 from shared import ical
 from shared.auth import Principal, Role, page_for
@@ -96,7 +96,7 @@ def feedback(token: str):
             try:
                 with db().transaction(network_id=network_id) as session:
                     comment = request.form.get("comment", "")[:2000]
-                    invitations.give_feedback(session, invitation_id, int(mark), comment)
+                    follow_ups.give_feedback(session, invitation_id, int(mark), comment)
                 flash(lazy_gettext("Thank you for your feedback!"), "ok")
             except InvalidTransition as exc:
                 errors, status = [lazy_gettext(str(exc))], 409
