@@ -196,11 +196,10 @@ class Redemption(NetworkScoped, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     # No foreign keys to the offer, its partner and the pass: checking one locks the parent row
     # (FOR KEY SHARE). Every redemption of a popular offer locked the same two rows, and concurrent
-    # ones shared those locks through MultiXacts: a fifth of PostgreSQL's CPU per redemption at 12
-    # at once (migration 0005). The pass's lock is written into its page and the write-ahead log:
-    # another 60 µs at 16 at once (0007). A redemption takes all three ids from the rows it has
-    # just read, and none of them is ever deleted (an offer is withdrawn, a pass revoked or
-    # replaced): the database refuses.
+    # ones shared those locks through MultiXacts (migration 0005); the pass's lock was written into
+    # its page and the write-ahead log (0007). What that cost: docs/performance.md. A redemption
+    # takes all three ids from the rows it has just read, and none of them is ever deleted (an
+    # offer is withdrawn, a pass revoked or replaced): the database refuses.
     offer_id: Mapped[str] = mapped_column(String(36))
     pass_id: Mapped[str] = mapped_column(String(36), index=True)
     partner_id: Mapped[str] = mapped_column(String(36))

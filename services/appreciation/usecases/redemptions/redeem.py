@@ -31,6 +31,8 @@ from shared.db import utcnow
 
 @dataclass(frozen=True)
 class Result:
+    """What an attempt came to, and what the counter may show of the pass."""
+
     outcome: str
     pass_id: str | None = None
     redemption_id: str | None = None
