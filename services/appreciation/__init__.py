@@ -4,8 +4,10 @@ code)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the domain package below is imported without Flask
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
 # Where a pass code is tried: wrong codes count against the partner and the client address.
@@ -22,6 +24,8 @@ TOKEN_SECONDS = 5.0
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The appreciation app: API under /api/appreciation, pages under /waardering."""
+    from flask import Flask
+
     from services.appreciation.api import register_api
     from services.appreciation.cli import register_cli
     from services.appreciation.links import Links
