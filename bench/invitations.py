@@ -32,7 +32,7 @@ from sqlalchemy import insert
 from bench.common import cpu_seconds, rss_mb, write_result
 from bench.event_latency import database_urls, drop_databases, pipeline_env
 from deploy.local.harness import RedisServer, free_port, relay, worker
-from services.appreciation import domain
+from services.appreciation.domain import passes as domain
 
 TARGET_SECONDS = 180
 TARGET_RATIO = 0.5
@@ -69,7 +69,7 @@ class CountingSink:
 
 def seed(app, network_id: str, count: int) -> str:
     """`count` pass holders with active passes, and an event for all of them (a draft)."""
-    from services.appreciation.models import AppreciationEvent, NetworkReplica, Pass, PassHolder
+    from services.appreciation.models import Gathering, NetworkReplica, Pass, PassHolder
 
     db = app.extensions["knoop"].db
     with db.transaction(network_id=network_id) as session:
@@ -106,7 +106,7 @@ def seed(app, network_id: str, count: int) -> str:
             session.execute(insert(PassHolder), holders)
             session.execute(insert(Pass), cards)
         start_at = datetime.now(UTC) + timedelta(days=20)
-        event = AppreciationEvent(
+        event = Gathering(
             network_id=network_id,
             title="Vrijwilligersdag",
             kind="volunteer_day",
@@ -192,7 +192,8 @@ def main() -> None:
     sink.start()
     urls = database_urls(workdir)
     env = pipeline_env(workdir, redis_server.url, sink.port, urls)
-    from services.appreciation import appreciation_events, create_app
+    from services.appreciation import create_app
+    from services.appreciation.usecases import gatherings
     from shared.auth import Principal, Role
 
     app = create_app()
@@ -208,7 +209,7 @@ def main() -> None:
         time.sleep(4)  # workers up
         started, sink_cpu_before = time.perf_counter(), time.process_time()
         with app.extensions["knoop"].db.transaction(network_id=network_id) as session:
-            appreciation_events.publish(session, Principal(Role.COORDINATOR, network_id), event_id)
+            gatherings.publish(session, Principal(Role.COORDINATOR, network_id), event_id)
         deadline = started + max(900, count / 50)
         while sink.count < count and time.perf_counter() < deadline:
             time.sleep(0.5)

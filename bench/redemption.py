@@ -39,7 +39,7 @@ from sqlalchemy import func, insert, select
 
 from bench.common import _children, cpu_seconds, database, drop_database, rss_mb, summary_ms, write_result
 from deploy.local.harness import BIN, REPO_ROOT, RedisServer, free_port, wait_until
-from services.appreciation import domain
+from services.appreciation.domain import passes as domain
 from services.appreciation.models import (
     DiscountPartner,
     NetworkReplica,

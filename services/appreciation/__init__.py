@@ -1,10 +1,13 @@
-"""Appreciation: the volunteer pass, discount partners and joint appreciation events."""
+"""Appreciation: the volunteer pass, discount partners and joint appreciation events (Gathering in
+code)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the domain package below is imported without Flask
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
 # Where a pass code is tried: wrong codes count against the partner and the client address.
@@ -21,17 +24,19 @@ TOKEN_SECONDS = 5.0
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The appreciation app: API under /api/appreciation, pages under /waardering."""
+    from flask import Flask
+
     from services.appreciation.api import register_api
     from services.appreciation.cli import register_cli
     from services.appreciation.links import Links
     from services.appreciation.models import TABLES
-    from services.appreciation.pages import register_pages
     from services.appreciation.tasks import register_tasks
+    from services.appreciation.views import register_pages
+    from services.appreciation.wrong_codes import limit_wrong_codes
     from shared.auth import RememberedPrincipals
     from shared.service import build_service
     from shared.web.bodies import allow_uploads
     from shared.web.limits import limit_public_posts
-    from shared.web.wrong_codes import limit_wrong_codes
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(

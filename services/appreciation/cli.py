@@ -8,8 +8,8 @@ import sys
 import click
 from flask import Flask
 
-from services.appreciation import passes
 from services.appreciation.demo import load_demo
+from services.appreciation.usecases import nominations
 from shared.auth import Principal, Role
 from shared.config import VAR_DIR
 
@@ -38,12 +38,12 @@ def register_cli(app: Flask, kit) -> None:
         Each person gets one pass; the report lists every refused row."""
         member = Principal(Role.ORGANISATION, network_id, organisation_id=organisation_id)
         try:
-            count, rows = passes.read_rows(csv_file.read())
-        except passes.BadCsv as exc:
+            count, rows = nominations.read_rows(csv_file.read())
+        except nominations.BadCsv as exc:
             raise click.ClickException(str(exc)) from None
         progress = click.progressbar(rows, length=count, label="Nominating", file=sys.stderr)
         with progress as bar, kit.db.transaction(network_id=network_id) as session:
-            report = passes.nominate_many(session, member, bar, links)
+            report = nominations.nominate_many(session, member, bar, links)
         for row in report.rows:
             if row.outcome == "refused":
                 click.echo(f"line {row.line}: refused ({row.reason}) {row.email}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.appreciation import offers, passes, services
 from services.appreciation.links import Links
 from services.appreciation.models import DiscountPartner, NetworkReplica
+from services.appreciation.usecases import offers, partners, passes
 from shared.auth import Principal, Role
 from shared.db import Database
 
@@ -77,7 +77,7 @@ def load_demo(db: Database, links: Links, summary: dict) -> dict | None:
             )
             session.add(replica)
         for fields, partner_offers in PARTNERS:
-            partner, token = services.admit_discount_partner(session, network_id, dict(fields))
+            partner, token = partners.admit_discount_partner(session, network_id, dict(fields))
             tokens[partner.name] = token
             principal = Principal(Role.DISCOUNT_PARTNER, network_id, partner_id=partner.id)
             for offer in partner_offers:

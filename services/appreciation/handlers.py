@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.appreciation import appreciation_events, passes
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
+from services.appreciation.usecases import invitations, passes
 from shared.auth import token_replica_handlers
 from shared.messaging.inbox import Event, Handler
 
@@ -48,10 +48,10 @@ _tokens = token_replica_handlers(ApiToken)
 
 
 def next_invitations(links: Links) -> Handler:
-    """appreciation.invitations_continue.v1 (from itself): the next batch of an event's invitations."""
+    """appreciation.invitations_continue.v1 (from itself): the next batch of a gathering's invitations."""
 
     def invite_next_batch(session: Session, event: Event) -> None:
-        appreciation_events.invite_batch(
+        invitations.invite_batch(
             session, event.network_id, event.data["event_id"], event.data["after"], links
         )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.appreciation import appreciation_events
 from services.appreciation.handlers import event_handlers
 from services.appreciation.links import Links
+from services.appreciation.usecases import follow_ups, invitations
 from shared.messaging.consumer import consume, register_housekeeping
 
 
@@ -21,19 +21,19 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
     def lapse_offers() -> int:
         """Beat: places offered from the waiting list and not taken in time go to the next person."""
         with kit.db.transaction() as session:
-            return appreciation_events.lapse_offers(session, links)
+            return invitations.lapse_offers(session, links)
 
     @celery.task(name="appreciation.send_reminders")
     def send_reminders() -> int:
         """Beat: one reminder per person signed up, `KNOOP_EVENT_REMINDER_DAYS` before the event."""
         with kit.db.transaction() as session:
-            return appreciation_events.send_reminders(session, links, kit.settings.event_reminder_days)
+            return follow_ups.send_reminders(session, links, kit.settings.event_reminder_days)
 
     @celery.task(name="appreciation.ask_feedback")
     def ask_feedback() -> int:
         """Beat: after an event, one feedback question per person who came."""
         with kit.db.transaction() as session:
-            return appreciation_events.ask_feedback(session, links)
+            return follow_ups.ask_feedback(session, links)
 
     register_housekeeping(celery, kit)
     for task, every in (("send_reminders", 600), ("ask_feedback", 600)):

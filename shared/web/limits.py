@@ -1,6 +1,6 @@
 """Rate limits on public endpoints that write (responses, sign-ups): Flask-Limiter with its counters
 in Redis, so every web process shares them; one limiter per app. Over the limit: 429 (JSON on API
-paths). Where a code is tried (pass numbers at a counter), see shared.web.wrong_codes."""
+paths). Where a code is tried (pass numbers at a counter), see services/appreciation/wrong_codes.py."""
 
 from __future__ import annotations
 

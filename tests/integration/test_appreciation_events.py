@@ -8,10 +8,13 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import select
 
-from services.appreciation import appreciation_events
+from services.appreciation.domain import gatherings as gathering_rules
+from services.appreciation.domain.errors import InvalidTransition
 from services.appreciation.handlers import event_handlers
 from services.appreciation.models import Invitation
 from services.appreciation.models import OutboxMessage as AppreciationOutbox
+from services.appreciation.usecases import follow_ups
+from services.appreciation.usecases import invitations as invitation_usecases
 from shared.messaging.consumer import consume
 from tests.support.appreciation import appreciation_events as events_of
 from tests.support.appreciation import event_body, pass_network
@@ -58,7 +61,7 @@ def invitations(pn, event_id: str) -> list[Invitation]:
 
 
 def test_invitations_go_out_in_batches_each_person_once(pn, monkeypatch):
-    monkeypatch.setattr(appreciation_events, "BATCH", 3)
+    monkeypatch.setattr(gathering_rules, "BATCH", 3)
     for n in range(7):
         pn.nominate("Humanitas" if n % 2 else "Zonnebloem", f"Vrijwilliger {n}", f"v{n}@example.org")
     event = publish(pn)
@@ -92,7 +95,7 @@ def test_fifty_simultaneous_sign_ups_for_the_last_ten_places(pn, stack):
         for _ in range(20):  # SQLite answers "database is locked" to some writers under this load
             try:
                 with db.transaction() as session:
-                    appreciation_events.sign_up(session, invitation_id, 0, {}, links)
+                    invitation_usecases.sign_up(session, invitation_id, 0, {}, links)
                 return
             except Exception as exc:
                 if "locked" not in str(exc):
@@ -111,11 +114,11 @@ def test_fifty_simultaneous_sign_ups_for_the_last_ten_places(pn, stack):
     # A freed place goes to number 1; an offer not taken in time passes to number 2.
     signed = next(r for r in rows if r.status == "signed_up")
     with db.transaction() as session:
-        appreciation_events.decline(session, signed.id, links)
+        invitation_usecases.decline(session, signed.id, links)
     by_id = {r.id: r for r in invitations(pn, event["id"])}
     assert by_id[waiting[0].id].status == "offered" and by_id[waiting[1].id].status == "waiting"
     with db.transaction() as session:
-        appreciation_events.lapse_offers(session, links, datetime.now(UTC) + timedelta(days=3))
+        invitation_usecases.lapse_offers(session, links, datetime.now(UTC) + timedelta(days=3))
     by_id = {r.id: r for r in invitations(pn, event["id"])}
     assert by_id[waiting[0].id].status == "lapsed" and by_id[waiting[1].id].status == "offered"
     offers = events_of(pn.app, "appreciation.place_offered.v1")
@@ -171,7 +174,7 @@ def sign_up_everyone(pn, event_id):
     db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
     for invitation in invitations(pn, event_id):
         with db.transaction() as session:
-            appreciation_events.sign_up(session, invitation.id, 0, {}, links)
+            invitation_usecases.sign_up(session, invitation.id, 0, {}, links)
 
 
 def test_the_reminder_beat_run_twice_sends_each_reminder_once(pn):
@@ -188,7 +191,7 @@ def test_the_reminder_beat_run_twice_sends_each_reminder_once(pn):
     db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
     for _ in range(2):  # the scheduler restarted, or ran twice
         with db.transaction() as session:
-            appreciation_events.send_reminders(session, links, days=2)
+            follow_ups.send_reminders(session, links, days=2)
     [reminders] = events_of(pn.app, "appreciation.event_reminder_due.v1")
     assert sorted(p["email"] for p in reminders["people"]) == [
         "v0@example.org",
@@ -207,7 +210,7 @@ def test_the_reminder_beat_run_twice_sends_each_reminder_once(pn):
     [changed] = events_of(pn.app, "appreciation.event_changed.v1")
     assert len(changed["people"]) == 3 and changed["previous_venue"] == "Zuiderzeemuseum"
     with db.transaction() as session:
-        appreciation_events.send_reminders(session, links, days=2)
+        follow_ups.send_reminders(session, links, days=2)
     assert len(events_of(pn.app, "appreciation.event_reminder_due.v1")) == 2
 
 
@@ -250,7 +253,7 @@ def test_at_the_door_and_after_attendance_and_the_average_mark(pn, stack):
 
     db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
     with db.transaction() as session:
-        appreciation_events.ask_feedback(session, links, datetime.now(UTC) + timedelta(days=11))
+        follow_ups.ask_feedback(session, links, datetime.now(UTC) + timedelta(days=11))
     [asked] = events_of(pn.app, "appreciation.feedback_requested.v1")
     assert len(asked["people"]) == 2  # only those who came
     for person, mark in zip(asked["people"], ("8", "9"), strict=True):
@@ -283,8 +286,8 @@ def test_odd_answers_are_refused_without_touching_the_seats(pn):
     [invitation] = invitations(pn, event["id"])
     db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
     for guests in (-3, 2):
-        with pytest.raises(appreciation_events.domain.InvalidTransition), db.transaction() as session:
-            appreciation_events.sign_up(session, invitation.id, guests, {}, links)
+        with pytest.raises(InvalidTransition), db.transaction() as session:
+            invitation_usecases.sign_up(session, invitation.id, guests, {}, links)
     [batch] = events_of(pn.app, "appreciation.invitations_sent.v1")
     path = urlparse(batch["invitees"][0]["signup_url"]).path
     client = pn.app.test_client()

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from services.appreciation import domain
+from services.appreciation.domain import passes as domain
 from tests.support.appreciation import appreciation_events, pass_network, replicate
 from tests.support.placements import partner_with_cohort
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.appreciation.models import AppreciationEvent, Offer
+from services.appreciation.models import Gathering, Offer
 from services.recruitment.models import AlertSubscription, EducationPartner, Vacancy
 from services.recruitment.models.placements import Cohort, MeetSession, Placement
 from tests.integration.test_appreciation_events import event_body
@@ -52,7 +52,7 @@ def test_an_event_that_ends_in_the_year_10000_in_utc_is_a_422_not_a_500(pn):
     refused(pn.api("post", "/events", json=event_body(**late)), "starts_at")
     created = pn.api("post", "/events", json=event_body()).get_json()
     refused(pn.api("patch", f"/events/{created['id']}", json=late), "starts_at")
-    assert count(pn.app, AppreciationEvent) == 1
+    assert count(pn.app, Gathering) == 1
 
 
 EVENTS = [
@@ -69,7 +69,7 @@ EVENTS = [
 @pytest.mark.parametrize("fields, field", EVENTS)
 def test_implausible_event_values_are_refused(pn, fields, field):
     refused(pn.api("post", "/events", json=event_body(**fields)), field)
-    assert count(pn.app, AppreciationEvent) == 0
+    assert count(pn.app, Gathering) == 0
 
 
 OFFERS = [

@@ -1,4 +1,4 @@
-"""Redemption at the counter runs as plain SQL, not through the ORM (see redemption_queries): what
+"""Redemption at the counter runs as plain SQL, not through the ORM (redemptions/statements.py): what
 the ORM's tenancy criteria and the outbox's usual path used to guarantee must still hold."""
 
 import uuid
@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from services.appreciation import domain
+from services.appreciation.api.schemas import RedemptionResultSchema
+from services.appreciation.domain import passes as domain
 from services.appreciation.models import (
     ApiToken,
     DiscountPartner,
@@ -20,7 +21,6 @@ from services.appreciation.models import (
     Redemption,
     RedemptionAttempt,
 )
-from services.appreciation.schemas import RedemptionResultSchema
 from shared import contracts
 from tests.support.appreciation import pass_network
 
@@ -157,9 +157,10 @@ def test_every_attempt_is_audited_once_and_only_a_redemption_writes_an_event(pn)
     assert {contracts.read(m)[1]["redemption_id"] for m in events} == redeemed and len(events) == 3
 
 
-def test_a_redemption_from_the_counter_page_writes_its_event_and_leaves_the_audit_to_the_page(pn):
-    # The counter page calls redeem without an attempt and writes its own audit row (pages._present).
-    from services.appreciation import redemptions
+def test_a_redemption_without_an_attempt_writes_its_event_and_no_audit_row(pn):
+    # Both the counter page and the tills' API redeem with an attempt (redemptions.counter); without
+    # one, `redeem` writes the slot and its event only.
+    from services.appreciation.usecases.redemptions import redeem as redemptions
     from shared.auth import Principal, Role
 
     offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="once")

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from flask import Flask
 
-from shared.web import wrong_codes
-from shared.web.wrong_codes import limit_wrong_codes
+from services.appreciation import wrong_codes
+from services.appreciation.wrong_codes import limit_wrong_codes
 
 pytestmark = pytest.mark.integration
 

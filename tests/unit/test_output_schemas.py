@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import inspect
 
 from services.appreciation import models as appreciation
-from services.appreciation import schemas as appreciation_schemas
+from services.appreciation.api import gathering_schemas
+from services.appreciation.api import schemas as appreciation_schemas
 from services.notifications import models as notifications
 from services.notifications import schemas as notification_schemas
 from services.recruitment import models as recruitment
@@ -30,7 +31,7 @@ OUTPUTS = [
     (appreciation_schemas.DiscountPartnerSchema, appreciation.DiscountPartner),
     (appreciation_schemas.PassSchema, appreciation.Pass),
     (appreciation_schemas.OfferSchema, appreciation.Offer),
-    (appreciation_schemas.EventSchema, appreciation.AppreciationEvent),
+    (gathering_schemas.EventSchema, appreciation.Gathering),
     (notification_schemas.DeliverySchema, notifications.Delivery),
 ]
 

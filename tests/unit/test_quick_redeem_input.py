@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from services.appreciation.schemas import RedeemInputSchema, quick_redeem_input
+from services.appreciation.api.schemas import RedeemInputSchema, quick_redeem_input
 
 SCHEMA = RedeemInputSchema()
 OFFER = "0b7c3c52-6f44-4c4c-9a39-3c1c2f8f6a10"

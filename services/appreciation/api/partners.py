@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.appreciation import services
 from services.appreciation.api.common import PREFIX, SECURED, kit, unit_of_work
-from services.appreciation.schemas import (
+from services.appreciation.api.schemas import (
     DiscountPartnerInputSchema,
     DiscountPartnerSchema,
     NetworkQuerySchema,
     PartnerContactSchema,
     PartnerCreatedSchema,
 )
+from services.appreciation.usecases import partners as usecases
 from shared.auth import Role, current_principal, require_role
 from shared.web.api import Blueprint
 
@@ -32,9 +32,9 @@ class DiscountPartners(MethodView):
     def get(self, args):
         """A network's discount partners. Anyone may call this."""
         with kit().db.reader() as session:
-            network = services.network_by_slug(session, args["network"])
+            network = usecases.network_by_slug(session, args["network"])
         with kit().db.reader(network_id=network.id) as session:
-            return services.discount_partners(session)
+            return usecases.discount_partners(session)
 
     @require_role(Role.COORDINATOR)
     @partners.doc(security=SECURED)
@@ -44,7 +44,7 @@ class DiscountPartners(MethodView):
         """Admit a discount partner to your network; returns its API token (once). Coordinator only."""
         network_id = current_principal().network_id
         with unit_of_work() as session:
-            partner, token = services.admit_discount_partner(session, network_id, data)
+            partner, token = usecases.admit_discount_partner(session, network_id, data)
             return {"partner": partner, "token": token}
 
 
@@ -57,4 +57,4 @@ class DiscountPartnerById(MethodView):
     def patch(self, changes, partner_id):
         """Change a partner's contact (where its login links go). Coordinator only."""
         with unit_of_work() as session:
-            return services.update_partner(session, partner_id, changes)
+            return usecases.update_partner(session, partner_id, changes)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 
-from services.appreciation import passes as usecases
 from services.appreciation.api.common import PREFIX, SECURED, links, reader, unit_of_work
-from services.appreciation.schemas import (
+from services.appreciation.api.schemas import (
     HolderPassSchema,
     NominatedSchema,
     NominationReportSchema,
@@ -15,6 +14,8 @@ from services.appreciation.schemas import (
     PassSchema,
     PolicySchema,
 )
+from services.appreciation.usecases import nominations
+from services.appreciation.usecases import passes as usecases
 from shared.auth import Role, current_principal, require_role
 from shared.web.api import Blueprint
 
@@ -83,10 +84,10 @@ class PassImport(MethodView):
         try:
             text = request.get_data().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise usecases.BadCsv("save the file as CSV in UTF-8 and try again") from None
-        _, rows = usecases.read_rows(text)
+            raise nominations.BadCsv("save the file as CSV in UTF-8 and try again") from None
+        _, rows = nominations.read_rows(text)
         with unit_of_work() as session:
-            report = usecases.nominate_many(session, current_principal(), rows, links())
+            report = nominations.nominate_many(session, current_principal(), rows, links())
         return {"summary": report.summary, "rows": report.rows}
 
 

@@ -12,9 +12,6 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from services.appreciation import offers as offer_usecases
-from services.appreciation import redemption_figures, services, till_answers
-from services.appreciation import redemptions as usecases
 from services.appreciation.api.common import (
     PREFIX,
     SECURED,
@@ -24,8 +21,7 @@ from services.appreciation.api.common import (
     reader,
     unit_of_work,
 )
-from services.appreciation.domain import Outcome
-from services.appreciation.schemas import (
+from services.appreciation.api.schemas import (
     FigureSchema,
     NetworkQuerySchema,
     OfferInputSchema,
@@ -34,8 +30,11 @@ from services.appreciation.schemas import (
     RedemptionResultSchema,
     quick_redeem_input,
 )
+from services.appreciation.domain.offers import Outcome
+from services.appreciation.usecases import offers as offer_usecases
+from services.appreciation.usecases import partners
+from services.appreciation.usecases.redemptions import counter, figures, till_answers
 from shared.auth import Role, current_principal, require_role
-from shared.tokens import InvalidToken
 from shared.web.api import Blueprint
 from shared.web.bodies import json_body
 from shared.web.spreadsheet import csv_documented, csv_response
@@ -62,7 +61,7 @@ class Offers(MethodView):
     def get(self, args):
         """A network's current offers. Anyone may call this."""
         with kit().db.reader() as session:
-            network = services.network_by_slug(session, args["network"])
+            network = partners.network_by_slug(session, args["network"])
         with kit().db.reader(network_id=network.id) as session:
             return offer_usecases.current_offers(session)
 
@@ -128,8 +127,8 @@ def _answer(body: dict, status: int):
 @redemption.route("/redemptions")
 class Redemptions(MethodView):
     # The one call at a counter with a queue behind it: loaded and answered here, without
-    # flask-smorest's per-request wrappers (@arguments, @response), which cost it about 0.3 ms of
-    # CPU per request under gunicorn. The OpenAPI entry says the same as those would.
+    # flask-smorest's per-request wrappers (@arguments, @response), whose CPU per request under
+    # gunicorn showed (docs/performance.md). The OpenAPI entry says the same as those would.
     @require_role(Role.DISCOUNT_PARTNER)
     @redemption.doc(
         security=SECURED,
@@ -182,18 +181,8 @@ class Redemptions(MethodView):
 
 
 def _redeem(session, principal, data: dict) -> tuple[dict, int]:
-    pass_id, how, code = None, "number", data.get("number") or ""
-    if data.get("qr"):
-        how, code = "qr", data["qr"]
-        try:
-            pass_id = links().qr.verify(data["qr"])
-        except InvalidToken:
-            pass_id = ""
-    number = None if how == "qr" else code
-    attempt = usecases.Attempt(request.remote_addr or "", how, code)
-    result = usecases.redeem(
-        session, principal, data["offer_id"], pass_id=pass_id, number=number, attempt=attempt
-    )
+    presented = counter.Presented(data.get("qr"), data.get("number"), request.remote_addr or "")
+    result = counter.redeem_presented(session, principal, links(), data["offer_id"], presented)
     body = {
         "outcome": result.outcome,
         "message": Outcome.MESSAGES[result.outcome],
@@ -219,7 +208,7 @@ class Undo(MethodView):
     def post(self, redemption_id):
         """Take back a redemption of yours within 10 minutes (a wrong tap)."""
         with unit_of_work() as session:
-            usecases.undo(session, current_principal(), redemption_id)
+            counter.undo(session, current_principal(), redemption_id)
         return {"outcome": "undone", "message": "The redemption was undone.", "redemption_id": redemption_id}
 
 
@@ -231,7 +220,7 @@ class Figures(MethodView):
     def get(self):
         """Redemptions per partner, offer and month: a partner its own, the coordinator all."""
         with reader() as session:
-            return redemption_figures.figures(session, current_principal())
+            return figures.figures(session, current_principal())
 
 
 @redemption.route("/figures/redemptions.csv")
@@ -242,5 +231,5 @@ class FiguresCsv(MethodView):
     def get(self):
         """The same as CSV (`;`, UTF-8 with BOM)."""
         with reader() as session:
-            rows = redemption_figures.figures(session, current_principal())
+            rows = figures.figures(session, current_principal())
         return csv_response(rows, "inwisselingen.csv", FIGURE_COLUMNS)

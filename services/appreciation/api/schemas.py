@@ -1,19 +1,12 @@
-"""HTTP schemas of the appreciation API."""
+"""HTTP schemas of the appreciation API: partners, passes, offers, redemption (events: gathering_schemas)."""
 
 import re
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from services.appreciation.domain import (
-    AUDIENCES,
-    DISCOUNT_KINDS,
-    PERIODS,
-    USAGE_RULES,
-    VALIDITY_KINDS,
-    grouped,
-    local_today,
-    shown_status,
-)
+from services.appreciation.domain.clock import local_today
+from services.appreciation.domain.offers import AUDIENCES, DISCOUNT_KINDS, PERIODS, USAGE_RULES
+from services.appreciation.domain.passes import VALIDITY_KINDS, grouped, shown_status
 from shared.auth import Role, current_principal
 from shared.web.schemas import (
     CONTROL,
@@ -21,14 +14,12 @@ from shared.web.schemas import (
     BaseSchema,
     Number,
     PlausibleDate,
-    PlausibleDateTime,
     StrictBoolean,
     WholeNumber,
 )
 
 CATEGORIES = ["theatre", "cinema", "museum", "swimming_pool", "shop", "other"]
 AMOUNT_MAX = 10_000  # euros: a discount larger than this is a typing error
-QUESTIONS_MAX = 20  # questions an event asks at sign-up
 
 
 class NetworkQuerySchema(BaseSchema):
@@ -211,7 +202,7 @@ class RedeemInputSchema(BaseSchema):
 
 def quick_redeem_input(body: object) -> dict | None:
     """What RedeemInputSchema loads from a body as every till sends it (an offer and one code, plain
-    text), without marshmallow's machinery: some 25 µs less on every tap at a counter. None for
+    text), without marshmallow's machinery, on every tap at a counter (docs/performance.md). None for
     anything else, which the schema then judges (and words). Stricter than the schema, never looser:
     a test holds the two together."""
     if type(body) is not dict or not body.keys() <= _REDEEM_KEYS:
@@ -255,90 +246,3 @@ class NominationRowSchema(BaseSchema):
 class NominationReportSchema(BaseSchema):
     summary = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
     rows = fields.List(fields.Nested(NominationRowSchema), dump_only=True)
-
-
-EVENT_KINDS = ["volunteer_day", "pampering", "thank_you_evening", "training"]
-
-
-class EventInputSchema(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
-    kind = fields.String(
-        required=True,
-        validate=validate.OneOf(["volunteer_day", "pampering", "thank_you_evening", "training"]),
-    )
-    venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    area = fields.String(load_default="", validate=validate.Length(max=120))
-    starts_at = PlausibleDateTime(required=True)
-    ends_at = PlausibleDateTime(required=True)
-    capacity = WholeNumber(1, 100_000, required=True)
-    signup_deadline = PlausibleDateTime(required=True)
-    guests_allowed = WholeNumber(0, 5, load_default=0)
-    accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
-    questions = fields.List(
-        fields.String(validate=validate.Length(min=1, max=200)),
-        load_default=list,
-        validate=validate.Length(max=QUESTIONS_MAX),
-    )
-    audience = fields.String(load_default="all", validate=validate.OneOf(["all", "organisations"]))
-    organisations = fields.List(fields.String(), load_default=list, validate=validate.Length(max=500))
-
-    MULTILINE = ("description", "accessibility")
-
-    @validates_schema
-    def _times(self, data, **_):
-        errors = {}
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            errors["ends_at"] = ["The event must end after it starts."]
-        if (
-            data.get("signup_deadline")
-            and data.get("starts_at")
-            and data["signup_deadline"] > data["starts_at"]
-        ):
-            errors["signup_deadline"] = ["Sign-up must close before the event starts."]
-        if data.get("audience") == "organisations" and not data.get("organisations"):
-            errors["organisations"] = ["Name the organisations whose volunteers are invited."]
-        if errors:
-            raise ValidationError(errors)
-
-
-class EventSchema(BaseSchema):
-    id = fields.String(dump_only=True)
-    organiser_id = fields.String(
-        dump_only=True,
-        allow_none=True,
-        metadata={"description": "The organising member; null: the coordinator"},
-    )
-    title = fields.String(dump_only=True)
-    kind = fields.String(dump_only=True)
-    venue = fields.String(dump_only=True)
-    starts_at = fields.DateTime(dump_only=True)
-    ends_at = fields.DateTime(dump_only=True)
-    capacity = fields.Integer(dump_only=True)
-    taken = fields.Integer(dump_only=True)
-    invited = fields.Integer(dump_only=True)
-    signup_deadline = fields.DateTime(dump_only=True)
-    guests_allowed = fields.Integer(dump_only=True)
-    status = fields.String(dump_only=True)
-
-
-class EventPatchSchema(BaseSchema):
-    """Use with partial=True: a new time or venue is told to everyone coming."""
-
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=5000))
-    venue = fields.String(validate=validate.Length(min=1, max=200))
-    starts_at = PlausibleDateTime()
-    ends_at = PlausibleDateTime()
-    signup_deadline = PlausibleDateTime()
-    accessibility = fields.String(validate=validate.Length(max=2000))
-
-    MULTILINE = ("description", "accessibility")
-
-
-class EventFiguresSchema(BaseSchema):
-    invited = fields.Integer(dump_only=True)
-    signed_up = fields.Integer(dump_only=True)
-    waiting = fields.Integer(dump_only=True)
-    attended = fields.Integer(dump_only=True)
-    average_mark = fields.Float(dump_only=True, allow_none=True)

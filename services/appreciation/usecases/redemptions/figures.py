@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.appreciation import domain
+from services.appreciation.domain import access
+from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.models import DiscountPartner, Offer, Redemption
 from shared.auth import Principal
 
@@ -18,11 +19,11 @@ def figures(session: Session, principal: Principal) -> list[dict]:
         .join(DiscountPartner, DiscountPartner.id == Redemption.partner_id)
         .where(Redemption.undone_at.is_(None))
     )
-    if principal.partner_id and not domain.is_coordinator_of(principal, principal.network_id):
+    if principal.partner_id and not access.is_coordinator_of(principal, principal.network_id):
         query = query.where(Redemption.partner_id == principal.partner_id)
     counts: dict[tuple[str, str, str], int] = {}
     for partner, offer, at in session.execute(query):
-        key = (partner, offer, at.astimezone(domain.LOCAL_TIME).strftime("%Y-%m"))
+        key = (partner, offer, at.astimezone(LOCAL_TIME).strftime("%Y-%m"))
         counts[key] = counts.get(key, 0) + 1
     return [
         {"partner": p, "offer": o, "month": m, "redemptions": n} for (p, o, m), n in sorted(counts.items())

@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.appreciation import domain
+from services.appreciation.domain.errors import DomainError
 from services.appreciation.links import LOGIN_MINUTES, Links
 from services.appreciation.models import DiscountPartner, NetworkReplica, UsedLoginLink
-from services.appreciation.passes import outbox
+from services.appreciation.usecases.common import outbox
 from shared.auth import Principal, Role
 
 
-class LinkAlreadyUsed(domain.DomainError):
+class LinkAlreadyUsed(DomainError):
     """This login link has logged someone in before."""
 
 
@@ -65,6 +65,7 @@ def request_login(
 
 
 def redeem_login(session: Session, payload: dict) -> Principal:
+    """The partner behind a verified login link, once: a second use is refused."""
     session.add(UsedLoginLink(nonce=payload["nonce"]))
     try:
         session.flush()

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.appreciation.domain import Outcome
+from services.appreciation.domain.offers import Outcome
 from services.appreciation.models import (
     ApiToken,
     DiscountPartner,
@@ -223,7 +223,7 @@ def take_slot_with_event_and_attempt(audited: bool) -> HotStatement:
     event = insert(OUTBOX).from_select(
         EVENT_COLUMNS, select(*_params(OUTBOX, "e_", EVENT_COLUMNS)).select_from(slot)
     )
-    if not audited:  # the caller writes its own audit row (the counter page)
+    if not audited:  # a redemption without an attempt to audit (redeem.redeem)
         return HotStatement(select(slot.c.id).add_cte(event.cte("event")))
     network, partner, client, how, hint, _, at = _params(ATTEMPTS, "a_", ATTEMPT_COLUMNS)
     last_try = bindparam("final", type_=Boolean())

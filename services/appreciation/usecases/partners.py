@@ -1,19 +1,18 @@
-"""Appreciation's use cases."""
+"""Discount partners and the network they serve: admitting a partner (with its API token), its
+contact, and the replicas of the registry the pages and the API look networks up in."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.appreciation.domain.errors import NotFound
 from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
 from shared.auth import Role, issue_token
 
 
-class NotFound(Exception):
-    """No such record in the caller's network."""
-
-
 def network_by_slug(session: Session, slug: str) -> NetworkReplica:
+    """The network with this slug (its replica here)."""
     network = session.scalar(select(NetworkReplica).where(NetworkReplica.slug == slug))
     if network is None:
         raise NotFound("no such network")
@@ -21,6 +20,7 @@ def network_by_slug(session: Session, slug: str) -> NetworkReplica:
 
 
 def networks(session: Session) -> list[NetworkReplica]:
+    """Every network appreciation knows of, by name."""
     return list(session.scalars(select(NetworkReplica).order_by(NetworkReplica.name)))
 
 
@@ -42,6 +42,7 @@ def admit_discount_partner(session: Session, network_id: str, fields: dict) -> t
 
 
 def update_partner(session: Session, partner_id: str, changes: dict) -> DiscountPartner:
+    """The coordinator changes a partner's contact (where its login links go)."""
     partner = session.get(DiscountPartner, partner_id)
     if partner is None:
         raise NotFound("no such discount partner")
@@ -51,8 +52,10 @@ def update_partner(session: Session, partner_id: str, changes: dict) -> Discount
 
 
 def discount_partners(session: Session) -> list[DiscountPartner]:
+    """The network's discount partners, by name."""
     return list(session.scalars(select(DiscountPartner).order_by(DiscountPartner.name)))
 
 
 def member_organisations(session: Session) -> list[OrganisationReplica]:
+    """The network's member organisations, by name."""
     return list(session.scalars(select(OrganisationReplica).order_by(OrganisationReplica.name)))

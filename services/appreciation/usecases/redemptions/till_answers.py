@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.appreciation import redemption_queries as queries
+from services.appreciation.usecases.redemptions import statements
 
 
 def stored_answer(session: Session, partner_id: str, key: str) -> tuple[str, int, dict | None] | None:
     """(request hash, status, body) of the first request with this Idempotency-Key, if any."""
     params = {"for_partner": partner_id, "for_key": key}
-    row = session.connection().execute(queries.stored_answer(), params).first()
+    row = session.connection().execute(statements.stored_answer(), params).first()
     return tuple(row) if row is not None else None
 
 
@@ -19,9 +19,9 @@ def hold_key(session: Session, partner_id: str, key: str, request_hash: str) -> 
     """Claim the key before redeeming: a concurrent twin waits here, then fails on the primary key
     (IntegrityError) and replays the first answer."""
     row = {"partner_id": partner_id, "key": key, "request_hash": request_hash, "status": 0}
-    session.connection().execute(queries.hold_key(), row)
+    session.connection().execute(statements.hold_key(), row)
 
 
 def keep_answer(session: Session, partner_id: str, key: str, status: int, body: dict) -> None:
     params = {"for_partner": partner_id, "for_key": key, "new_status": status, "new_body": body}
-    session.connection().execute(queries.keep_answer(), params)
+    session.connection().execute(statements.keep_answer(), params)

@@ -1,34 +1,31 @@
-"""Volunteer passes: the network's policy, nominating volunteers (one by one or from CSV), passes for
-students whose placement is confirmed, reissuing a lost pass, and the holder's own view."""
+"""Volunteer passes: the network's policy, nominating volunteers (from CSV: nominations.py), passes
+for students whose placement is confirmed, reissuing a lost pass, and the holder's own view."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from services.appreciation import domain
+from services.appreciation.domain import access
+from services.appreciation.domain import passes as rules
+from services.appreciation.domain.clock import local_today
+from services.appreciation.domain.errors import InvalidTransition, NotAllowed, NotFound
+from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
 from services.appreciation.models import (
     HolderMembership,
     NetworkReplica,
     OrganisationReplica,
-    OutboxMessage,
     Pass,
     PassHolder,
     PassPolicy,
     Redemption,
 )
-from services.appreciation.services import NotFound
+from services.appreciation.usecases.common import outbox
 from shared.auth import Principal, Role
 from shared.db import utcnow
-from shared.messaging.outbox import Outbox
-from shared.web.spreadsheet import CsvUnreadable, read_csv
-
-outbox = Outbox(OutboxMessage, source="appreciation")
 
 
 def policy(session: Session, network_id: str) -> PassPolicy:
@@ -37,8 +34,9 @@ def policy(session: Session, network_id: str) -> PassPolicy:
 
 
 def set_policy(session: Session, principal: Principal, changes: dict) -> PassPolicy:
+    """The coordinator sets how long passes are valid and whether students get one."""
     if principal.role != Role.COORDINATOR:
-        raise domain.NotAllowed("only the network's coordinator sets the pass policy")
+        raise NotAllowed("only the network's coordinator sets the pass policy")
     current = session.get(PassPolicy, principal.network_id)
     if current is None:
         current = PassPolicy(network_id=principal.network_id)
@@ -82,7 +80,7 @@ def _active_pass(session: Session, holder: PassHolder) -> Pass | None:
         select(Pass).where(
             Pass.network_id == holder.network_id,
             Pass.holder_id == holder.id,
-            Pass.status == domain.PassStatus.ACTIVE,
+            Pass.status == PassStatus.ACTIVE,
         )
     )
 
@@ -94,11 +92,11 @@ def issue(session: Session, network_id: str, person: dict, links: Links, reason:
     """
     holder = _holder(session, network_id, person)
     existing = _active_pass(session, holder)
-    today = domain.local_today()
+    today = local_today()
     if existing is not None and existing.valid_until >= today:
         return Issued(existing, new=False)
     if existing is not None:  # expired: the next one replaces it
-        _end(session, existing, domain.PassStatus.REPLACED)
+        _end(session, existing, PassStatus.REPLACED)
     return Issued(_new_pass(session, holder, links, reason), new=True)
 
 
@@ -107,22 +105,22 @@ def _end(session: Session, pass_: Pass, status: str) -> None:
     succeed (and leave a new active pass behind a revocation)."""
     changed = session.execute(
         update(Pass)
-        .where(Pass.id == pass_.id, Pass.status == domain.PassStatus.ACTIVE)
+        .where(Pass.id == pass_.id, Pass.status == PassStatus.ACTIVE)
         .values(status=status, ended_at=utcnow())
         .execution_options(synchronize_session="fetch")
     ).rowcount
     if not changed:
-        raise domain.InvalidTransition("this pass is no longer active")
+        raise InvalidTransition("this pass is no longer active")
 
 
 def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -> Pass:
-    valid_from, valid_until = domain.validity(
+    valid_from, valid_until = rules.validity(
         policy(session, holder.network_id).validity_kind, utcnow().date()
     )
     pass_ = Pass(
         network_id=holder.network_id,
         holder_id=holder.id,
-        number=domain.new_pass_number(),
+        number=rules.new_pass_number(),
         valid_from=valid_from,
         valid_until=valid_until,
     )
@@ -136,7 +134,7 @@ def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -
         {
             "pass_id": pass_.id,
             "holder": {"name": holder.name, "email": holder.email, "language": holder.language},
-            "number": domain.grouped(pass_.number),
+            "number": rules.grouped(pass_.number),
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat(),
             "network_name": network.name if network else "",
@@ -151,10 +149,10 @@ def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -
 def nominate(session: Session, principal: Principal, person: dict, links: Links) -> Issued:
     """A member organisation nominates one of its own volunteers."""
     if principal.role != Role.ORGANISATION:
-        raise domain.NotAllowed("only member organisations nominate their volunteers")
+        raise NotAllowed("only member organisations nominate their volunteers")
     member = session.get(OrganisationReplica, principal.organisation_id)
     if member is None:
-        raise domain.NotAllowed("your organisation is not (or no longer) a member of this network")
+        raise NotAllowed("your organisation is not (or no longer) a member of this network")
     return issue(
         session,
         principal.network_id,
@@ -180,7 +178,7 @@ def reissue(session: Session, principal: Principal, pass_id: str, links: Links) 
         raise NotFound("no such pass")
     holder = old.holder
     _ensure_may_manage(principal, holder)
-    _end(session, old, domain.PassStatus.REPLACED)
+    _end(session, old, PassStatus.REPLACED)
     holder.link_version += 1
     session.flush()  # the active-pass index must see the old one go before the new one comes
     new = _new_pass(session, holder, links, reason="reissued")
@@ -201,18 +199,19 @@ def revoke(session: Session, principal: Principal, pass_id: str) -> Pass:
         holder.memberships = [m for m in holder.memberships if m.organisation_id != principal.organisation_id]
         if holder.memberships or holder.is_student:
             return pass_
-    _end(session, pass_, domain.PassStatus.REVOKED)
+    _end(session, pass_, PassStatus.REVOKED)
     return pass_
 
 
 def _ensure_may_manage(principal: Principal, holder: PassHolder) -> None:
     """The coordinator manages every pass; an organisation those of its own volunteers."""
     own = principal.role == Role.ORGANISATION and principal.organisation_id in holder.organisation_ids
-    if not (own or domain.is_coordinator_of(principal, holder.network_id)):
+    if not (own or access.is_coordinator_of(principal, holder.network_id)):
         raise NotFound("no such pass")  # someone else's volunteer does not exist for this caller
 
 
 def passes_of(session: Session, principal: Principal) -> list[tuple[Pass, PassHolder]]:
+    """Passes with their holders: an organisation its own volunteers', the coordinator every one."""
     query = (
         select(Pass, PassHolder)
         .join(PassHolder, PassHolder.id == Pass.holder_id)
@@ -224,7 +223,7 @@ def passes_of(session: Session, principal: Principal) -> list[tuple[Pass, PassHo
             HolderMembership.organisation_id == principal.organisation_id
         )
     elif principal.role != Role.COORDINATOR:
-        raise domain.NotAllowed("only the coordinator and member organisations see passes")
+        raise NotAllowed("only the coordinator and member organisations see passes")
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -239,6 +238,7 @@ class HolderView:
 
 
 def holder_view(session: Session, holder_id: str) -> HolderView:
+    """The holder's latest pass and their last 50 redemptions."""
     holder = session.get(PassHolder, holder_id)
     if holder is None:
         raise NotFound("no such pass holder")
@@ -255,63 +255,3 @@ def holder_view(session: Session, holder_id: str) -> HolderView:
         )
     )
     return HolderView(holder, current, history)
-
-
-# --- CSV nomination --------------------------------------------------------------------------
-
-
-@dataclass
-class RowResult:
-    line: int
-    outcome: str  # issued, existing, refused
-    reason: str = ""
-    email: str = ""
-
-
-@dataclass
-class NominationReport:
-    rows: list[RowResult] = field(default_factory=list)
-
-    @property
-    def summary(self) -> dict[str, int]:
-        return {o: sum(1 for r in self.rows if r.outcome == o) for o in ("issued", "existing", "refused")}
-
-
-class BadCsv(domain.DomainError):
-    field = "file"
-
-
-def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
-    """(number of rows, (line, row) pairs) of a `;` or `,` separated file with a header line."""
-    try:
-        return read_csv(text, ("name", "email"))
-    except CsvUnreadable as exc:
-        raise BadCsv(str(exc)) from None
-
-
-def nominate_many(
-    session: Session, principal: Principal, rows: Iterable[tuple[int, dict]], links: Links
-) -> NominationReport:
-    report = NominationReport()
-    for line, row in rows:
-        name = (row.get("name") or "").strip()
-        language = (row.get("language") or "nl").strip().lower() or "nl"
-        if None in row:
-            report.rows.append(RowResult(line, "refused", "the row has more cells than the header"))
-            continue
-        if not name or len(name) > 200:
-            report.rows.append(RowResult(line, "refused", "name is empty or too long"))
-            continue
-        if language not in ("nl", "en"):
-            report.rows.append(RowResult(line, "refused", "language must be nl or en"))
-            continue
-        try:
-            email = validate_email((row.get("email") or "").strip(), check_deliverability=False).normalized
-        except EmailNotValidError:
-            report.rows.append(
-                RowResult(line, "refused", "e-mail address is not valid", row.get("email") or "")
-            )
-            continue
-        issued = nominate(session, principal, {"name": name, "email": email, "language": language}, links)
-        report.rows.append(RowResult(line, "issued" if issued.new else "existing", email=email.lower()))
-    return report

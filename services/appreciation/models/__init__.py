@@ -1,5 +1,6 @@
 """Appreciation's tables: replicas of the network registry, discount partners and their offers, the
-volunteer pass and its redemptions, and the plumbing."""
+volunteer pass and its redemptions, and the plumbing. Appreciation events (Gathering in code) live in
+`gatherings.py`; every table shares the one `Base` of `base.py`."""
 
 from __future__ import annotations
 
@@ -21,15 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.appreciation.models.base import Base
 from shared.auth import ApiTokenMixin
-from shared.db import UTCDateTime, make_base, new_id, utcnow
+from shared.db import UTCDateTime, new_id, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
 from shared.service import Tables
 from shared.tenancy import NetworkScoped
-
-Base = make_base()
 
 
 class NetworkReplica(Base):
@@ -196,11 +196,10 @@ class Redemption(NetworkScoped, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     # No foreign keys to the offer, its partner and the pass: checking one locks the parent row
     # (FOR KEY SHARE). Every redemption of a popular offer locked the same two rows, and concurrent
-    # ones shared those locks through MultiXacts: a fifth of PostgreSQL's CPU per redemption at 12
-    # at once (migration 0005). The pass's lock is written into its page and the write-ahead log:
-    # another 60 µs at 16 at once (0007). A redemption takes all three ids from the rows it has
-    # just read, and none of them is ever deleted (an offer is withdrawn, a pass revoked or
-    # replaced): the database refuses.
+    # ones shared those locks through MultiXacts (migration 0005); the pass's lock was written into
+    # its page and the write-ahead log (0007). What that cost: docs/performance.md. A redemption
+    # takes all three ids from the rows it has just read, and none of them is ever deleted (an
+    # offer is withdrawn, a pass revoked or replaced): the database refuses.
     offer_id: Mapped[str] = mapped_column(String(36))
     pass_id: Mapped[str] = mapped_column(String(36), index=True)
     partner_id: Mapped[str] = mapped_column(String(36))
@@ -250,71 +249,6 @@ class UsedLoginLink(Base):
     used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class AppreciationEvent(NetworkScoped, Base):
-    """A joint appreciation event: the volunteer day, a pampering afternoon, a thank-you evening."""
-
-    __tablename__ = "appreciation_events"
-    __table_args__ = (CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_events_seats"),)
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    # None: organised by the network's coordinator for everyone; else by this member for its own.
-    organiser_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[str] = mapped_column(String(20))
-    venue: Mapped[str] = mapped_column(String(200))
-    area: Mapped[str] = mapped_column(String(120), default="")
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    capacity: Mapped[int] = mapped_column(Integer)
-    signup_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
-    guests_allowed: Mapped[int] = mapped_column(Integer, default=0)
-    accessibility: Mapped[str] = mapped_column(Text, default="")
-    questions: Mapped[list] = mapped_column(JSON, default=list)
-    audience: Mapped[str] = mapped_column(String(14), default="all")
-    organisations: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(10), default="draft")
-    # Seats held (guests included, places offered to the waiting list too), and the waiting list's
-    # last number: both changed only by conditional UPDATEs.
-    taken: Mapped[int] = mapped_column(Integer, default=0)
-    waiting_seq: Mapped[int] = mapped_column(Integer, default=0)
-    invited: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
-class Invitation(NetworkScoped, Base):
-    """One person's invitation to an event, and what they did with it."""
-
-    __tablename__ = "invitations"
-    __table_args__ = (
-        UniqueConstraint("event_id", "holder_id", name="uq_invitation_person"),
-        Index("ix_invitations_waiting", "event_id", "status", "waiting_position"),
-    )
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    event_id: Mapped[str] = mapped_column(ForeignKey("appreciation_events.id"))
-    holder_id: Mapped[str] = mapped_column(ForeignKey("pass_holders.id"), index=True)
-    # invited, signed_up, waiting, offered, declined, cancelled, lapsed (an offer not taken in time)
-    status: Mapped[str] = mapped_column(String(10), default="invited")
-    seats: Mapped[int] = mapped_column(Integer, default=1)
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    waiting_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    # Each set once, by a conditional UPDATE: a reminder or a feedback question is sent once.
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    feedback_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    feedback_mark: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    feedback_comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    holder: Mapped[PassHolder] = relationship(lazy="joined")
-    event: Mapped[AppreciationEvent] = relationship(lazy="joined")
-
-
 class ApiToken(ApiTokenMixin, Base):
     pass
 
@@ -330,5 +264,7 @@ class InboxEntry(InboxMixin, Base):
 class DeadLetter(DeadLetterMixin, Base):
     pass
 
+
+from services.appreciation.models.gatherings import Gathering, Invitation  # noqa: E402, F401
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

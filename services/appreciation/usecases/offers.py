@@ -5,18 +5,22 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from services.appreciation import domain
+from services.appreciation.domain import access
+from services.appreciation.domain.clock import local_date
+from services.appreciation.domain.errors import DomainError, NotAllowed, NotFound
 from services.appreciation.models import Offer, OrganisationReplica
-from services.appreciation.services import NotFound
 from shared.auth import Principal, Role
 from shared.db import utcnow
 
 
-class UnknownOrganisation(domain.DomainError):
+class UnknownOrganisation(DomainError):
+    """An offer for organisations names one that is not a member of the network."""
+
     field = "organisations"
 
 
 def add_offer(session: Session, principal: Principal, fields: dict) -> Offer:
+    """A discount partner adds an offer of its own."""
     if fields.get("audience") == "organisations":
         known = set(session.scalars(select(OrganisationReplica.id)))
         if unknown := [o for o in fields["organisations"] if o not in known]:
@@ -29,13 +33,14 @@ def add_offer(session: Session, principal: Principal, fields: dict) -> Offer:
 
 
 def withdraw(session: Session, principal: Principal, offer_id: str) -> Offer:
+    """The partner (or the coordinator) withdraws an offer; its redemptions stay in the figures."""
     offer = session.get(Offer, offer_id)
     if offer is None:
         raise NotFound("no such offer")
     if principal.role != Role.COORDINATOR:
         try:
-            domain.ensure_partner_of(principal, offer.partner_id)
-        except domain.NotAllowed:
+            access.ensure_partner_of(principal, offer.partner_id)
+        except NotAllowed:
             raise NotFound("no such offer") from None
     offer.withdrawn_at = offer.withdrawn_at or utcnow()
     return offer
@@ -43,7 +48,7 @@ def withdraw(session: Session, principal: Principal, offer_id: str) -> Offer:
 
 def current_offers(session: Session) -> list[Offer]:
     """Offers not withdrawn and not past their end date, by partner."""
-    today = utcnow().astimezone(domain.LOCAL_TIME).date()
+    today = local_date(utcnow())
     return list(
         session.scalars(
             select(Offer)
@@ -54,6 +59,7 @@ def current_offers(session: Session) -> list[Offer]:
 
 
 def partner_offers(session: Session, partner_id: str) -> list[Offer]:
+    """A partner's offers not withdrawn, by title."""
     return list(
         session.scalars(
             select(Offer)

@@ -1,0 +1,122 @@
+"""Appreciation events (Gathering in code): who is invited (the audience rule), when sign-up is
+open, how many seats a party takes, how an invitation moves from state to state, and how long a
+place offered from the waiting list waits for its answer."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from services.appreciation.domain.errors import InvalidTransition
+
+KINDS = ("volunteer_day", "pampering", "thank_you_evening", "training")
+BATCH = 500  # invitations per batch: one task and one message event per 500 people
+OFFER_HOURS = 48  # how long a freed place waits for the next person's answer …
+OFFER_MINIMUM = timedelta(hours=2)  # … or half the time left before the gathering, but at least this
+
+
+class GatheringStatus:
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class InvitationStatus:
+    """An invitation's states. `claiming` is held for a moment while sign-up takes seats."""
+
+    INVITED = "invited"
+    CLAIMING = "claiming"
+    SIGNED_UP = "signed_up"
+    WAITING = "waiting"
+    OFFERED = "offered"  # a place from the waiting list, until its deadline
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"  # an offered place not taken in time
+
+    ANSWERED = (SIGNED_UP, WAITING, OFFERED)  # a second sign-up changes nothing
+    MAY_SIGN_UP = (INVITED, DECLINED, CANCELLED, LAPSED)
+    COMING = (SIGNED_UP, OFFERED)  # holding seats
+    NOT_COMING = (DECLINED, CANCELLED)
+
+
+class GatheringClosed(InvalidTransition):
+    """The gathering takes no (more) sign-ups."""
+
+
+def audience_organisations(gathering) -> list[str] | None:
+    """The organisations whose volunteers are invited, or None: every pass holder."""
+    return list(gathering.organisations or []) if gathering.audience == "organisations" else None
+
+
+def in_audience(gathering, organisation_ids: list[str]) -> bool:
+    """Whether a pass holder nominated by these organisations is invited (given a valid pass)."""
+    invited = audience_organisations(gathering)
+    return invited is None or bool(set(invited) & set(organisation_ids))
+
+
+def organised_by(organisation_id: str | None, fields: dict) -> dict:
+    """A member organises for its own volunteers only; the coordinator (None) for anyone."""
+    if organisation_id is None:
+        return {**fields, "organiser_id": None}
+    return {
+        **fields,
+        "organiser_id": organisation_id,
+        "audience": "organisations",
+        "organisations": [organisation_id],
+    }
+
+
+def ensure_sign_up_open(gathering, now: datetime) -> None:
+    """Sign-up closes at its deadline, when the gathering starts, or when it is not published."""
+    if (
+        gathering.status != GatheringStatus.PUBLISHED
+        or now > gathering.signup_deadline
+        or now > gathering.starts_at
+    ):
+        raise GatheringClosed("sign-up for this event has closed")
+
+
+def seats_for(gathering, guests: int) -> int:
+    """The seats a person with `guests` guests takes, within what the gathering allows."""
+    if not 0 <= guests <= gathering.guests_allowed:
+        raise InvalidTransition(f"you may bring at most {gathering.guests_allowed} guest(s)")
+    seats = 1 + guests
+    if seats > gathering.capacity:
+        raise InvalidTransition("the event has fewer places than that")
+    return seats
+
+
+def ensure_times(gathering) -> None:
+    """A gathering ends after it starts, and sign-up closes before it starts."""
+    if gathering.ends_at <= gathering.starts_at or gathering.signup_deadline > gathering.starts_at:
+        raise InvalidTransition("the event must end after it starts, and sign-up close before it")
+
+
+def declining(status: str) -> str | None:
+    """The state a 'not coming' answer leads to from `status`: declined before signing up,
+    cancelled after; None if the person is not coming already."""
+    if status in InvitationStatus.NOT_COMING:
+        return None
+    return InvitationStatus.DECLINED if status == InvitationStatus.INVITED else InvitationStatus.CANCELLED
+
+
+def frees_seats(status: str) -> bool:
+    """Whether leaving `status` gives seats back to the gathering."""
+    return status in InvitationStatus.COMING
+
+
+def place_offer_expiry(now: datetime, starts_at: datetime) -> datetime:
+    """When a place offered from the waiting list lapses: OFFER_HOURS, or half the time left
+    before the gathering but at least OFFER_MINIMUM, and never after it starts."""
+    wait = min(timedelta(hours=OFFER_HOURS), max((starts_at - now) / 2, OFFER_MINIMUM))
+    return min(now + wait, starts_at)
+
+
+def may_offer_places(gathering, now: datetime) -> bool:
+    """Freed places go to the waiting list only while the gathering is on and not yet under way."""
+    return gathering.status == GatheringStatus.PUBLISHED and now < gathering.starts_at
+
+
+def ensure_may_give_feedback(checked_in_at: datetime | None) -> None:
+    """Feedback is for those who came."""
+    if checked_in_at is None:
+        raise InvalidTransition("feedback is for those who came")

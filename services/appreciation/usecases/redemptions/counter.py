@@ -1,0 +1,113 @@
+"""The one redemption path: a pass presented at a counter (the partner's page) or from a till (the
+API), by scanned QR code or typed number, looked up and redeemed the same way, every attempt
+audited once; and undoing a wrong tap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.appreciation.domain import offers as rules
+from services.appreciation.domain.errors import InvalidTransition, NotFound
+from services.appreciation.domain.offers import Outcome
+from services.appreciation.domain.passes import normalise_number
+from services.appreciation.links import Links
+from services.appreciation.models import Offer, Pass, PassHolder, Redemption
+from services.appreciation.usecases.redemptions.audit import Attempt, attempt_row, record
+from services.appreciation.usecases.redemptions.redeem import Result, redeem
+from shared.auth import Principal
+from shared.db import utcnow
+from shared.tokens import InvalidToken
+
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A pass as presented: a scanned QR token or a typed number, from a client address."""
+
+    qr: str | None = None
+    number: str | None = None
+    client: str = ""
+
+    @property
+    def attempt(self) -> Attempt:
+        """The attempt as the audit trail keeps it."""
+        if self.qr:
+            return Attempt(self.client, "qr", self.qr)
+        return Attempt(self.client, "number", self.number or "")
+
+    def pass_id(self, links: Links) -> str | None:
+        """The pass id a QR token carries ("" for a forged or stale token, which no pass has);
+        None for a typed number."""
+        if not self.qr:
+            return None
+        try:
+            return links.qr.verify(self.qr)
+        except InvalidToken:
+            return ""
+
+
+def redeem_presented(
+    session: Session, principal: Principal, links: Links, offer_id: str, presented: Presented
+) -> Result:
+    """Redeem an offer of the calling partner for a presented pass; every refusal is a Result, and
+    the attempt is audited with it. NotFound for an offer that is not there (or withdrawn),
+    NotAllowed for another partner's, TokenRevoked for a revoked till token."""
+    pass_id = presented.pass_id(links)
+    number = None if pass_id is not None else presented.number
+    return redeem(session, principal, offer_id, pass_id=pass_id, number=number, attempt=presented.attempt)
+
+
+def look_up(session: Session, principal: Principal, links: Links, presented: Presented) -> Pass | None:
+    """The pass behind a presented code, to show at the counter before redeeming; an unknown code
+    is an attempt too, and audited."""
+    pass_id = presented.pass_id(links)
+    if pass_id is not None:
+        found = session.get(Pass, pass_id)
+    elif (digits := normalise_number(presented.number or "")) is not None:
+        found = session.scalar(select(Pass).where(Pass.number == digits))
+    else:
+        found = None
+    if found is None:
+        record(session, attempt_row(principal, presented.attempt, utcnow()), Outcome.UNKNOWN)
+    return found
+
+
+def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment: datetime) -> list[Offer]:
+    """The partner's offers this pass holder may use now (what the counter page lists)."""
+    holder = session.get(PassHolder, pass_.holder_id)
+    offers = session.scalars(
+        select(Offer)
+        .where(Offer.partner_id == principal.partner_id, Offer.withdrawn_at.is_(None))
+        .order_by(Offer.title)
+    )
+    return [o for o in offers if rules.matches(o, holder, moment)]
+
+
+def undo(session: Session, principal: Principal, redemption_id: str) -> Redemption:
+    """A partner takes back its own redemption within ten minutes (a wrong tap at the counter)."""
+    redemption = session.get(Redemption, redemption_id)
+    if redemption is None or redemption.partner_id != principal.partner_id:
+        raise NotFound("no such redemption")
+    if redemption.undone_at is not None:
+        return redemption
+    if utcnow() - redemption.redeemed_at > UNDO_WINDOW:
+        raise InvalidTransition("a redemption can be undone within 10 minutes only")
+    # Conditional, so two undo taps give back one slot and one unit of quantity.
+    changed = session.execute(
+        update(Redemption)
+        .where(Redemption.id == redemption.id, Redemption.undone_at.is_(None))
+        .values(undone_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if changed:
+        session.execute(
+            update(Offer)
+            .where(Offer.id == redemption.offer_id, Offer.total_quantity.is_not(None))
+            .values(redeemed=Offer.redeemed - 1)
+        )
+    return redemption

@@ -1,0 +1,18 @@
+"""Appreciation's pages for people (under /waardering): the holder's pass page, the partner's
+login and counter, the network's public offers, and invitations, feedback and the door list of
+appreciation events (Gathering in code)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.appreciation.views import counter, gatherings, partners, passes
+from services.appreciation.views.common import pages
+
+# Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.
+VIEWS = (passes, partners, counter, gatherings)
+
+
+def register_pages(app: Flask) -> None:
+    """The pages' blueprint, with every view module's routes on it."""
+    app.register_blueprint(pages)
