@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.auth import ApiTokenMixin, principal_for
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from shared.db import Database
 from shared.i18n import Catalogue, init_i18n
 from shared.messaging.celery_factory import make_celery
@@ -73,14 +73,14 @@ def build_service(
     description: str,
     tables: Tables,
     package_dir: Path,
-    test_config: dict | None,
+    settings: Settings,
     login_path: str = "/inloggen",
     url_prefix: str = "",
 ) -> ServiceKit:
     """Wire the shared infrastructure into `app`; the caller then adds its blueprints and tasks.
     `login_path` is where a page sends a person without a session; `url_prefix` is where the
-    service's pages live behind the gateway (the frame's static files are served beneath it)."""
-    settings = load_settings(service, test_config)
+    service's pages live behind the gateway (the frame's static files are served beneath it).
+    `settings` are the service's own (its config.py), loaded by its app factory."""
     # The newest key signs; older ones still verify (rotation), for sessions as for links.
     app.config.update(
         SECRET_KEY=settings.secret_key,

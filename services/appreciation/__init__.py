@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """The appreciation app: API under /api/appreciation, pages under /waardering."""
     from services.appreciation.api import register_api
     from services.appreciation.cli import register_cli
+    from services.appreciation.config import load_settings
     from services.appreciation.links import Links
     from services.appreciation.models import TABLES
     from services.appreciation.pages import register_pages
@@ -41,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         description="Volunteer passes, discount partners, appreciation events.",
         tables=TABLES,
         package_dir=PACKAGE_DIR,
-        test_config=test_config,
+        settings=load_settings(test_config),
         login_path="/waardering/inloggen",
         url_prefix="/waardering",
     )

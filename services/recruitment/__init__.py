@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """The recruitment app: API under /api/recruitment, the public vacancy bank at / and /vacatures."""
     from services.recruitment.api import register_api
     from services.recruitment.cli import register_cli
+    from services.recruitment.config import load_settings
     from services.recruitment.directory import NetworkDirectory
     from services.recruitment.links import Links
     from services.recruitment.models import TABLES
@@ -43,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         description="Networks, member organisations, joint vacancies, responses and alerts.",
         tables=TABLES,
         package_dir=PACKAGE_DIR,
-        test_config=test_config,
+        settings=load_settings(test_config),
     )
     links = Links(kit.settings.secret_keys, kit.settings.public_base_url)
     app.extensions["recruitment_links"] = links
