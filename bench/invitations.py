@@ -193,7 +193,7 @@ def main() -> None:
     urls = database_urls(workdir)
     env = pipeline_env(workdir, redis_server.url, sink.port, urls)
     from services.appreciation import appreciation_events, create_app
-    from shared.auth import Principal, Role
+    from shared.identity import Principal, Role
 
     app = create_app()
     network_id = str(uuid.uuid4())

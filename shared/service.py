@@ -16,7 +16,7 @@ from flask_smorest import Api
 from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared.auth import ApiTokenMixin, principal_for
+from shared.api_tokens import ApiTokenMixin, principal_for
 from shared.config import Settings
 from shared.db import Database
 from shared.i18n import Catalogue, init_i18n

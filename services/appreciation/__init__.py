@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.appreciation.models import TABLES
     from services.appreciation.pages import register_pages
     from services.appreciation.tasks import register_tasks
-    from shared.auth import RememberedPrincipals
+    from shared.api_tokens import RememberedPrincipals
     from shared.service import build_service
     from shared.web.bodies import allow_uploads
     from shared.web.limits import limit_public_posts

@@ -26,8 +26,8 @@ from services.appreciation.models import (
 )
 from services.appreciation.passes import outbox
 from services.appreciation.services import NotFound
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 BATCH = 500  # invitations per batch: one task and one message event per 500 people
 OFFER_HOURS = 48  # how long a freed place waits for the next person's answer …

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 # The network's wall clock: offers say "weekdays until 17:00" in Dutch time.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from services.appreciation import appreciation_events, passes
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
-from shared.auth import token_replica_handlers
+from shared.api_tokens import token_replica_handlers
 from shared.messaging.inbox import Event, Handler
 
 

@@ -10,7 +10,7 @@ from services.appreciation import domain
 from services.appreciation.links import LOGIN_MINUTES, Links
 from services.appreciation.models import DiscountPartner, NetworkReplica, UsedLoginLink
 from services.appreciation.passes import outbox
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 
 class LinkAlreadyUsed(domain.DomainError):

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared.auth import ApiTokenMixin
+from shared.api_tokens import ApiTokenMixin
 from shared.db import UTCDateTime, make_base, new_id, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin

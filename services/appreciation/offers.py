@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from services.appreciation import domain
 from services.appreciation.models import Offer, OrganisationReplica
 from services.appreciation.services import NotFound
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 
 class UnknownOrganisation(domain.DomainError):

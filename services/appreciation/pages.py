@@ -25,10 +25,11 @@ from services.appreciation.forms import LoginForm, NumberForm, RedeemForm
 from services.appreciation.links import Links
 from services.appreciation.models import Invitation, Pass, PassHolder
 from shared import ical
-from shared.auth import Role, current_principal, log_in, page_for
 from shared.db import utcnow
 from shared.i18n import current_language, lazy_gettext
+from shared.identity import Role
 from shared.tokens import InvalidToken
+from shared.web.auth import current_principal, log_in, page_for
 from shared.web.forms import ActionForm
 from shared.web.frame import chosen_network, here, safe_next
 from shared.web.menu import start_page

@@ -23,8 +23,8 @@ from services.appreciation.models import (
     Redemption,
 )
 from services.appreciation.services import NotFound
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 from shared.messaging.outbox import Outbox
 from shared.web.spreadsheet import CsvUnreadable, read_csv
 

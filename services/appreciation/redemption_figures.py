@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from services.appreciation import domain
 from services.appreciation.models import DiscountPartner, Offer, Redemption
-from shared.auth import Principal
+from shared.identity import Principal
 
 
 def figures(session: Session, principal: Principal) -> list[dict]:

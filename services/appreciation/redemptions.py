@@ -24,8 +24,8 @@ from services.appreciation.models import Offer, Pass, PassHolder, Redemption
 from services.appreciation.passes import outbox
 from services.appreciation.redemption_queries import CounterOffer, CounterPass
 from services.appreciation.services import NotFound
-from shared.auth import Principal
 from shared.db import new_id, utcnow
+from shared.identity import Principal
 
 UNDO_WINDOW = timedelta(minutes=10)
 

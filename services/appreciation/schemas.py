@@ -14,7 +14,8 @@ from services.appreciation.domain import (
     local_today,
     shown_status,
 )
-from shared.auth import Role, current_principal
+from shared.identity import Role
+from shared.web.auth import current_principal
 from shared.web.schemas import (
     CONTROL,
     LINE_BREAK,

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
-from shared.auth import Role, issue_token
+from shared.api_tokens import issue_token
+from shared.identity import Role
 
 
 class NotFound(Exception):

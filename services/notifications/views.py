@@ -10,10 +10,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from services.notifications import log, preferences
 from services.notifications.handlers import EVENT_HANDLERS
 from shared import contracts
-from shared.auth import Role, page_for
 from shared.i18n import lazy_gettext
+from shared.identity import Role
 from shared.messaging.inbox import Event
 from shared.tokens import InvalidToken
+from shared.web.auth import page_for
 from shared.web.forms import ActionForm
 
 pages = Blueprint("notification_pages", __name__, template_folder="templates")

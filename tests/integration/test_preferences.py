@@ -76,7 +76,8 @@ def test_a_forged_unsubscribe_link_changes_nothing(stack):
 def coordinator_client(stack, network_id: str = "n1"):
     """A notifications client carrying the coordinator's session cookie from a login at
     recruitment: the one signed session works behind every prefix."""
-    from shared.auth import Principal, log_in
+    from shared.identity import Principal
+    from shared.web.auth import log_in
 
     recruitment = stack.app("recruitment")
     with recruitment.test_request_context("/portaal"):

@@ -160,7 +160,7 @@ def test_every_attempt_is_audited_once_and_only_a_redemption_writes_an_event(pn)
 def test_a_redemption_from_the_counter_page_writes_its_event_and_leaves_the_audit_to_the_page(pn):
     # The counter page calls redeem without an attempt and writes its own audit row (pages._present).
     from services.appreciation import redemptions
-    from shared.auth import Principal, Role
+    from shared.identity import Principal, Role
 
     offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="once")
     pass_id = pn.nominate("Humanitas", "Joop Visser")["id"]

@@ -7,8 +7,9 @@ from flask.views import MethodView
 from services.appreciation import appreciation_events as usecases
 from services.appreciation.api.common import PREFIX, SECURED, links, reader, unit_of_work
 from services.appreciation.schemas import EventFiguresSchema, EventInputSchema, EventPatchSchema, EventSchema
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 events = Blueprint(
     "appreciation_events",

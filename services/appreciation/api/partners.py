@@ -13,8 +13,9 @@ from services.appreciation.schemas import (
     PartnerContactSchema,
     PartnerCreatedSchema,
 )
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 partners = Blueprint(
     "discount_partners",

@@ -15,8 +15,9 @@ from services.appreciation.schemas import (
     PassSchema,
     PolicySchema,
 )
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 passes = Blueprint(
     "passes",

@@ -34,9 +34,10 @@ from services.appreciation.schemas import (
     RedemptionResultSchema,
     quick_redeem_input,
 )
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.tokens import InvalidToken
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 from shared.web.bodies import json_body
 from shared.web.spreadsheet import csv_documented, csv_response
 

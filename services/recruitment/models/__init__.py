@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
-from shared.auth import ApiTokenMixin
+from shared.api_tokens import ApiTokenMixin
 from shared.db import UTCDateTime, new_id, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin

@@ -10,7 +10,7 @@ from services.recruitment import domain
 from services.recruitment.links import LOGIN_MINUTES, Links
 from services.recruitment.models import EducationPartner, Network, Organisation, Student, UsedLoginLink
 from services.recruitment.usecases.common import outbox
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 
 class LinkAlreadyUsed(domain.DomainError):

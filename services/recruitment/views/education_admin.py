@@ -21,10 +21,11 @@ from services.recruitment.education_schemas import (
 from services.recruitment.usecases import cohort_admin, education, logins
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, links, member_page, refusal, run_step
-from shared.auth import Principal, Role, log_in
 from shared.db import utcnow
 from shared.i18n import LazyText, lazy_gettext
+from shared.identity import Principal, Role
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("education_admin", __name__)

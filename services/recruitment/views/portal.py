@@ -11,9 +11,10 @@ from services.recruitment.views.coordinator import coordinator_home
 from services.recruitment.views.forms import (
     LoginForm,
 )
-from shared.auth import Role, log_in, log_out
 from shared.i18n import current_language
+from shared.identity import Role
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in, log_out
 from shared.web.forms import ActionForm
 from shared.web.frame import chosen_network, safe_next
 from shared.web.menu import start_page

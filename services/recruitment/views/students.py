@@ -16,10 +16,11 @@ from services.recruitment.views.forms import (
     RegistrationForm,
     preference_fields,
 )
-from shared.auth import Principal, Role, log_in, page_for
 from shared.db import utcnow
 from shared.i18n import current_language, language, lazy_gettext
+from shared.identity import Principal, Role
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in, page_for
 from shared.web.forms import ActionForm
 
 pages = Blueprint("student_pages", __name__)
