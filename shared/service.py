@@ -23,7 +23,7 @@ from shared.i18n import Catalogue, init_i18n
 from shared.messaging.celery_factory import make_celery
 from shared.messaging.deadletters import DeadLetterBox, DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
-from shared.messaging.outbox import OutboxMixin
+from shared.messaging.outbox import OutboxMixin, wake_relay_after_commits
 from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
@@ -89,7 +89,7 @@ def build_service(
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     db = Database(settings.database_url)
-    db.after_outbox_commit = RelayWakeup(settings.redis_url, service).ring
+    wake_relay_after_commits(db, RelayWakeup(settings.redis_url, service).ring)
     dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)

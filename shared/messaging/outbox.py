@@ -1,7 +1,7 @@
 """The transactional outbox: an event is written in the same transaction as the change it reports.
 
-After such a transaction commits, the database's `after_outbox_commit` hook wakes the relay (a hint
-for low latency; the relay's periodic sweep is what guarantees delivery).
+After such a transaction commits, the relay is woken (`wake_relay_after_commits`, installed when the
+service is built): a hint for low latency; the relay's periodic sweep is what guarantees delivery.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Index, Integer, String, event, insert
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared import contracts
-from shared.db import UTCDateTime, new_id, utcnow
+from shared.db import Database, UTCDateTime, new_id, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -90,22 +90,27 @@ class Outbox:
         return self._insert_statement
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_relay(session: Session) -> None:
-    wake_if_staged(session.info, session.info.get("after_outbox_commit"))
+def wake_relay_after_commits(db: Database, wake: Callable[[], None]) -> None:
+    """Call `wake` after each commit of `db` (session or core unit) that wrote an event; a rolled
+    back transaction's mark is forgotten."""
+
+    def after_commit(session: Session) -> None:
+        _wake_if_staged(session.info, wake)
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop("outbox_pending", None)
+
+    event.listen(db.Session, "after_commit", after_commit)
+    event.listen(db.Session, "after_rollback", after_rollback)
+    db.after_core_commit.append(lambda info: _wake_if_staged(info, wake))
 
 
-def wake_if_staged(info: dict, wake: Callable[[], None] | None) -> None:
+def _wake_if_staged(info: dict, wake: Callable[[], None]) -> None:
     """After a commit: ring the relay if the transaction wrote an event (`Outbox.staged` marked
     `info`). A failure only costs latency."""
-    if not info.pop("outbox_pending", False) or wake is None:
+    if not info.pop("outbox_pending", False):
         return
     try:
         wake()
     except Exception as exc:  # the wake-up is only a hint: the relay's sweep still sends the event
         log.warning("could not wake the outbox relay (%s); its sweep will send the event", exc)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop("outbox_pending", None)
