@@ -80,7 +80,7 @@ def publish(session: Session, principal: Principal, event_id: str) -> Appreciati
     ).rowcount
     if not changed:
         raise domain.InvalidTransition(f"a {event.status} event cannot be published")
-    outbox.add(session, "appreciation.invitations_continue.v1", event.network_id, {"event_id": event.id})
+    outbox.add_task(session, "appreciation.continue_invitations", event.network_id, {"event_id": event.id})
     return event
 
 
@@ -153,9 +153,9 @@ def invite_batch(session: Session, network_id: str, event_id: str, after: str, l
         },
     )
     if len(people) == BATCH:
-        outbox.add(
+        outbox.add_task(
             session,
-            "appreciation.invitations_continue.v1",
+            "appreciation.continue_invitations",
             network_id,
             {"event_id": event.id, "after": people[-1].id},
         )

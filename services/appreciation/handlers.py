@@ -9,6 +9,7 @@ from services.appreciation import appreciation_events, passes
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
 from shared.api_tokens import token_replica_handlers
+from shared.messaging.commands import Command, CommandHandler
 from shared.messaging.inbox import Event, Handler
 
 
@@ -47,15 +48,20 @@ def student_pass(links: Links) -> Handler:
 _tokens = token_replica_handlers(ApiToken)
 
 
-def next_invitations(links: Links) -> Handler:
-    """appreciation.invitations_continue.v1 (from itself): the next batch of an event's invitations."""
+def next_invitations(links: Links) -> CommandHandler:
+    """appreciation.continue_invitations (queued by itself): the next batch of an event's invitations."""
 
-    def invite_next_batch(session: Session, event: Event) -> None:
+    def invite_next_batch(session: Session, event: Command) -> None:
         appreciation_events.invite_batch(
-            session, event.network_id, event.data["event_id"], event.data["after"], links
+            session, event.network_id, event.data["event_id"], event.data.get("after", ""), links
         )
 
     return invite_next_batch
+
+
+def command_handlers(links: Links) -> dict[str, CommandHandler]:
+    """The tasks appreciation queues for itself through its outbox (shared.messaging.commands)."""
+    return {"appreciation.continue_invitations": next_invitations(links)}
 
 
 def event_handlers(links: Links) -> dict[str, list[Handler]]:
@@ -63,7 +69,6 @@ def event_handlers(links: Links) -> dict[str, list[Handler]]:
     return {
         **EVENT_HANDLERS,
         "recruitment.placement_confirmed.v1": [student_pass(links)],
-        "appreciation.invitations_continue.v1": [next_invitations(links)],
     }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared import contracts
 from shared.db import Database, UTCDateTime, new_id, utcnow
+from shared.messaging.commands import command_message, own_queue
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,16 @@ class Outbox:
         session.add(self.model(event_id=event_id, type=event_type, network_id=network_id, message=message))
         session.info["outbox_pending"] = True
         return event_id
+
+    def add_task(self, session: Session, task: str, network_id: str | None, data: dict) -> str:
+        """Stage a command to this service itself (`shared.messaging.commands`): the task `task`
+        (``<service>.<verb>``), run with `data` once this transaction commits; returns its id."""
+        if own_queue(task) != self.source:
+            raise ValueError(f"{self.source} can only queue its own tasks, not {task!r}")
+        message = command_message(task, network_id, data)
+        session.add(self.model(event_id=message["id"], type=task, network_id=network_id, message=message))
+        session.info["outbox_pending"] = True
+        return message["id"]
 
     def insert(self, session: Session, event_type: str, network_id: str | None, data: dict) -> str:
         """Like `add`, but written now as one Core INSERT on the session's connection, without an ORM
