@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from shared.tenancy import scope_to_networks
+
 
 def utcnow() -> datetime:
     """Timezone-aware now; every timestamp Knoop stores is UTC."""
@@ -167,6 +169,8 @@ class Database:
         self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.ReadSession = sessionmaker(self.read_engine, expire_on_commit=False)
+        for sessions in (self.Session, self.ReadSession):
+            scope_to_networks(sessions)
         # PostgreSQL: a pool of its own for statement-level units (core_unit). Switching a pooled
         # connection to autocommit and back on every checkout cost some 50 µs of CPU per request.
         self.autocommit_engine = None if self.is_sqlite else make_engine(url, autocommit=True)
