@@ -24,6 +24,7 @@ def generate_api_token() -> str:
 
 
 def hash_token(token: str) -> str:
+    """The stored form of a token."""
     # A fast hash is right here: the token is random and long, so there is nothing to brute-force.
     return hashlib.sha256(token.encode()).hexdigest()
 

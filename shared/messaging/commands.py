@@ -1,10 +1,11 @@
-"""A service's tasks to itself, queued through its own outbox: written in the transaction that asks for
-them, sent by the relay to the service's own queue, run at least once and taking effect once.
+"""A service's tasks to itself, queued through its own outbox and run once per id.
 
-A command names a task of its own service, ``<service>.<verb>`` (``appreciation.continue_invitations``);
-it is no event: no contract in shared/contracts, no subscribers. The service registers one Celery task
-per entry of its command table (`register_commands`); each run is recorded in the service's inbox, so a
-redelivered command does nothing twice.
+A command names a task of its own service, ``<service>.<verb>`` (``appreciation.continue_invitations``).
+It is written in the transaction that asks for it, sent by the relay to the service's own queue, run
+at least once (acks late, retried like every task) and takes effect once: each run is recorded in
+the service's inbox, so a redelivery does nothing. It is no event: no contract in shared/contracts,
+no subscribers. The service registers one Celery task per entry of its command table
+(`register_commands`).
 """
 
 from __future__ import annotations

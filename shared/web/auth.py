@@ -1,5 +1,6 @@
-"""Who is calling a request: the bearer token on API paths, the signed session on pages, and the
-role checks every view makes. Authorization is decided here and in each service's `access` rules."""
+"""Who is calling a request (bearer token or signed session) and the role checks every view makes.
+
+Authorization is decided here and in each service's `access` rules, not in views."""
 
 from __future__ import annotations
 
