@@ -29,7 +29,7 @@ from bench.common import database, drop_database, write_result
 from services.recruitment.domain import allocation
 from services.recruitment.models import Cohort, Placement, Student, StudentPreference
 from services.recruitment.usecases import allocations, students
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 from shared.migrations import upgrade
 from tests.support.placements import partner_with_cohort
 from tests.support.recruitment import network_with_members

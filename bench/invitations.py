@@ -125,9 +125,9 @@ def seed(app, network_id: str, count: int) -> str:
 def raw_rate(port: int, count: int) -> float:
     """The same kind of e-mail (rendered once per person, as notifications does), straight to the sink
     over one connection."""
+    from services.notifications.config import load_settings
     from services.notifications.mailer import SmtpMailer
     from services.notifications.rendering import EmailRenderer, message_id
-    from shared.config import load_settings
     from shared.i18n import Catalogue
 
     renderer = EmailRenderer(
@@ -144,7 +144,7 @@ def raw_rate(port: int, count: int) -> float:
     }
     # The same sending code as the pipeline (pipelined when the sink offers it), without the queue
     # and the database: what the pipeline costs is the difference.
-    settings = dataclasses.replace(load_settings("notifications"), smtp_host="127.0.0.1", smtp_port=port)
+    settings = dataclasses.replace(load_settings(), smtp_host="127.0.0.1", smtp_port=port)
     mailer = SmtpMailer(settings)
     started = time.perf_counter()
     for n in range(count):
@@ -194,7 +194,7 @@ def main() -> None:
     env = pipeline_env(workdir, redis_server.url, sink.port, urls)
     from services.appreciation import create_app
     from services.appreciation.usecases import gatherings
-    from shared.auth import Principal, Role
+    from shared.identity import Principal, Role
 
     app = create_app()
     network_id = str(uuid.uuid4())

@@ -48,7 +48,8 @@ from services.appreciation.models import (
     PassHolder,
     Redemption,
 )
-from shared.auth import Role, issue_token
+from shared.api_tokens import issue_token
+from shared.identity import Role
 from shared.migrations import upgrade
 
 TARGET_RATIO = 0.5

@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from shared.tenancy import scope_to_networks
+
 
 def utcnow() -> datetime:
     """Timezone-aware now; every timestamp Knoop stores is UTC."""
@@ -167,10 +169,14 @@ class Database:
         self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.ReadSession = sessionmaker(self.read_engine, expire_on_commit=False)
+        for sessions in (self.Session, self.ReadSession):
+            scope_to_networks(sessions)
         # PostgreSQL: a pool of its own for statement-level units (core_unit). Switching a pooled
         # connection to autocommit and back on every checkout cost some 50 µs of CPU per request.
         self.autocommit_engine = None if self.is_sqlite else make_engine(url, autocommit=True)
-        self.after_outbox_commit: Callable[[], None] | None = None
+        # Called with a core unit's `info` after it commits (the outbox rings the relay through
+        # this); sessions have their own after_commit event. Installed when the service is built.
+        self.after_core_commit: list[Callable[[dict], None]] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -179,8 +185,7 @@ class Database:
     @contextmanager
     def transaction(self, network_id: str | None = None) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
-        info = {"network_id": network_id, "after_outbox_commit": self.after_outbox_commit}
-        with self.Session(info=info) as session, session.begin():
+        with self.Session(info={"network_id": network_id}) as session, session.begin():
             yield session
 
     @contextmanager
@@ -192,15 +197,14 @@ class Database:
         reads before it any more consistent), and `unit.atomic()` groups statements that must
         commit together. On SQLite the whole block is one transaction (BEGIN IMMEDIATE). No ORM
         Session, identity map or flush. The relay is woken at the end if an event was written
-        (`Outbox.staged`), as the Session's after_commit hook does."""
+        (`Outbox.staged`), through `after_core_commit`, as the Session's after_commit event does."""
         autocommit = self.autocommit_engine
         connecting = self.engine.begin() if autocommit is None else autocommit.connect()
         with connecting as connection:
             unit = CoreUnit(connection, {"network_id": network_id}, autocommit=not self.is_sqlite)
             yield unit
-        from shared.messaging.outbox import wake_if_staged  # here: outbox imports db
-
-        wake_if_staged(unit.info, self.after_outbox_commit)
+        for hook in self.after_core_commit:
+            hook(unit.info)
 
     @contextmanager
     def reader(self, network_id: str | None = None) -> Iterator[Session]:

@@ -16,14 +16,14 @@ from flask_smorest import Api
 from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared.auth import ApiTokenMixin, principal_for
-from shared.config import Settings, load_settings
+from shared.api_tokens import ApiTokenMixin, principal_for
+from shared.config import Settings
 from shared.db import Database
 from shared.i18n import Catalogue, init_i18n
 from shared.messaging.celery_factory import make_celery
 from shared.messaging.deadletters import DeadLetterBox, DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
-from shared.messaging.outbox import OutboxMixin
+from shared.messaging.outbox import OutboxMixin, wake_relay_after_commits
 from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
@@ -73,14 +73,14 @@ def build_service(
     description: str,
     tables: Tables,
     package_dir: Path,
-    test_config: dict | None,
+    settings: Settings,
     login_path: str = "/inloggen",
     url_prefix: str = "",
 ) -> ServiceKit:
     """Wire the shared infrastructure into `app`; the caller then adds its blueprints and tasks.
     `login_path` is where a page sends a person without a session; `url_prefix` is where the
-    service's pages live behind the gateway (the frame's static files are served beneath it)."""
-    settings = load_settings(service, test_config)
+    service's pages live behind the gateway (the frame's static files are served beneath it).
+    `settings` are the service's own (its config.py), loaded by its app factory."""
     # The newest key signs; older ones still verify (rotation), for sessions as for links.
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -89,7 +89,7 @@ def build_service(
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     db = Database(settings.database_url)
-    db.after_outbox_commit = RelayWakeup(settings.redis_url, service).ring
+    wake_relay_after_commits(db, RelayWakeup(settings.redis_url, service).ring)
     dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)
     celery = make_celery(app, settings, dead_letters)
     api = make_api(app, service, title, description)

@@ -8,7 +8,7 @@ network (operators, relays, event handlers that carry the id themselves) sees ev
 from __future__ import annotations
 
 from sqlalchemy import String, event
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, with_loader_criteria
 
 
 class CrossNetworkWrite(RuntimeError):
@@ -21,7 +21,6 @@ class NetworkScoped:
     network_id: Mapped[str] = mapped_column(String(36), index=True)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _scope_reads(state: ORMExecuteState) -> None:
     network_id = state.session.info.get("network_id")
     if network_id is None or not (state.is_select or state.is_update or state.is_delete):
@@ -38,7 +37,6 @@ def _scope_reads(state: ORMExecuteState) -> None:
     )
 
 
-@event.listens_for(Session, "before_flush")
 def _stamp_writes(session: Session, _context, _instances) -> None:
     network_id = session.info.get("network_id")
     if network_id is None:
@@ -50,3 +48,10 @@ def _stamp_writes(session: Session, _context, _instances) -> None:
             obj.network_id = network_id
         elif obj.network_id != network_id:
             raise CrossNetworkWrite(f"{type(obj).__name__} of another network")
+
+
+def scope_to_networks(sessions: sessionmaker) -> None:
+    """Apply the network scoping to every session `sessions` makes (each Database does so for its
+    own, when it is built)."""
+    event.listen(sessions, "do_orm_execute", _scope_reads)
+    event.listen(sessions, "before_flush", _stamp_writes)

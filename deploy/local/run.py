@@ -19,7 +19,7 @@ from pathlib import Path
 import redis
 
 from deploy.local.supervisor import procfile_entries, supervise
-from shared.config import REPO_ROOT, VAR_DIR, load_settings
+from shared.config import REPO_ROOT, VAR_DIR, Settings
 from shared.migrations import upgrade
 
 SERVICES = ("recruitment", "appreciation", "notifications")
@@ -59,7 +59,7 @@ def start_redis(url: str) -> subprocess.Popen:
 
 def migrate_all() -> None:
     for service in SERVICES:
-        upgrade(REPO_ROOT / "services" / service / "migrations", load_settings(service).database_url)
+        upgrade(REPO_ROOT / "services" / service / "migrations", Settings.load(service).database_url)
 
 
 def load_demo(env: dict) -> None:
@@ -127,7 +127,7 @@ def main() -> None:
         "PYTHONUNBUFFERED": "1",
     }
     port = env.setdefault("KNOOP_PORT", "8000")
-    settings = load_settings("recruitment")
+    settings = Settings.load("recruitment")
     # Redis is started first (not by the process manager), so the demo's events wake the relays.
     entries = [e for e in procfile_entries(PROCFILE) if e[0] != "redis"]
     redis_process = None if redis_answers(settings.redis_url) else start_redis(settings.redis_url)

@@ -28,12 +28,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from services.appreciation.api import register_api
     from services.appreciation.cli import register_cli
+    from services.appreciation.config import load_settings
     from services.appreciation.links import Links
     from services.appreciation.models import TABLES
     from services.appreciation.tasks import register_tasks
     from services.appreciation.views import register_pages
     from services.appreciation.wrong_codes import limit_wrong_codes
-    from shared.auth import RememberedPrincipals
+    from shared.api_tokens import RememberedPrincipals
     from shared.service import build_service
     from shared.web.bodies import allow_uploads
     from shared.web.limits import limit_public_posts
@@ -46,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         description="Volunteer passes, discount partners, appreciation events.",
         tables=TABLES,
         package_dir=PACKAGE_DIR,
-        test_config=test_config,
+        settings=load_settings(test_config),
         login_path="/waardering/inloggen",
         url_prefix="/waardering",
     )

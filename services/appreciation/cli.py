@@ -10,8 +10,8 @@ from flask import Flask
 
 from services.appreciation.demo import load_demo
 from services.appreciation.usecases import nominations
-from shared.auth import Principal, Role
 from shared.config import VAR_DIR
+from shared.identity import Principal, Role
 
 
 def register_cli(app: Flask, kit) -> None:

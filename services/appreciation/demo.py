@@ -8,8 +8,8 @@ from sqlalchemy import select
 from services.appreciation.links import Links
 from services.appreciation.models import DiscountPartner, NetworkReplica
 from services.appreciation.usecases import offers, partners, passes
-from shared.auth import Principal, Role
 from shared.db import Database
+from shared.identity import Principal, Role
 
 PARTNERS = [
     (

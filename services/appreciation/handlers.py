@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
 from services.appreciation.usecases import invitations, passes
-from shared.auth import token_replica_handlers
+from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS
+from shared.api_tokens import token_replica_handlers
+from shared.messaging.commands import Command, CommandHandler
 from shared.messaging.inbox import Event, Handler
 
 
@@ -47,15 +49,20 @@ def student_pass(links: Links) -> Handler:
 _tokens = token_replica_handlers(ApiToken)
 
 
-def next_invitations(links: Links) -> Handler:
-    """appreciation.invitations_continue.v1 (from itself): the next batch of a gathering's invitations."""
+def next_invitations(links: Links) -> CommandHandler:
+    """appreciation.continue_invitations (queued by itself): the next batch of a gathering's invitations."""
 
-    def invite_next_batch(session: Session, event: Event) -> None:
+    def invite_next_batch(session: Session, command: Command) -> None:
         invitations.invite_batch(
-            session, event.network_id, event.data["event_id"], event.data["after"], links
+            session, command.network_id, command.data["event_id"], command.data.get("after", ""), links
         )
 
     return invite_next_batch
+
+
+def command_handlers(links: Links) -> dict[str, CommandHandler]:
+    """The tasks appreciation queues for itself through its outbox (shared.messaging.commands)."""
+    return {CONTINUE_INVITATIONS: next_invitations(links)}
 
 
 def event_handlers(links: Links) -> dict[str, list[Handler]]:
@@ -63,7 +70,6 @@ def event_handlers(links: Links) -> dict[str, list[Handler]]:
     return {
         **EVENT_HANDLERS,
         "recruitment.placement_confirmed.v1": [student_pass(links)],
-        "appreciation.invitations_continue.v1": [next_invitations(links)],
     }
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
+from shared.magic_links import LoginLinks
 from shared.tokens import LinkSigner
 
 DAY = 24 * 3600
-LOGIN_MINUTES = 15
 
 
 class Links:
@@ -20,7 +18,9 @@ class Links:
         self.holder = LinkSigner(secret_keys, "pass-holder", max_age=3 * 365 * DAY)
         # Its own purpose: a recruitment login link must not log in here as well (each service keeps
         # its own record of used links).
-        self.login = LinkSigner(secret_keys, "partner-login", max_age=LOGIN_MINUTES * 60)
+        self.login = LoginLinks(
+            secret_keys, "partner-login", lambda token: self.url(f"/waardering/inloggen/{token}")
+        )
         # A personal invitation: sign up, decline, cancel, take an offered place; no password.
         self.signup = LinkSigner(secret_keys, "signup", max_age=365 * DAY)
 
@@ -33,11 +33,6 @@ class Links:
     def holder_page(self, holder_id: str, version: int) -> str:
         """Signed with the holder's link version: a reissue makes older links stop working."""
         return self.url(f"/waardering/pas/{self.holder.sign([holder_id, version])}")
-
-    def login_link(self, identity: dict, next_path: str | None = None) -> str:
-        """Single use: the nonce is recorded when it logs someone in; then `next_path` opens."""
-        signed = {**identity, "nonce": secrets.token_hex(16), **({"next": next_path} if next_path else {})}
-        return self.url(f"/waardering/inloggen/{self.login.sign(signed)}")
 
     def invitation_page(self, invitation_id: str) -> str:
         return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.appreciation.handlers import event_handlers
+from services.appreciation.handlers import command_handlers, event_handlers
 from services.appreciation.links import Links
 from services.appreciation.usecases import follow_ups, invitations
+from shared.messaging.commands import register_commands
 from shared.messaging.consumer import consume, register_housekeeping
 
 
@@ -35,6 +36,7 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
         with kit.db.transaction() as session:
             return follow_ups.ask_feedback(session, links)
 
+    register_commands(celery, kit, command_handlers(links))
     register_housekeeping(celery, kit)
     for task, every in (("send_reminders", 600), ("ask_feedback", 600)):
         celery.conf.beat_schedule[f"appreciation-{task.replace('_', '-')}"] = {

@@ -30,7 +30,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse
 from redis import Connection, ConnectionPool, RedisError
 
-from shared.auth import current_principal
+from shared.web.auth import current_principal
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ PACKAGE_DIR = Path(__file__).parent
 def create_app(test_config: dict | None = None) -> Flask:
     """The notifications app: API under /api/notifications; the worker sends the e-mails."""
     from services.notifications.api import register_api
+    from services.notifications.config import load_settings
     from services.notifications.deliveries import BackOff, DeliveryService
     from services.notifications.mailer import SmtpMailer
     from services.notifications.models import TABLES
@@ -31,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         description="Messages to people, and the log of their delivery.",
         tables=TABLES,
         package_dir=PACKAGE_DIR,
-        test_config=test_config,
+        settings=load_settings(test_config),
         login_path="/inloggen",
         url_prefix="/berichten",
     )

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from services.notifications.models import Delivery
 from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 PREFIX = "/api/notifications"
 

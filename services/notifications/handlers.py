@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications import preferences
 from services.notifications.models import ApiToken, Delivery, DeliveryStatus, NetworkReplica, Preference
-from shared.auth import token_replica_handlers
+from shared.api_tokens import token_replica_handlers
 from shared.contracts import schema_for
 from shared.messaging.inbox import Event, Handler
 

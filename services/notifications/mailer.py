@@ -18,8 +18,8 @@ import ssl
 import time
 from collections.abc import Callable
 
+from services.notifications.config import NotificationSettings
 from services.notifications.mime import Outgoing
-from shared.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _classify(code: int, reply: bytes | str) -> Exception:
 class SmtpMailer:
     """Sends messages over a connection kept open between messages (one per worker process)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: NotificationSettings):
         self.settings = settings
         self._conn: smtplib.SMTP | None = None
         self._last_used = 0.0

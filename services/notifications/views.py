@@ -9,11 +9,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from services.notifications import log, preferences
 from services.notifications.handlers import EVENT_HANDLERS
+from services.notifications.samples import SAMPLES
 from shared import contracts
-from shared.auth import Role, page_for
 from shared.i18n import lazy_gettext
+from shared.identity import Role
 from shared.messaging.inbox import Event
 from shared.tokens import InvalidToken
+from shared.web.auth import page_for
 from shared.web.forms import ActionForm
 
 pages = Blueprint("notification_pages", __name__, template_folder="templates")
@@ -131,7 +133,7 @@ def _samples() -> dict[str, dict]:
             return []
 
     for event_type, handlers in EVENT_HANDLERS.items():
-        data = contracts.schema_for(event_type).load(contracts.SAMPLES[event_type])
+        data = contracts.schema_for(event_type).load(SAMPLES[event_type])
         event = Event(str(uuid.uuid4()), event_type, "recruitment", None, None, data)
         for handler in handlers:
             handler(Recorder(), event)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the domain package below is imported without Flask
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
 # Endpoints anyone may POST to without a token: rate limited per client address.
@@ -24,8 +26,11 @@ UPLOADS = ["education.CohortImport", "placement_pages.partner_import", "registry
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The recruitment app: API under /api/recruitment, the public vacancy bank at / and /vacatures."""
+    from flask import Flask
+
     from services.recruitment.api import register_api
     from services.recruitment.cli import register_cli
+    from services.recruitment.config import load_settings
     from services.recruitment.directory import NetworkDirectory
     from services.recruitment.links import Links
     from services.recruitment.models import TABLES
@@ -43,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         description="Networks, member organisations, joint vacancies, responses and alerts.",
         tables=TABLES,
         package_dir=PACKAGE_DIR,
-        test_config=test_config,
+        settings=load_settings(test_config),
     )
     links = Links(kit.settings.secret_keys, kit.settings.public_base_url)
     app.extensions["recruitment_links"] = links

@@ -11,8 +11,8 @@ from flask import Flask
 from services.recruitment.demo import load_demo
 from services.recruitment.models import Cohort
 from services.recruitment.usecases import registry, students
-from shared.auth import Principal, Role
 from shared.config import VAR_DIR
+from shared.identity import Principal, Role
 
 
 def register_cli(app: Flask, kit) -> None:

@@ -10,8 +10,8 @@ from services.recruitment.api.education_schemas import RegistrationInputSchema
 from services.recruitment.links import Links
 from services.recruitment.models import Network, Student
 from services.recruitment.usecases import education, registry, students, vacancies
-from shared.auth import Principal, Role
 from shared.db import Database, utcnow
+from shared.identity import Principal, Role
 
 NETWORK = {
     "name": "Netwerk Vrijwilligerszorg Enkhuizen",

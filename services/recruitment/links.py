@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
+from shared.magic_links import LoginLinks, single_use
 from shared.tokens import LinkSigner
 
 DAY = 24 * 3600
-LOGIN_MINUTES = 15
 
 
 class Links:
@@ -18,7 +16,7 @@ class Links:
         self.confirm = LinkSigner(secret_keys, "alert-confirm", max_age=7 * DAY)
         self.unsubscribe = LinkSigner(secret_keys, "unsubscribe", max_age=5 * 365 * DAY)
         self.match = LinkSigner(secret_keys, "match-answer", max_age=90 * DAY)
-        self.login = LinkSigner(secret_keys, "login", max_age=LOGIN_MINUTES * 60)
+        self.login = LoginLinks(secret_keys, "login", lambda token: self.url(f"/inloggen/{token}"))
         self.registration = LinkSigner(secret_keys, "registration", max_age=7 * DAY)
         # Its own salt: an invitation (which asks for consent) never passes as a bare confirmation.
         self.invitation = LinkSigner(secret_keys, "invitation", max_age=7 * DAY)
@@ -41,21 +39,15 @@ class Links:
         """The answer is signed into the link, so nobody can change it by editing the URL."""
         return self.url(f"/match/{self.match.sign([response_id, who, answer])}")
 
-    def login_link(self, identity: dict, next_path: str | None = None) -> str:
-        """A single-use link (the nonce is recorded on use) that logs `identity` in, then opens
-        `next_path` (the page the person wanted) if given."""
-        signed = {**identity, "nonce": secrets.token_hex(16), **({"next": next_path} if next_path else {})}
-        return self.url(f"/inloggen/{self.login.sign(signed)}")
-
     def registration_page(self, cohort_token: str) -> str:
         return self.url(f"/inschrijven/{cohort_token}")
 
     def registration_verification(self, identity: dict) -> str:
         """Confirms a student's address and logs them in, once (the nonce is recorded on use)."""
-        token = self.registration.sign({**identity, "nonce": secrets.token_hex(16)})
+        token = self.registration.sign(single_use(identity))
         return self.url(f"/inschrijven/bevestigen/{token}")
 
     def student_invitation(self, identity: dict) -> str:
         """An imported student's own link: confirm the address and rank placements, once."""
-        token = self.invitation.sign({**identity, "nonce": secrets.token_hex(16)})
+        token = self.invitation.sign(single_use(identity))
         return self.url(f"/inschrijven/uitnodiging/{token}")

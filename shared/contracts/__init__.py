@@ -6,12 +6,11 @@ import functools
 
 from marshmallow import ValidationError
 
-from shared.contracts import appreciation, appreciation_samples, recruitment, recruitment_samples
+from shared.contracts import appreciation, recruitment
 from shared.contracts.envelope import EnvelopeSchema, envelope
 from shared.contracts.quick_check import quick_check
 
 CONTRACTS = {**recruitment.CONTRACTS, **appreciation.CONTRACTS}
-SAMPLES = {**recruitment_samples.SAMPLES, **appreciation_samples.SAMPLES}
 
 
 class ContractViolation(ValueError):
@@ -80,4 +79,4 @@ def read(message: dict) -> tuple[dict, dict]:
     return env, data
 
 
-__all__ = ["CONTRACTS", "SAMPLES", "ContractViolation", "build", "check", "envelope", "read", "schema_for"]
+__all__ = ["CONTRACTS", "ContractViolation", "build", "check", "envelope", "read", "schema_for"]

@@ -79,14 +79,6 @@ class InvitationsSentV1(Contract):
     invitees = fields.List(fields.Nested(Invitee), required=True, validate=validate.Length(min=1, max=1000))
 
 
-class InvitationsContinueV1(Contract):
-    """Appreciation to itself: invite the next batch of the audience, after this pass holder id.
-    Going through the outbox makes each batch happen exactly once, whatever crashes."""
-
-    event_id = fields.String(required=True)
-    after = fields.String(load_default="", dump_default="")
-
-
 class SignupAnsweredV1(Contract):
     """Someone signed up (or joined the waiting list) for an event: the confirmation."""
 
@@ -147,7 +139,6 @@ class FeedbackRequestedV1(_ToMany):
 CONTRACTS.update(
     {
         "appreciation.invitations_sent.v1": InvitationsSentV1,
-        "appreciation.invitations_continue.v1": InvitationsContinueV1,
         "appreciation.signup_answered.v1": SignupAnsweredV1,
         "appreciation.place_offered.v1": PlaceOfferedV1,
         "appreciation.event_reminder_due.v1": EventReminderDueV1,

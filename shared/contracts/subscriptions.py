@@ -33,8 +33,6 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "appreciation.pass_redeemed.v1": ("notifications",),
     "appreciation.partner_login_requested.v1": ("notifications",),
     "appreciation.invitations_sent.v1": ("notifications",),
-    # Appreciation to itself: the invitations fan out batch by batch through its own outbox.
-    "appreciation.invitations_continue.v1": ("appreciation",),
     "appreciation.signup_answered.v1": ("notifications",),
     "appreciation.place_offered.v1": ("notifications",),
     "appreciation.event_reminder_due.v1": ("notifications",),

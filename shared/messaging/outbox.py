@@ -1,7 +1,7 @@
 """The transactional outbox: an event is written in the same transaction as the change it reports.
 
-After such a transaction commits, the database's `after_outbox_commit` hook wakes the relay (a hint
-for low latency; the relay's periodic sweep is what guarantees delivery).
+After such a transaction commits, the relay is woken (`wake_relay_after_commits`, installed when the
+service is built): a hint for low latency; the relay's periodic sweep is what guarantees delivery.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from sqlalchemy import JSON, Index, Integer, String, event, insert
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared import contracts
-from shared.db import UTCDateTime, new_id, utcnow
+from shared.db import Database, UTCDateTime, new_id, utcnow
+from shared.messaging.commands import command_message, own_queue
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,16 @@ class Outbox:
         session.info["outbox_pending"] = True
         return event_id
 
+    def add_task(self, session: Session, task: str, network_id: str | None, data: dict) -> str:
+        """Stage a command to this service itself (`shared.messaging.commands`): the task `task`
+        (``<service>.<verb>``), run with `data` once this transaction commits; returns its id."""
+        if own_queue(task) != self.source:
+            raise ValueError(f"{self.source} can only queue its own tasks, not {task!r}")
+        message = command_message(task, network_id, data)
+        session.add(self.model(event_id=message["id"], type=task, network_id=network_id, message=message))
+        session.info["outbox_pending"] = True
+        return message["id"]
+
     def insert(self, session: Session, event_type: str, network_id: str | None, data: dict) -> str:
         """Like `add`, but written now as one Core INSERT on the session's connection, without an ORM
         object or a flush: for hot paths (a redemption at the counter). Same contract check (`data`
@@ -90,22 +101,27 @@ class Outbox:
         return self._insert_statement
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_relay(session: Session) -> None:
-    wake_if_staged(session.info, session.info.get("after_outbox_commit"))
+def wake_relay_after_commits(db: Database, wake: Callable[[], None]) -> None:
+    """Call `wake` after each commit of `db` (session or core unit) that wrote an event; a rolled
+    back transaction's mark is forgotten."""
+
+    def after_commit(session: Session) -> None:
+        _wake_if_staged(session.info, wake)
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop("outbox_pending", None)
+
+    event.listen(db.Session, "after_commit", after_commit)
+    event.listen(db.Session, "after_rollback", after_rollback)
+    db.after_core_commit.append(lambda info: _wake_if_staged(info, wake))
 
 
-def wake_if_staged(info: dict, wake: Callable[[], None] | None) -> None:
+def _wake_if_staged(info: dict, wake: Callable[[], None]) -> None:
     """After a commit: ring the relay if the transaction wrote an event (`Outbox.staged` marked
     `info`). A failure only costs latency."""
-    if not info.pop("outbox_pending", False) or wake is None:
+    if not info.pop("outbox_pending", False):
         return
     try:
         wake()
     except Exception as exc:  # the wake-up is only a hint: the relay's sweep still sends the event
         log.warning("could not wake the outbox relay (%s); its sweep will send the event", exc)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop("outbox_pending", None)

@@ -25,6 +25,7 @@ from sqlalchemy import delete, select, update
 
 from shared.contracts.subscriptions import handler_task, subscribers
 from shared.db import Database, utcnow
+from shared.messaging.commands import is_command, own_queue
 from shared.messaging.outbox import OutboxMixin
 
 log = logging.getLogger(__name__)
@@ -104,9 +105,14 @@ class RelayWakeup:
 
 
 def celery_publisher(celery_app) -> Callable[[dict], None]:
-    """Publishing = one durable task per subscribing service, by name, on that service's queue."""
+    """Publishing = one durable task per subscribing service, by name, on that service's queue; a
+    command (`shared.messaging.commands`) is its own service's task, on that service's queue."""
 
     def publish(message: dict) -> None:
+        if is_command(message):
+            task = message["task"]
+            celery_app.send_task(task, args=[message], queue=own_queue(task), task_id=message["id"])
+            return
         for service in subscribers(message["type"]):
             celery_app.send_task(
                 handler_task(service),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError, StatementError
-from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity
+from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity, default_exceptions
 
 from shared.db import DateOutOfRange
 from shared.web.frame import error_page
@@ -64,3 +66,35 @@ def install_error_handlers(app: Flask, api_prefix: str) -> None:
             message = "The input is not valid."
         body = error_body(exc.code or 500, message, _field_errors(exc))
         return jsonify(body), exc.code, _headers(exc)
+
+
+# A service's table from its domain errors to HTTP statuses; a subclass answers as its nearest
+# listed ancestor (CategoryInUse, a Conflict, is a 409), anything else unlisted as 422.
+StatusTable = Mapping[type[Exception], int]
+
+
+def status_for(exc: Exception, table: StatusTable, default: int = 422) -> int:
+    """The status of `exc`: the entry of the nearest class in its hierarchy (its MRO) in `table`."""
+    return next((table[kind] for kind in type(exc).__mro__ if kind in table), default)
+
+
+def install_domain_errors(
+    app: Flask,
+    api_prefix: str,
+    table: StatusTable,
+    *,
+    catch: tuple[type[Exception], ...],
+    page: Callable[[HTTPException], object] = error_page,
+) -> None:
+    """Answer the domain errors `catch` by `table`: JSON on API paths (an error that names a
+    `field` puts its message there), on pages `page` with the status's HTTP error."""
+
+    def domain_error(exc: Exception):
+        code = status_for(exc, table)
+        if not request.path.startswith(api_prefix):
+            return page(default_exceptions[code]())  # abort() cannot be used inside an error handler
+        field = getattr(exc, "field", None)
+        return jsonify(error_body(code, str(exc), {field: [str(exc)]} if field else None)), code
+
+    for kind in catch:
+        app.register_error_handler(kind, domain_error)

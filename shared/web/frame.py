@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, current_app, g, redirect, render_template, r
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from shared.auth import current_principal
+from shared.web.auth import current_principal
 from shared.web.menu import ROLE_NAMES, login_path_for, menu_for, start_page
 
 STATIC_DIR = Path(__file__).parent / "static"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.auth import Principal, Role
 from shared.i18n import LazyText
 from shared.i18n import lazy_gettext as _l
+from shared.identity import Principal, Role
 
 
 @dataclass(frozen=True)

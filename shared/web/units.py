@@ -9,8 +9,8 @@ from contextlib import AbstractContextManager, contextmanager
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from shared.auth import current_principal
 from shared.db import CoreUnit
+from shared.web.auth import current_principal
 
 
 def kit():

@@ -8,14 +8,15 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import select
 
+from deploy.local.harness import wait_until
 from services.appreciation.domain import gatherings as gathering_rules
 from services.appreciation.domain.errors import InvalidTransition
-from services.appreciation.handlers import event_handlers
+from services.appreciation.handlers import command_handlers
 from services.appreciation.models import Invitation
 from services.appreciation.models import OutboxMessage as AppreciationOutbox
 from services.appreciation.usecases import follow_ups
 from services.appreciation.usecases import invitations as invitation_usecases
-from shared.messaging.consumer import consume
+from shared.messaging.commands import is_command, run_command
 from tests.support.appreciation import appreciation_events as events_of
 from tests.support.appreciation import event_body, pass_network
 from tests.support.placements import csrf
@@ -24,9 +25,9 @@ pytestmark = pytest.mark.integration
 
 
 def run_own_events(app) -> None:
-    """Hand appreciation's messages to itself to its own handlers until none are new (what its
-    worker does with `appreciation.invitations_continue.v1`)."""
-    kit, handlers = app.extensions["knoop"], event_handlers(app.extensions["appreciation_links"])
+    """Run the tasks appreciation queued for itself through its outbox until none are new (what its
+    worker does with `appreciation.continue_invitations`)."""
+    kit, commands = app.extensions["knoop"], command_handlers(app.extensions["appreciation_links"])
     seen = 0
     while True:
         with kit.db.reader() as session:
@@ -36,8 +37,8 @@ def run_own_events(app) -> None:
         if len(messages) == seen:
             return
         for message in messages[seen:]:
-            if message["type"] in handlers:
-                consume(kit, handlers, message)
+            if is_command(message):
+                run_command(kit, commands, message)
         seen = len(messages)
 
 
@@ -72,6 +73,16 @@ def test_invitations_go_out_in_batches_each_person_once(pn, monkeypatch):
     run_own_events(pn.app)  # a redelivered batch changes nothing
     assert len(invitations(pn, event["id"])) == 7
     assert pn.api("post", f"/events/{event['id']}/publish").status_code == 409
+
+
+def test_the_relay_hands_the_continue_task_to_appreciations_own_worker(pn, stack):
+    for n in range(3):
+        pn.nominate("Humanitas", f"Vrijwilliger {n}", f"v{n}@example.org")
+    created = pn.api("post", "/events", json=event_body())
+    assert pn.api("post", f"/events/{created.get_json()['id']}/publish").status_code == 200
+    stack.start_worker("appreciation")
+    stack.start_relay("appreciation")
+    wait_until(lambda: len(invitations(pn, created.get_json()["id"])) == 3, 60, message="3 invitations")
 
 
 def test_a_members_event_invites_only_its_own_volunteers(pn):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from deploy.local.harness import wait_until
 from services.notifications.models import DeadLetter, Delivery
+from services.notifications.samples import SAMPLES
 from shared import contracts
 from tests.support.flows import draft, organisation_with_token, publish
 
@@ -127,7 +128,7 @@ def test_the_mail_server_away_for_30_seconds_in_the_middle_of_1000_deliveries_lo
 
     stack.start_worker("notifications")
     celery = stack.app("recruitment").extensions["celery"]
-    sample = contracts.SAMPLES["recruitment.vacancy_published.v1"]
+    sample = SAMPLES["recruitment.vacancy_published.v1"]
     for n in range(1000):
         data = {**sample, "title": f"Vacature {n:04d}", "contact_email": f"org{n:04d}@example.org"}
         message = contracts.envelope(

@@ -72,7 +72,7 @@ def test_a_token_issued_by_recruitment_works_in_appreciation_until_revoked(stack
     assert [p["name"] for p in listed] == ["Theater De Drommedaris"]
 
     from services.recruitment.models import ApiToken
-    from shared.auth import hash_token
+    from shared.api_tokens import hash_token
 
     with recruitment.extensions["knoop"].db.reader() as session:
         token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(coordinator)))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from deploy.local.harness import wait_until
 from services.notifications.models import Delivery
+from services.notifications.samples import SAMPLES
 from shared import contracts
 from tests.support.mail import RefusingServer
 
@@ -30,7 +31,7 @@ def steps_that_fit(outage: float) -> int:
 
 def send_events(stack, count: int) -> None:
     celery = stack.app("recruitment").extensions["celery"]
-    sample = contracts.SAMPLES["recruitment.vacancy_published.v1"]
+    sample = SAMPLES["recruitment.vacancy_published.v1"]
     for n in range(count):
         data = {**sample, "title": f"Vacature {n:04d}", "contact_email": f"org{n:04d}@example.org"}
         event_type = "recruitment.vacancy_published.v1"

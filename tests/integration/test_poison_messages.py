@@ -8,6 +8,7 @@ import pytest
 import redis as redis_py
 
 from deploy.local.harness import wait_until
+from services.notifications.samples import SAMPLES
 from shared import contracts
 from tests.support.databases import SERVICES
 
@@ -98,7 +99,7 @@ def _same_json(stored: bytes, pushed: bytes) -> bool:
 def test_the_operator_lists_a_poisoned_message_and_replays_it_fixed(stack, tmp_path):
     """A task name with a typo: the operator sees it, fixes the bytes and replays; the e-mail goes."""
     stack.start_worker("notifications")
-    sample = contracts.SAMPLES["recruitment.vacancy_published.v1"]
+    sample = SAMPLES["recruitment.vacancy_published.v1"]
     event = contracts.envelope(
         str(uuid.uuid4()),
         "recruitment.vacancy_published.v1",

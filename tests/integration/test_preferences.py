@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from deploy.local.harness import wait_until
 from services.notifications.models import Delivery
+from services.notifications.samples import SAMPLES
 from shared import contracts
 
 pytestmark = pytest.mark.integration
 
 
 def send(stack, event_type: str, **overrides):
-    data = contracts.build(event_type, {**contracts.SAMPLES[event_type], **overrides})
+    data = contracts.build(event_type, {**SAMPLES[event_type], **overrides})
     message = contracts.envelope(str(uuid.uuid4()), event_type, "recruitment", "n1", data)
     stack.app("recruitment").extensions["celery"].send_task(
         "notifications.handle_event", args=[message], queue="notifications"
@@ -29,7 +30,7 @@ def mails_to(stack, address: str) -> list[dict]:
 
 def test_an_unsubscribed_person_gets_no_more_follow_up_questions_but_still_a_login_link(stack):
     stack.start_worker("notifications")
-    sanne = contracts.SAMPLES["recruitment.match_question_due.v1"]["volunteer"]["email"]
+    sanne = SAMPLES["recruitment.match_question_due.v1"]["volunteer"]["email"]
     send(stack, "recruitment.match_question_due.v1")
     [question] = wait_until(lambda: mails_to(stack, sanne), 30, message="the first question")
     raw = next(m for m in stack.sink.mails if m.recipients == [sanne]).message
@@ -64,7 +65,7 @@ def test_an_unsubscribed_person_gets_no_more_follow_up_questions_but_still_a_log
         )
     assert statuses == ["sent", "suppressed"]
     # The organisation asked the same question was not affected.
-    anne = contracts.SAMPLES["recruitment.match_question_due.v1"]["organisation"]["email"]
+    anne = SAMPLES["recruitment.match_question_due.v1"]["organisation"]["email"]
     assert len(mails_to(stack, anne)) == 2
 
 
@@ -76,7 +77,8 @@ def test_a_forged_unsubscribe_link_changes_nothing(stack):
 def coordinator_client(stack, network_id: str = "n1"):
     """A notifications client carrying the coordinator's session cookie from a login at
     recruitment: the one signed session works behind every prefix."""
-    from shared.auth import Principal, log_in
+    from shared.identity import Principal
+    from shared.web.auth import log_in
 
     recruitment = stack.app("recruitment")
     with recruitment.test_request_context("/portaal"):

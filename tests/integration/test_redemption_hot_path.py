@@ -161,7 +161,7 @@ def test_a_redemption_without_an_attempt_writes_its_event_and_no_audit_row(pn):
     # Both the counter page and the tills' API redeem with an attempt (redemptions.counter); without
     # one, `redeem` writes the slot and its event only.
     from services.appreciation.usecases.redemptions import redeem as redemptions
-    from shared.auth import Principal, Role
+    from shared.identity import Principal, Role
 
     offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="once")
     pass_id = pn.nominate("Humanitas", "Joop Visser")["id"]

@@ -9,9 +9,9 @@ import pytest
 
 from deploy.local.harness import free_port
 from deploy.local.mailsink import MailStore, SmtpSink
+from services.notifications.config import load_settings
 from services.notifications.mailer import PermanentRejection, SmtpMailer, TemporaryFailure
 from services.notifications.mime import Outgoing, compose
-from shared.config import load_settings
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def server(request):
 
 
 def mailer_for(sink: SmtpSink) -> SmtpMailer:
-    settings = load_settings("notifications")
+    settings = load_settings()
     return SmtpMailer(dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=sink.port))
 
 

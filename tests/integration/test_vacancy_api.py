@@ -163,7 +163,7 @@ def test_revoked_token_stops_working_at_once(app):
     client, coordinator, token = organisation_with_token(app)
     with app.extensions["knoop"].db.reader() as session:
         from services.recruitment.models import ApiToken
-        from shared.auth import hash_token
+        from shared.api_tokens import hash_token
 
         token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(token)))
     assert (

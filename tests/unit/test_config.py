@@ -1,25 +1,29 @@
-"""Production refuses to start with a default or weak secret; other profiles start."""
+"""Production refuses to start with a default or weak secret; other profiles start; each service
+reads its own settings."""
 
 import pytest
 
-from shared.config import DEFAULT_SECRET, ConfigurationError, load_settings
+from services.appreciation.config import AppreciationSettings
+from services.notifications.config import NotificationSettings
+from services.recruitment.config import RecruitmentSettings
+from shared.config import DEFAULT_SECRET, ConfigurationError, Settings
 
 
 def test_production_refuses_the_default_secret(monkeypatch):
     monkeypatch.delenv("KNOOP_SECRET_KEYS", raising=False)
     with pytest.raises(ConfigurationError, match="KNOOP_SECRET_KEYS"):
-        load_settings("recruitment", {"profile": "production"})
+        RecruitmentSettings.load("recruitment", {"profile": "production"})
 
 
 def test_production_refuses_a_short_secret(monkeypatch):
     monkeypatch.setenv("KNOOP_SECRET_KEYS", "short")
     with pytest.raises(ConfigurationError, match="32 characters"):
-        load_settings("recruitment", {"profile": "production"})
+        RecruitmentSettings.load("recruitment", {"profile": "production"})
 
 
 def test_production_starts_with_a_strong_secret_and_signs_with_the_newest_key(monkeypatch):
     monkeypatch.setenv("KNOOP_SECRET_KEYS", f"{'o' * 40},{'n' * 40}")
-    settings = load_settings("recruitment", {"profile": "production"})
+    settings = RecruitmentSettings.load("recruitment", {"profile": "production"})
     assert settings.secret_key == "n" * 40
 
 
@@ -35,7 +39,7 @@ def test_production_app_factory_refuses_to_start_with_default_secret(monkeypatch
 def test_development_uses_the_embedded_defaults(monkeypatch):
     monkeypatch.delenv("RECRUITMENT_DATABASE_URL", raising=False)
     monkeypatch.delenv("KNOOP_ENV", raising=False)
-    settings = load_settings("recruitment")
+    settings = RecruitmentSettings.load("recruitment")
     assert settings.profile == "development"
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("recruitment.db")
     assert DEFAULT_SECRET in settings.secret_keys
@@ -43,27 +47,47 @@ def test_development_uses_the_embedded_defaults(monkeypatch):
 
 def test_each_service_has_its_own_database_url(monkeypatch):
     monkeypatch.setenv("APPRECIATION_DATABASE_URL", "postgresql+psycopg://x@db/appreciation")
-    assert load_settings("appreciation").database_url.endswith("/appreciation")
-    assert "appreciation" not in load_settings("recruitment").database_url
+    assert AppreciationSettings.load("appreciation").database_url.endswith("/appreciation")
+    assert "appreciation" not in RecruitmentSettings.load("recruitment").database_url
 
 
 def test_unknown_profile_is_refused(monkeypatch):
     monkeypatch.setenv("KNOOP_ENV", "staging-ish")
     with pytest.raises(ConfigurationError):
-        load_settings("recruitment")
+        RecruitmentSettings.load("recruitment")
 
 
 def test_a_lease_too_short_to_wait_for_the_mail_servers_reply_is_refused(monkeypatch):
     monkeypatch.setenv("KNOOP_SMTP_TIMEOUT", "30")
     monkeypatch.setenv("KNOOP_DELIVERY_LEASE_SECONDS", "39")
     with pytest.raises(ConfigurationError, match="LEASE"):
-        load_settings("notifications")
+        NotificationSettings.load("notifications")
 
 
 def test_body_limits_come_from_the_environment_with_a_mebibyte_and_five_megabytes_by_default(monkeypatch):
     monkeypatch.delenv("KNOOP_MAX_BODY_BYTES", raising=False)
     monkeypatch.delenv("KNOOP_MAX_UPLOAD_BYTES", raising=False)
-    settings = load_settings("recruitment")
+    settings = RecruitmentSettings.load("recruitment")
     assert (settings.max_body_bytes, settings.max_upload_bytes) == (1024 * 1024, 5_000_000)
     monkeypatch.setenv("KNOOP_MAX_BODY_BYTES", "2048")
-    assert load_settings("recruitment").max_body_bytes == 2048
+    assert RecruitmentSettings.load("recruitment").max_body_bytes == 2048
+
+
+def test_each_service_reads_only_its_own_settings_and_ignores_the_others_overrides(monkeypatch):
+    monkeypatch.setenv("KNOOP_RESPONSE_REMINDER_DAYS", "5")
+    monkeypatch.setenv("KNOOP_WRONG_CODE_LIMIT", "7 per minute")
+    overrides = {"smtp_port": 2525, "wrong_code_limit": "9 per minute", "outbox_sweep_seconds": 0.5}
+    recruitment = RecruitmentSettings.load("recruitment", overrides)
+    assert recruitment.reminder_days == 5 and recruitment.outbox_sweep_seconds == 0.5
+    assert not hasattr(recruitment, "smtp_port") and not hasattr(recruitment, "wrong_code_limit")
+    assert AppreciationSettings.load("appreciation", overrides).wrong_code_limit == "9 per minute"
+    assert AppreciationSettings.load("appreciation").wrong_code_limit == "7 per minute"
+    assert NotificationSettings.load("notifications", overrides).smtp_port == 2525
+    assert not hasattr(Settings.load("notifications"), "smtp_port")
+
+
+def test_every_service_refuses_the_default_secret_in_production(monkeypatch):
+    monkeypatch.delenv("KNOOP_SECRET_KEYS", raising=False)
+    for service, kind in [("appreciation", AppreciationSettings), ("notifications", NotificationSettings)]:
+        with pytest.raises(ConfigurationError, match="KNOOP_SECRET_KEYS"):
+            kind.load(service, {"profile": "production"})

@@ -9,6 +9,7 @@ from services.notifications import PACKAGE_DIR
 from services.notifications.handlers import EVENT_HANDLERS
 from services.notifications.preferences import kind_of
 from services.notifications.rendering import EmailRenderer
+from services.notifications.samples import SAMPLES
 from shared import contracts
 from shared.contracts.subscriptions import SUBSCRIPTIONS
 from shared.i18n import Catalogue
@@ -34,7 +35,7 @@ class Recorder:
 
 
 def deliveries_for(event_type: str) -> list:
-    data = contracts.schema_for(event_type).load(contracts.SAMPLES[event_type])
+    data = contracts.schema_for(event_type).load(SAMPLES[event_type])
     event = Event(str(uuid.uuid4()), event_type, "recruitment", None, "n1", data)
     recorder = Recorder()
     for handler in EVENT_HANDLERS[event_type]:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.notifications.samples import SAMPLES
 from shared import contracts
 from shared.contracts.quick_check import quick_check
 
@@ -22,7 +23,7 @@ def _schema(event_type):
 def test_every_contract_has_a_quick_check_that_passes_what_producers_write(event_type):
     check = quick_check(_schema(event_type))
     assert check is not None
-    assert check(contracts.build(event_type, contracts.SAMPLES[event_type]))
+    assert check(contracts.build(event_type, SAMPLES[event_type]))
 
 
 REDEEMED = "appreciation.pass_redeemed.v1"
@@ -43,7 +44,7 @@ REDEEMED = "appreciation.pass_redeemed.v1"
     ],
 )
 def test_what_the_contract_refuses_the_quick_check_does_not_pass(change):
-    data = contracts.build(REDEEMED, contracts.SAMPLES[REDEEMED])
+    data = contracts.build(REDEEMED, SAMPLES[REDEEMED])
     change(data)
     assert _schema(REDEEMED).validate(data)
     assert not quick_check(_schema(REDEEMED))(data)
@@ -53,7 +54,7 @@ def test_what_the_contract_refuses_the_quick_check_does_not_pass(change):
 
 def test_a_list_shorter_than_its_contract_allows_is_not_passed():
     event_type = "recruitment.login_link_requested.v1"
-    data = {**contracts.build(event_type, contracts.SAMPLES[event_type]), "links": []}
+    data = {**contracts.build(event_type, SAMPLES[event_type]), "links": []}
     assert not quick_check(_schema(event_type))(data)
 
 
@@ -170,7 +171,7 @@ def _changed(data, path, value, remove):
 @given(event_type=st.sampled_from(EVENT_TYPES), data=st.data())
 def test_the_quick_check_never_passes_what_the_contract_refuses(event_type, data):
     schema = _schema(event_type)
-    sample = contracts.build(event_type, contracts.SAMPLES[event_type])
+    sample = contracts.build(event_type, SAMPLES[event_type])
     for _ in range(data.draw(st.integers(1, 3))):
         paths = list(_paths(sample))
         if not paths:  # every key removed

@@ -1,6 +1,7 @@
 """An API token's principal is remembered briefly, and only while the token is valid."""
 
-from shared.auth import Principal, RememberedPrincipals
+from shared.api_tokens import RememberedPrincipals
+from shared.identity import Principal
 
 TOKEN = "knp_" + "x" * 43
 

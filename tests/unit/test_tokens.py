@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.auth import TOKEN_PREFIX, generate_api_token, hash_token
+from shared.api_tokens import TOKEN_PREFIX, generate_api_token, hash_token
 from shared.tokens import InvalidToken, LinkSigner
 
 KEYS = ("a" * 40,)

@@ -1,4 +1,5 @@
-"""Appreciation's JSON API, one blueprint per topic; domain errors become status codes in errors.py."""
+"""Appreciation's JSON API, one blueprint per topic. Domain errors become status codes here, in one
+place; views only translate HTTP to a use case and back."""
 
 from __future__ import annotations
 
@@ -6,7 +7,22 @@ from flask import Flask
 from flask_smorest import Api
 
 from services.appreciation.api import gatherings, partners, passes, redemption
-from services.appreciation.api.errors import register_errors
+from services.appreciation.api.common import PREFIX
+from services.appreciation.domain.errors import (
+    DomainError,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    TokenRevoked,
+)
+from shared.web.errors import install_domain_errors
+
+STATUS_FOR = {
+    NotFound: 404,
+    NotAllowed: 403,
+    InvalidTransition: 409,
+    TokenRevoked: 401,
+}
 
 
 def register_api(app: Flask, api: Api) -> None:
@@ -14,4 +30,6 @@ def register_api(app: Flask, api: Api) -> None:
     for module in (partners, passes, redemption, gatherings):
         for blueprint in module.BLUEPRINTS:
             api.register_blueprint(blueprint)
-    register_errors(app)
+    # By class hierarchy (GatheringClosed, an InvalidTransition, is a 409), any other DomainError a
+    # 422; on pages the frame's Dutch error page, as for every other error there.
+    install_domain_errors(app, PREFIX, STATUS_FOR, catch=(DomainError,))

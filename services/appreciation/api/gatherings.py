@@ -13,8 +13,9 @@ from services.appreciation.api.gathering_schemas import (
     EventSchema,
 )
 from services.appreciation.usecases import gatherings as usecases
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 gatherings = Blueprint(
     "appreciation_events",

@@ -13,8 +13,9 @@ from services.appreciation.api.schemas import (
     PartnerCreatedSchema,
 )
 from services.appreciation.usecases import partners as usecases
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 partners = Blueprint(
     "discount_partners",

@@ -16,8 +16,9 @@ from services.appreciation.api.schemas import (
 )
 from services.appreciation.usecases import nominations
 from services.appreciation.usecases import passes as usecases
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 passes = Blueprint(
     "passes",

@@ -34,8 +34,9 @@ from services.appreciation.domain.offers import Outcome
 from services.appreciation.usecases import offers as offer_usecases
 from services.appreciation.usecases import partners
 from services.appreciation.usecases.redemptions import counter, figures, till_answers
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 from shared.web.bodies import json_body
 from shared.web.spreadsheet import csv_documented, csv_response
 

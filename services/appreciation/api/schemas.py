@@ -7,7 +7,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.appreciation.domain.clock import local_today
 from services.appreciation.domain.offers import AUDIENCES, DISCOUNT_KINDS, PERIODS, USAGE_RULES
 from services.appreciation.domain.passes import VALIDITY_KINDS, grouped, shown_status
-from shared.auth import Role, current_principal
+from shared.identity import Role
+from shared.web.auth import current_principal
 from shared.web.schemas import (
     CONTROL,
     LINE_BREAK,

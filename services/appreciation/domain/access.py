@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.appreciation.domain.errors import NotAllowed
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 
 def is_coordinator_of(principal: Principal, network_id: str) -> bool:

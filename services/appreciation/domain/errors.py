@@ -1,4 +1,4 @@
-"""The refusals of appreciation's rules, one hierarchy (api/errors.py answers them by class)."""
+"""The refusals of appreciation's rules, one hierarchy (api/__init__.py answers them by class)."""
 
 from __future__ import annotations
 

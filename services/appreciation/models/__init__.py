@@ -23,8 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.appreciation.models.base import Base
-from shared.auth import ApiTokenMixin
+from shared.api_tokens import ApiTokenMixin
 from shared.db import UTCDateTime, new_id, utcnow
+from shared.magic_links import UsedLoginLinkMixin
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
@@ -240,13 +241,8 @@ class IdempotentResponse(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-class UsedLoginLink(Base):
+class UsedLoginLink(UsedLoginLinkMixin, Base):
     """Partners' login links are single use."""
-
-    __tablename__ = "used_login_links"
-
-    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ApiToken(ApiTokenMixin, Base):

@@ -21,11 +21,12 @@ from services.appreciation.domain.gatherings import GatheringStatus, InvitationS
 from services.appreciation.links import Links
 from services.appreciation.models import Gathering, Invitation, NetworkReplica, PassHolder
 from services.appreciation.usecases.common import outbox
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
-# The command a published gathering sends itself to invite its audience batch by batch.
-INVITATIONS_CONTINUE = "appreciation.invitations_continue.v1"
+# The task a published gathering queues for itself through its own outbox, to invite its audience
+# batch by batch.
+CONTINUE_INVITATIONS = "appreciation.continue_invitations"
 
 
 def create(session: Session, principal: Principal, fields: dict) -> Gathering:
@@ -67,7 +68,7 @@ def publish(session: Session, principal: Principal, gathering_id: str) -> Gather
     ).rowcount
     if not changed:
         raise InvalidTransition(f"a {gathering.status} event cannot be published")
-    outbox.add(session, INVITATIONS_CONTINUE, gathering.network_id, {"event_id": gathering.id})
+    outbox.add_task(session, CONTINUE_INVITATIONS, gathering.network_id, {"event_id": gathering.id})
     return gathering
 
 

@@ -20,7 +20,7 @@ from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
 from services.appreciation.models import Gathering, HolderMembership, Invitation, Pass, PassHolder
 from services.appreciation.usecases.common import outbox
-from services.appreciation.usecases.gatherings import INVITATIONS_CONTINUE, summary
+from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS, summary
 from services.appreciation.usecases.seats import release_seats, take_seats, take_waiting_number
 from shared.db import utcnow
 
@@ -83,8 +83,8 @@ def invite_batch(session: Session, network_id: str, gathering_id: str, after: st
         },
     )
     if len(people) == rules.BATCH:
-        outbox.add(
-            session, INVITATIONS_CONTINUE, network_id, {"event_id": gathering.id, "after": people[-1].id}
+        outbox.add_task(
+            session, CONTINUE_INVITATIONS, network_id, {"event_id": gathering.id, "after": people[-1].id}
         )
     return len(people)
 

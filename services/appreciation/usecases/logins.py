@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.appreciation.domain.errors import DomainError
-from services.appreciation.links import LOGIN_MINUTES, Links
+from services.appreciation.links import Links
 from services.appreciation.models import DiscountPartner, NetworkReplica, UsedLoginLink
 from services.appreciation.usecases.common import outbox
-from shared.auth import Principal, Role
-
-
-class LinkAlreadyUsed(DomainError):
-    """This login link has logged someone in before."""
+from shared.identity import Principal, Role
+from shared.magic_links import login_mail, redeem
 
 
 def request_login(
@@ -38,39 +33,25 @@ def request_login(
     if not partners:
         return
     first = partners[0]
+    recipient = {"name": first.contact_name or first.name, "email": first.contact_email, "language": language}
+    offers = [
+        (
+            p.name,
+            links.login.link(
+                {"role": Role.DISCOUNT_PARTNER, "network_id": network.id, "partner_id": p.id}, next_path
+            ),
+        )
+        for p in partners
+    ]
     outbox.add(
         session,
         "appreciation.partner_login_requested.v1",
         network.id,
-        {
-            "recipient": {
-                "name": first.contact_name or first.name,
-                "email": first.contact_email,
-                "language": language,
-            },
-            "network_name": network.name,
-            "minutes_valid": LOGIN_MINUTES,
-            "links": [
-                {
-                    "label": p.name,
-                    "url": links.login_link(
-                        {"role": Role.DISCOUNT_PARTNER, "network_id": network.id, "partner_id": p.id},
-                        next_path,
-                    ),
-                }
-                for p in partners
-            ],
-        },
+        login_mail(recipient, network.name, offers),
     )
 
 
 def redeem_login(session: Session, payload: dict) -> Principal:
-    """The partner behind a verified login link, once: a second use is refused."""
-    session.add(UsedLoginLink(nonce=payload["nonce"]))
-    try:
-        session.flush()
-    except IntegrityError:
-        raise LinkAlreadyUsed("this login link has been used already") from None
-    return Principal(
-        role=Role.DISCOUNT_PARTNER, network_id=payload["network_id"], partner_id=payload["partner_id"]
-    )
+    """The partner behind a verified login link, once: a second use raises
+    shared.magic_links.LinkAlreadyUsed."""
+    return redeem(session, UsedLoginLink, payload)

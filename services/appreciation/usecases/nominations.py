@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from services.appreciation.domain.errors import DomainError
 from services.appreciation.links import Links
 from services.appreciation.usecases.passes import nominate
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.web.spreadsheet import CsvUnreadable, read_csv
 
 

@@ -9,8 +9,8 @@ from services.appreciation.domain import access
 from services.appreciation.domain.clock import local_date
 from services.appreciation.domain.errors import DomainError, NotAllowed, NotFound
 from services.appreciation.models import Offer, OrganisationReplica
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 
 class UnknownOrganisation(DomainError):

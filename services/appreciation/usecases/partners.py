@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from services.appreciation.domain.errors import NotFound
 from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
-from shared.auth import Role, issue_token
+from shared.api_tokens import issue_token
+from shared.identity import Role
 
 
 def network_by_slug(session: Session, slug: str) -> NetworkReplica:

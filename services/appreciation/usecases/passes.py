@@ -24,8 +24,8 @@ from services.appreciation.models import (
     Redemption,
 )
 from services.appreciation.usecases.common import outbox
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 
 def policy(session: Session, network_id: str) -> PassPolicy:

@@ -11,8 +11,9 @@ from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from services.appreciation.links import Links
-from shared.auth import Role, current_principal
 from shared.db import Database
+from shared.identity import Role
+from shared.web.auth import current_principal
 from shared.web.frame import here
 
 pages = Blueprint("pass_pages", __name__, url_prefix="/waardering")

@@ -16,9 +16,9 @@ from services.appreciation.usecases.redemptions.counter import Presented
 from services.appreciation.usecases.redemptions.redeem import Result
 from services.appreciation.views.common import db, links, pages, partner_only
 from services.appreciation.views.forms import NumberForm, RedeemForm
-from shared.auth import Principal
 from shared.db import utcnow
 from shared.i18n import lazy_gettext
+from shared.identity import Principal
 from shared.web.forms import ActionForm
 
 

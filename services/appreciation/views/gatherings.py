@@ -11,9 +11,10 @@ from services.appreciation.models import Invitation, PassHolder
 from services.appreciation.usecases import follow_ups, gatherings, invitations
 from services.appreciation.views.common import db, links, pages, qr_svg
 from shared import ical
-from shared.auth import Principal, Role, page_for
 from shared.i18n import lazy_gettext
+from shared.identity import Principal, Role
 from shared.tokens import InvalidToken
+from shared.web.auth import page_for
 from shared.web.forms import ActionForm
 
 MARKS = {str(n) for n in range(1, 11)}

@@ -8,9 +8,10 @@ from services.appreciation.domain.errors import NotFound
 from services.appreciation.usecases import logins, offers, partners
 from services.appreciation.views.common import db, links, pages
 from services.appreciation.views.forms import LoginForm
-from shared.auth import log_in
 from shared.i18n import current_language
+from shared.magic_links import LinkAlreadyUsed
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in
 from shared.web.forms import ActionForm
 from shared.web.frame import chosen_network, safe_next
 from shared.web.menu import start_page
@@ -63,7 +64,7 @@ def redeem_login(token: str):
     try:
         with db().transaction(network_id=payload["network_id"]) as session:
             principal = logins.redeem_login(session, payload)
-    except logins.LinkAlreadyUsed:
+    except LinkAlreadyUsed:
         return render_template("appreciation/login_failed.html"), 410
     log_in(principal)
     return redirect(safe_next(payload.get("next")) or start_page(principal), code=303)

@@ -17,7 +17,8 @@ from services.recruitment.api.education_schemas import (
     StudentSchema,
 )
 from services.recruitment.usecases import allocations, placed_students, students
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
+from shared.web.auth import current_principal, require_role
 
 BLUEPRINTS = ()  # the routes below are on education_api, registered with the education module
 

@@ -32,9 +32,10 @@ from services.recruitment.api.education_schemas import (
     StudentSchema,
 )
 from services.recruitment.usecases import allocations, cohort_admin, education, students
-from shared.auth import Role, current_principal, require_role
 from shared.db import utcnow
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 from shared.web.spreadsheet import csv_documented, csv_response
 
 education_api = Blueprint(

@@ -23,8 +23,9 @@ from services.recruitment.api.schemas import (
     TokenSchema,
 )
 from services.recruitment.usecases import access, registry
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 networks = Blueprint(
     "networks",

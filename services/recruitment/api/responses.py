@@ -13,8 +13,9 @@ from services.recruitment.api.schemas import (
     ResponseTimesSchema,
 )
 from services.recruitment.usecases import responses as usecases
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 responses = Blueprint(
     "responses",

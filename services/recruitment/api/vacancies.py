@@ -17,8 +17,9 @@ from services.recruitment.api.schemas import (
 )
 from services.recruitment.usecases import search
 from services.recruitment.usecases import vacancies as usecases
-from shared.auth import Role, current_principal, require_role
+from shared.identity import Role
 from shared.web.api import Blueprint
+from shared.web.auth import current_principal, require_role
 
 vacancies = Blueprint(
     "vacancies",

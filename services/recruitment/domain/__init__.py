@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 
 class DomainError(Exception):

@@ -20,8 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
-from shared.auth import ApiTokenMixin
+from shared.api_tokens import ApiTokenMixin
 from shared.db import UTCDateTime, new_id, utcnow
+from shared.magic_links import UsedLoginLinkMixin
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
@@ -241,13 +242,8 @@ class AlertSubscription(NetworkScoped, Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class UsedLoginLink(Base):
+class UsedLoginLink(UsedLoginLinkMixin, Base):
     """Login links are single use: a link's nonce is recorded when it logs someone in."""
-
-    __tablename__ = "used_login_links"
-
-    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ApiToken(ApiTokenMixin, Base):

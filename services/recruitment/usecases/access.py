@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from services.recruitment.models import ApiToken, EducationPartner
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.usecases.registry import _issue_token, get_member
-from shared.auth import Role, hash_token
+from shared.api_tokens import hash_token
+from shared.identity import Role
 
 
 def tokens_of(session: Session, network_id: str, *, organisation_id=None, partner_id=None) -> list[ApiToken]:

@@ -25,8 +25,8 @@ from services.recruitment.usecases.common import (
 from services.recruitment.usecases.common import recipient as organisation_recipient
 from services.recruitment.usecases.education import HOLDING, taken_seats
 from services.recruitment.usecases.students import student_recipient
-from shared.auth import Principal
 from shared.db import utcnow
+from shared.identity import Principal
 
 UNVERIFIED_REASON = "unverified"
 REASONS = {**allocation.REASONS, UNVERIFIED_REASON: "The student has not confirmed their e-mail address."}

@@ -22,8 +22,8 @@ from services.recruitment.usecases.common import (
 )
 from services.recruitment.usecases.education import cohort_for
 from services.recruitment.usecases.students import _valid_preferences, student_recipient
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 # --- cohorts ---------------------------------------------------------------------------------
 

@@ -23,8 +23,8 @@ from services.recruitment.models import (
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get, locked
 from services.recruitment.usecases.registry import Created, _issue_token
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 # --- partners --------------------------------------------------------------------------------
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.recruitment import domain
-from services.recruitment.links import LOGIN_MINUTES, Links
+from services.recruitment.links import Links
 from services.recruitment.models import EducationPartner, Network, Organisation, Student, UsedLoginLink
 from services.recruitment.usecases.common import outbox
-from shared.auth import Principal, Role
-
-
-class LinkAlreadyUsed(domain.DomainError):
-    """This login link has logged someone in before."""
+from shared.identity import Principal, Role
+from shared.magic_links import login_mail, redeem
 
 
 def _identities(session: Session, network: Network, email: str) -> list[tuple[str, dict, str, str]]:
@@ -75,37 +70,21 @@ def request_login(
     if not identities:
         return False
     _, _, name, address = identities[0]
+    recipient = {"name": name, "email": address, "language": language}
+    offers = [(label, links.login.link(identity, next_path)) for label, identity, _, _ in identities]
     outbox.add(
         session,
         "recruitment.login_link_requested.v1",
         network.id,
-        {
-            "recipient": {"name": name, "email": address, "language": language},
-            "network_name": network.name,
-            "minutes_valid": LOGIN_MINUTES,
-            "links": [
-                {"label": label, "url": links.login_link(identity, next_path)}
-                for label, identity, _, _ in identities
-            ],
-        },
+        login_mail(recipient, network.name, offers),
     )
     return True
 
 
 def redeem_login(session: Session, payload: dict) -> Principal:
-    """Spend a verified login link's nonce (once) and return who it logs in."""
-    session.add(UsedLoginLink(nonce=payload["nonce"]))
-    try:
-        session.flush()
-    except IntegrityError:
-        raise LinkAlreadyUsed("this login link has been used already") from None
-    return Principal(
-        role=payload["role"],
-        network_id=payload["network_id"],
-        organisation_id=payload.get("organisation_id"),
-        partner_id=payload.get("partner_id"),
-        person_id=payload.get("person_id"),
-    )
+    """Spend a verified login link's nonce (once: shared.magic_links.LinkAlreadyUsed) and return who
+    it logs in."""
+    return redeem(session, UsedLoginLink, payload)
 
 
 def still_allowed(session: Session, principal: Principal) -> bool:

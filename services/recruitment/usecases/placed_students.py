@@ -12,8 +12,8 @@ from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases.common import NotFound, get, locked, network_of, outbox
 from services.recruitment.usecases.education import HOLDING
 from services.recruitment.usecases.students import hours_of, student_recipient
-from shared.auth import Principal
 from shared.db import utcnow
+from shared.identity import Principal
 
 
 def student_at_own_placement(

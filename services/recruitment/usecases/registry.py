@@ -17,8 +17,9 @@ from services.recruitment.models import (
     Vacancy,
 )
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, outbox
-from shared.auth import Principal, Role, issue_token
+from shared.api_tokens import issue_token
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 
 class CategoryInUse(Conflict):

@@ -13,8 +13,8 @@ from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import CoPublisher, Organisation, Response, Vacancy
 from services.recruitment.usecases.common import Conflict, get, network_of, outbox, recipient
-from shared.auth import Principal
 from shared.db import utcnow
+from shared.identity import Principal
 
 
 class VacancyNotOpen(domain.DomainError):

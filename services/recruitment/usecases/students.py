@@ -17,8 +17,8 @@ from services.recruitment.models import Cohort, HoursEntry, Placement, Student, 
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases.common import NotFound, UnknownReference, locked, network_of, outbox
 from services.recruitment.usecases.education import cohort_for
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 from shared.web.spreadsheet import CsvUnreadable, read_csv
 
 

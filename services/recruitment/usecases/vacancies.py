@@ -21,8 +21,8 @@ from services.recruitment.usecases.common import (
     recipient,
 )
 from services.recruitment.usecases.registry import get_member
-from shared.auth import Principal, Role
 from shared.db import utcnow
+from shared.identity import Principal, Role
 
 COPY_FIELDS = (
     "title",

@@ -16,8 +16,9 @@ from services.recruitment.links import Links
 from services.recruitment.usecases import logins
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.usecases.search import Criteria
-from shared.auth import Principal, log_out, page_for
 from shared.i18n import LazyText, lazy_gettext
+from shared.identity import Principal
+from shared.web.auth import log_out, page_for
 
 
 def db():

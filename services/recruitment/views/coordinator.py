@@ -12,8 +12,8 @@ from services.recruitment.api.schemas import RejectSchema
 from services.recruitment.usecases import allocations, education, responses, vacancies
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, member_page, run_step
-from shared.auth import Principal, Role
 from shared.i18n import lazy_gettext
+from shared.identity import Principal, Role
 from shared.web.menu import menu_for
 from shared.web.schema_form import SchemaForm
 

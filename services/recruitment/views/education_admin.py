@@ -21,10 +21,12 @@ from services.recruitment.api.education_schemas import (
 from services.recruitment.usecases import cohort_admin, education, logins
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, links, member_page, refusal, run_step
-from shared.auth import Principal, Role, log_in
 from shared.db import utcnow
 from shared.i18n import LazyText, lazy_gettext
+from shared.identity import Principal, Role
+from shared.magic_links import LinkAlreadyUsed
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("education_admin", __name__)
@@ -289,7 +291,7 @@ def invitation(token: str):
             with db().transaction(network_id=network_id) as session:
                 logins.redeem_login(session, payload)
                 cohort_admin.accept_invitation(session, student_id, form.data["preferences"])
-        except logins.LinkAlreadyUsed:
+        except LinkAlreadyUsed:
             return render_template("recruitment/login_failed.html"), 410
         except UnknownReference as exc:
             form.add_error(exc.field, refusal(exc))

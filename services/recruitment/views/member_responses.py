@@ -12,8 +12,8 @@ from services.recruitment.usecases import responses
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, member_page, run_step
 from services.recruitment.views.labels import RESPONSE_STATUS_NAMES
-from shared.auth import Principal, Role
 from shared.i18n import lazy_gettext as _l
+from shared.identity import Principal, Role
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("member_responses", __name__)

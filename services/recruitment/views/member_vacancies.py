@@ -16,9 +16,9 @@ from services.recruitment.usecases import registry, responses, vacancies
 from services.recruitment.usecases.common import NotFound, UnknownReference, network_of
 from services.recruitment.views.common import db, links, member_page, run_step
 from services.recruitment.views.labels import FREQUENCY_NAMES, STATUS_ORDER, csrf_ok
-from shared.auth import Principal, Role
 from shared.i18n import LazyText
 from shared.i18n import lazy_gettext as _l
+from shared.identity import Principal, Role
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("member_vacancies", __name__)

@@ -11,9 +11,9 @@ from services.recruitment.models import Placement
 from services.recruitment.usecases import education
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, member_page, refusal
-from shared.auth import Principal, Role
 from shared.db import utcnow
 from shared.i18n import lazy_gettext
+from shared.identity import Principal, Role
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("placement_offers", __name__)

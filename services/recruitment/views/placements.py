@@ -22,8 +22,9 @@ from services.recruitment.usecases import allocations, cohort_admin, education, 
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, links, refusal, run_step
 from services.recruitment.views.forms import ReviewForm, UploadForm
-from shared.auth import Role, page_for
 from shared.i18n import LazyText, lazy_gettext
+from shared.identity import Role
+from shared.web.auth import page_for
 from shared.web.forms import ActionForm
 from shared.web.schema_form import SchemaForm
 from shared.web.spreadsheet import csv_response

@@ -11,9 +11,11 @@ from services.recruitment.views.coordinator import coordinator_home
 from services.recruitment.views.forms import (
     LoginForm,
 )
-from shared.auth import Role, log_in, log_out
 from shared.i18n import current_language
+from shared.identity import Role
+from shared.magic_links import LinkAlreadyUsed
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in, log_out
 from shared.web.forms import ActionForm
 from shared.web.frame import chosen_network, safe_next
 from shared.web.menu import start_page
@@ -66,7 +68,7 @@ def redeem(token: str):
     try:
         with db().transaction() as session:
             principal = logins.redeem_login(session, payload)
-    except logins.LinkAlreadyUsed:
+    except LinkAlreadyUsed:
         return render_template("recruitment/login_failed.html"), 410
     log_in(principal)
     return redirect(safe_next(payload.get("next")) or start_page(principal), code=303)

@@ -14,8 +14,8 @@ from services.recruitment.usecases import access, education, registry
 from services.recruitment.usecases.common import Conflict, NotFound
 from services.recruitment.views.common import db, member_page, run_step
 from services.recruitment.views.registry_admin import check_csrf
-from shared.auth import Principal, Role
 from shared.i18n import lazy_gettext
+from shared.identity import Principal, Role
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("registry_access", __name__)

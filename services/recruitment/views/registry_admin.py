@@ -19,8 +19,8 @@ from services.recruitment.models import Network
 from services.recruitment.usecases import branding, registry
 from services.recruitment.usecases.common import NotFound
 from services.recruitment.views.common import db, links, member_page, network_session, refusal, run_step
-from shared.auth import Principal, Role
 from shared.i18n import lazy_gettext
+from shared.identity import Principal, Role
 from shared.web.schema_form import SchemaForm
 
 pages = Blueprint("registry_admin", __name__)

@@ -16,10 +16,12 @@ from services.recruitment.views.forms import (
     RegistrationForm,
     preference_fields,
 )
-from shared.auth import Principal, Role, log_in, page_for
 from shared.db import utcnow
 from shared.i18n import current_language, language, lazy_gettext
+from shared.identity import Principal, Role
+from shared.magic_links import LinkAlreadyUsed
 from shared.tokens import InvalidToken
+from shared.web.auth import log_in, page_for
 from shared.web.forms import ActionForm
 
 pages = Blueprint("student_pages", __name__)
@@ -105,7 +107,7 @@ def verify(token: str):
         with db().transaction(network_id=payload["network_id"]) as session:
             logins.redeem_login(session, payload)
             students.verify(session, payload["person_id"], payload.get("changes"))
-    except logins.LinkAlreadyUsed:
+    except LinkAlreadyUsed:
         return render_template("recruitment/login_failed.html"), 410
     except NotFound:
         abort(404)

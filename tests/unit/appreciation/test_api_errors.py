@@ -1,9 +1,14 @@
 """Appreciation's API answers a domain error by the nearest class in its hierarchy."""
 
-from services.appreciation.api.errors import status_for
+from services.appreciation.api import STATUS_FOR
 from services.appreciation.domain.errors import DomainError, NotAllowed, NotFound, TokenRevoked
 from services.appreciation.domain.gatherings import GatheringClosed
 from services.appreciation.usecases.nominations import BadCsv
+from shared.web import errors
+
+
+def status_for(error: Exception) -> int:
+    return errors.status_for(error, STATUS_FOR)
 
 
 def test_not_found_is_a_domain_error_answered_404():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 NETWORK = "n1"

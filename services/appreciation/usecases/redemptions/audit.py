@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from services.appreciation.usecases.redemptions import statements
-from shared.auth import Principal
+from shared.identity import Principal
 
 
 @dataclass(frozen=True, slots=True)

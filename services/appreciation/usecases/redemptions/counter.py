@@ -18,8 +18,8 @@ from services.appreciation.links import Links
 from services.appreciation.models import Offer, Pass, PassHolder, Redemption
 from services.appreciation.usecases.redemptions.audit import Attempt, attempt_row, record
 from services.appreciation.usecases.redemptions.redeem import Result, redeem
-from shared.auth import Principal
 from shared.db import utcnow
+from shared.identity import Principal
 from shared.tokens import InvalidToken
 
 UNDO_WINDOW = timedelta(minutes=10)

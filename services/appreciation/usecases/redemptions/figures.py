@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from services.appreciation.domain import access
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.models import DiscountPartner, Offer, Redemption
-from shared.auth import Principal
+from shared.identity import Principal
 
 
 def figures(session: Session, principal: Principal) -> list[dict]:

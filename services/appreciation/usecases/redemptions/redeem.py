@@ -25,8 +25,8 @@ from services.appreciation.usecases.redemptions import statements
 from services.appreciation.usecases.redemptions.audit import Attempt, attempt_row, record
 from services.appreciation.usecases.redemptions.slots import take_slot
 from services.appreciation.usecases.redemptions.statements import CounterOffer, CounterPass
-from shared.auth import Principal
 from shared.db import utcnow
+from shared.identity import Principal
 
 
 @dataclass(frozen=True)

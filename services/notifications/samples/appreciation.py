@@ -49,7 +49,6 @@ SAMPLES = {
         "signup_deadline": "2026-12-05T23:00:00+00:00",
         "invitees": [{**_JOOP, "signup_url": "http://localhost:8000/waardering/uitnodiging/t10"}],
     },
-    "appreciation.invitations_continue.v1": {"event_id": _EVENT["event_id"], "after": ""},
     "appreciation.signup_answered.v1": {
         "invitation_id": "5b7c1a52-0000-4000-8000-000000000031",
         "event": _EVENT,

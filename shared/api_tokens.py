@@ -1,5 +1,4 @@
-"""Who is calling: API tokens (stored hashed, scoped, revocable) and the role check used by every
-mutating endpoint. Authorization is decided here and in each service's `access` rules, not in views."""
+"""API tokens: stored hashed, scoped to a role and a network, revocable, replicated between services."""
 
 from __future__ import annotations
 
@@ -7,53 +6,16 @@ import functools
 import hashlib
 import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort as abort_http
-from flask import current_app, g, request, session
-from flask_smorest import abort
 from sqlalchemy import String, bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.db import UTCDateTime, new_id, utcnow
+from shared.identity import Authenticator, Principal, Role
 
 TOKEN_PREFIX = "knp_"
-
-
-class Role:
-    PLATFORM = "platform_admin"  # opens networks; the operator of a Knoop installation
-    COORDINATOR = "coordinator"
-    ORGANISATION = "organisation"
-    EDUCATION_PARTNER = "education_partner"
-    DISCOUNT_PARTNER = "discount_partner"
-    STUDENT = "student"
-    VOLUNTEER = "volunteer"
-
-    ALL = (
-        PLATFORM,
-        COORDINATOR,
-        ORGANISATION,
-        EDUCATION_PARTNER,
-        DISCOUNT_PARTNER,
-        STUDENT,
-        VOLUNTEER,
-    )
-
-
-@dataclass(frozen=True)
-class Principal:
-    """An authenticated caller and the network, organisation or partner it acts for."""
-
-    role: str
-    network_id: str | None
-    organisation_id: str | None = None
-    partner_id: str | None = None
-    token_id: str | None = None
-    # The person a magic-link session is for (a student, a pass holder); API tokens leave it empty.
-    person_id: str | None = None
 
 
 def generate_api_token() -> str:
@@ -62,6 +24,7 @@ def generate_api_token() -> str:
 
 
 def hash_token(token: str) -> str:
+    """The stored form of a token."""
     # A fast hash is right here: the token is random and long, so there is nothing to brute-force.
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -188,96 +151,3 @@ class RememberedPrincipals:
             self.known.clear()  # simpler than LRU; a full table means far more tokens than tills
         self.known[key] = (now, principal)
         return principal
-
-
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
-Authenticator = Callable[[str], Principal | None]
-
-
-def current_principal() -> Principal | None:
-    """The caller of this request, authenticated once and remembered: an API token on API paths,
-    the signed session cookie (set by a magic-link login) on pages."""
-    if "principal" not in g:
-        if request.path.startswith("/api/"):
-            token = bearer_token()
-            authenticate: Authenticator = current_app.extensions["knoop_authenticator"]
-            g.principal = authenticate(token) if token else None
-        else:
-            g.principal = session_principal()
-    return g.principal
-
-
-SESSION_KEY = "principal"
-
-
-SESSION_HOURS = 8
-
-
-def session_principal() -> Principal | None:
-    """The logged-in principal, for at most SESSION_HOURS after the login (not sliding)."""
-    stored = dict(session.get(SESSION_KEY) or {})
-    started = stored.pop("since", 0)
-    if not stored or time.time() - started > SESSION_HOURS * 3600:
-        return None
-    return Principal(**stored)
-
-
-def log_in(principal: Principal) -> None:
-    """Start a signed session for `principal` (after a verified, single-use login link)."""
-    session.clear()
-    session.permanent = True
-    session[SESSION_KEY] = {
-        "role": principal.role,
-        "network_id": principal.network_id,
-        "organisation_id": principal.organisation_id,
-        "partner_id": principal.partner_id,
-        "person_id": principal.person_id,
-        "since": int(time.time()),
-    }
-
-
-def log_out() -> None:
-    session.clear()
-
-
-def require_role(*roles: str):
-    """Decorator for API views: 401 without a valid token, 403 for a role not in `roles`."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                abort(401, message="A valid API token is required (Authorization: Bearer ...).")
-            if principal.role not in roles:
-                abort(403, message="Your role may not do this.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def page_for(*roles: str):
-    """Decorator for pages: 401 without a logged-in session, 403 for a role not in `roles`; the view
-    gets the principal as its first argument."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                g.login_roles = roles  # the frame sends the person to the login of these roles
-                abort_http(401)
-            if principal.role not in roles:
-                abort_http(403)
-            return view(principal, *args, **kwargs)
-
-        return wrapper
-
-    return decorate

@@ -1,0 +1,32 @@
+"""Every service's domain rules load without the web, task or database machinery."""
+
+import pkgutil
+import subprocess
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ["recruitment", "appreciation"]
+
+
+def domain_modules() -> list[str]:
+    found = []
+    for service in SERVICES:
+        package = import_module(f"services.{service}.domain")
+        found.append(package.__name__)
+        found += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    return found
+
+
+@pytest.mark.parametrize("module", domain_modules())
+def test_a_domain_module_imports_neither_flask_celery_nor_sqlalchemy(module):
+    probe = (
+        f"import sys, {module}; "
+        "print(sorted(m for m in ('flask', 'celery', 'sqlalchemy') if m in sys.modules))"
+    )
+    command = [sys.executable, "-c", probe]
+    loaded = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
