@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import Connection, DateTime, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -125,9 +126,31 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
             raise DisconnectionError(f"pooled connection is gone: {exc}") from exc
 
 
+class UnitOfWork(Protocol):
+    """What a use case writes through, of either kind: the ORM unit (`Database.transaction`, a
+    `UnitSession`) or the statement-level one (`Database.core_unit`, a `CoreUnit`). `info` holds the
+    network it is scoped to (shared.tenancy reads it from there for both)."""
+
+    info: dict
+
+    def connection(self) -> Connection: ...
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """The statements inside commit together or not at all."""
+        ...
+
+
+class UnitSession(Session):
+    """The ORM unit of work: a Session, and a `UnitOfWork` (its statements already commit together
+    in its one transaction, so `atomic()` adds nothing)."""
+
+    def atomic(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+
 class CoreUnit:
-    """What a Core-only use case writes through: `connection()`, `info` (as a Session has them) and
-    `atomic()` for statements that must commit together. See `Database.core_unit`."""
+    """The statement-level unit of work (a `UnitOfWork`): `connection()`, `info` and `atomic()` for
+    statements that must commit together. See `Database.core_unit`."""
 
     __slots__ = ("_autocommit", "_connection", "_in_block", "info")
 
@@ -167,8 +190,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, immediate=True)
         self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
-        self.Session = sessionmaker(self.engine, expire_on_commit=False)
-        self.ReadSession = sessionmaker(self.read_engine, expire_on_commit=False)
+        self.Session = sessionmaker(self.engine, class_=UnitSession, expire_on_commit=False)
+        self.ReadSession = sessionmaker(self.read_engine, class_=UnitSession, expire_on_commit=False)
         for sessions in (self.Session, self.ReadSession):
             scope_to_networks(sessions)
         # PostgreSQL: a pool of its own for statement-level units (core_unit). Switching a pooled
@@ -183,7 +206,7 @@ class Database:
         return self.url.startswith("sqlite")
 
     @contextmanager
-    def transaction(self, network_id: str | None = None) -> Iterator[Session]:
+    def transaction(self, network_id: str | None = None) -> Iterator[UnitSession]:
         """One unit of work: committed on success, rolled back on any error."""
         with self.Session(info={"network_id": network_id}) as session, session.begin():
             yield session
@@ -207,7 +230,7 @@ class Database:
             hook(unit.info)
 
     @contextmanager
-    def reader(self, network_id: str | None = None) -> Iterator[Session]:
+    def reader(self, network_id: str | None = None) -> Iterator[UnitSession]:
         """A session for reading; nothing it changes is committed. Loaded objects stay readable
         after the block (closing detaches them without expiring them)."""
         with self.ReadSession(info={"network_id": network_id}) as session:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from services.appreciation.usecases.redemptions import statements
+from shared.db import UnitOfWork
 from shared.identity import Principal
 
 
@@ -33,7 +32,7 @@ def attempt_row(principal: Principal, attempt: Attempt, now: datetime) -> dict:
     }
 
 
-def record(session: Session, audit_row: dict | None, outcome: str) -> None:
+def record(session: UnitOfWork, audit_row: dict | None, outcome: str) -> None:
     """Write the audit row (if any) with its outcome: a plain INSERT, on every attempt."""
     if audit_row is not None:
         session.connection().execute(statements.audit(), {**audit_row, "outcome": outcome})

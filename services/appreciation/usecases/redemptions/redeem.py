@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from services.appreciation.domain import access
 from services.appreciation.domain import offers as rules
 from services.appreciation.domain.clock import local_date
@@ -25,8 +23,9 @@ from services.appreciation.usecases.redemptions import statements
 from services.appreciation.usecases.redemptions.audit import Attempt, attempt_row, record
 from services.appreciation.usecases.redemptions.slots import take_slot
 from services.appreciation.usecases.redemptions.statements import CounterOffer, CounterPass
-from shared.db import utcnow
+from shared.db import UnitOfWork, utcnow
 from shared.identity import Principal
+from shared.tenancy import required_network
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Result:
 
 
 def presented(
-    session: Session,
+    session: UnitOfWork,
     principal: Principal,
     offer_id: str,
     *,
@@ -58,7 +57,7 @@ def presented(
     code = pass_id if pass_id is not None else normalise_number(number or "")
     params = {
         "offer_id": offer_id,
-        "network_id": principal.network_id,
+        "network_id": required_network(session),
         "code": code,
         "token_id": principal.token_id,
     }
@@ -110,7 +109,7 @@ _offers = _RememberedOffers()
 
 
 def redeem(
-    session: Session,
+    session: UnitOfWork,
     principal: Principal,
     offer_id: str,
     *,
@@ -142,7 +141,7 @@ def redeem(
     return Result(outcome, redemption_id=redemption_id, **shown)
 
 
-def _refusal(session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime) -> str | None:
+def _refusal(session: UnitOfWork, offer: CounterOffer, pass_: CounterPass, now: datetime) -> str | None:
     refusal = rules.pass_refusal(pass_, local_date(now))
     if refusal is not None:
         return refusal

@@ -3,10 +3,7 @@ free slots, a capped offer counted down first, the event and the audit row writt
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import datetime
-
-from sqlalchemy.orm import Session
 
 from services.appreciation.domain import offers as rules
 from services.appreciation.domain.offers import Outcome
@@ -14,13 +11,13 @@ from services.appreciation.usecases.common import outbox
 from services.appreciation.usecases.redemptions import statements
 from services.appreciation.usecases.redemptions.audit import record
 from services.appreciation.usecases.redemptions.statements import CounterOffer, CounterPass
-from shared.db import new_id
+from shared.db import UnitOfWork, new_id
 
 REDEEMED_EVENT = "appreciation.pass_redeemed.v1"
 
 
 def take_slot(
-    session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime, audit_row: dict | None
+    session: UnitOfWork, offer: CounterOffer, pass_: CounterPass, now: datetime, audit_row: dict | None
 ) -> tuple[str, str | None]:
     """(outcome, redemption id or None): try the period's slots in order, each one INSERT … ON
     CONFLICT DO NOTHING against the partial unique index; a capped offer first counts down in a
@@ -28,7 +25,7 @@ def take_slot(
     after the last try."""
     if offer.total_quantity is None:
         return _try_slots(session, offer, pass_, now, audit_row)
-    with _together(session):  # the unit taken and the slot, or neither
+    with session.atomic():  # the unit taken and the slot, or neither
         if not _count_down(session, offer.id, -1):
             record(session, audit_row, Outcome.SOLD_OUT)
             return Outcome.SOLD_OUT, None
@@ -39,7 +36,7 @@ def take_slot(
 
 
 def _try_slots(
-    session: Session, offer: CounterOffer, pass_: CounterPass, now: datetime, audit_row: dict | None
+    session: UnitOfWork, offer: CounterOffer, pass_: CounterPass, now: datetime, audit_row: dict | None
 ) -> tuple[str, str | None]:
     """Each try is complete in itself: the slot with its event and audit row, or nothing (the
     audit row of the last try whatever came of it)."""
@@ -65,13 +62,6 @@ def _try_slots(
     if not numbers:  # no slot to try (the schema asks for at least one): still one audit row
         record(session, audit_row, refused)
     return refused, None
-
-
-def _together(session):
-    """Statements that must commit together: an atomic block of a statement-level unit
-    (shared.db.CoreUnit); in a Session's transaction they already do."""
-    atomic = getattr(session, "atomic", None)
-    return atomic() if atomic is not None else nullcontext()
 
 
 def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
@@ -108,7 +98,7 @@ def _take_in_one(session, offer, pass_, slot: dict, attempt: dict | None, refuse
 def _take_apart(session, offer, pass_, slot: dict, attempt: dict | None, refused: str) -> bool:
     """SQLite (no writable CTEs): the slot, then the event if the slot was taken, then the audit
     row, as separate INSERTs in the same transaction."""
-    with _together(session):
+    with session.atomic():
         return _insert_apart(session, offer, pass_, slot, attempt, refused)
 
 
@@ -123,7 +113,7 @@ def _insert_apart(session, offer, pass_, slot: dict, attempt: dict | None, refus
     return taken
 
 
-def _count_down(session: Session, offer_id: str, step: int) -> bool:
+def _count_down(session: UnitOfWork, offer_id: str, step: int) -> bool:
     return bool(session.connection().execute(statements.count_down(step), {"offer_id": offer_id}).rowcount)
 
 

@@ -2,7 +2,8 @@
 
 A redemption runs on every tap at a counter with a queue behind it, so it skips the ORM: no objects
 are loaded, no unit of work is flushed, and the tenancy criteria the ORM would add (shared/tenancy)
-are written into each statement here instead (`network_id = :network_id`). Each statement is built
+are written into each statement here instead (`network_id = :network_id`, bound to the unit of
+work's network by `shared.tenancy.required_network`). Each statement is built
 once per process and executed with parameters, so SQLAlchemy's compiled cache serves every later
 call; the two of every redemption (`presented`, `take_slot_with_event_and_attempt`) run as
 `HotStatement`s, straight on the driver on PostgreSQL.
