@@ -100,8 +100,8 @@ def make_engine(url: str, *, immediate: bool = True, autocommit: bool = False) -
 
 
 # A pooled connection idle longer than this is pinged before use. SQLAlchemy's pool_pre_ping pings
-# on every checkout: a round trip per request (~0.1 ms of CPU, 4 % of a redemption at the counter)
-# for connections that were in use a moment ago. What is given up: a connection used within the
+# on every checkout: a round trip per request (a measurable share of a redemption at the counter,
+# see docs/performance.md) for connections that were in use a moment ago. What is given up: a connection used within the
 # last second, whose server went away since (a restart, a failover), is found dead by the request
 # itself, which fails (500); SQLAlchemy then discards the whole pool, so later requests get fresh
 # connections. Pre-pinging never closed that window completely either (the server may go between
@@ -194,8 +194,8 @@ class Database:
         self.ReadSession = sessionmaker(self.read_engine, class_=UnitSession, expire_on_commit=False)
         for sessions in (self.Session, self.ReadSession):
             scope_to_networks(sessions)
-        # PostgreSQL: a pool of its own for statement-level units (core_unit). Switching a pooled
-        # connection to autocommit and back on every checkout cost some 50 µs of CPU per request.
+        # PostgreSQL: a pool of its own for statement-level units (core_unit): switching a pooled
+        # connection to autocommit and back on every checkout cost CPU on every request.
         self.autocommit_engine = None if self.is_sqlite else make_engine(url, autocommit=True)
         # Called with a core unit's `info` after it commits (the outbox rings the relay through
         # this); sessions have their own after_commit event. Installed when the service is built.

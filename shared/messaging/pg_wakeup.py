@@ -4,9 +4,9 @@ From 2026-12-04 a trigger on each service's outbox NOTIFYed a channel the relay 
 PostgreSQL rang the relay at commit. But a transaction that NOTIFYs takes one lock for the whole
 server ("database 0" in PostgreSQL's commands/async.c, PreCommit_Notify) from just before its
 commit until it ends, its WAL flush included: every transaction that wrote an event, in any
-service's database, committed one after the other. At 16 redemptions at once that cost about 5 % of
-throughput (more PostgreSQL and worker CPU per redemption in a closed loop, the trigger on and off
-taking turns). The relay is rung through Redis again, at most a few times a second per process
+service's database, committed one after the other. At 16 redemptions at once that cost throughput
+(more PostgreSQL and worker CPU per redemption in a closed loop, the trigger on and off taking
+turns; docs/performance.md has the figure). The relay is rung through Redis again, at most a few times a second per process
 (`shared.messaging.relay`); the migrations that dropped the trigger call `drop_outbox_trigger`.
 """
 
