@@ -101,11 +101,11 @@ def make_engine(url: str, *, immediate: bool = True, autocommit: bool = False) -
 
 # A pooled connection idle longer than this is pinged before use. SQLAlchemy's pool_pre_ping pings
 # on every checkout: a round trip per request (a measurable share of a redemption at the counter,
-# see docs/performance.md) for connections that were in use a moment ago. What is given up: a connection used within the
-# last second, whose server went away since (a restart, a failover), is found dead by the request
-# itself, which fails (500); SQLAlchemy then discards the whole pool, so later requests get fresh
-# connections. Pre-pinging never closed that window completely either (the server may go between
-# the ping and the query).
+# see docs/performance.md) for connections that were in use a moment ago. What is given up: a
+# connection used within the last second, whose server went away since (a restart, a failover), is
+# found dead by the request itself, which fails (500); SQLAlchemy then discards the whole pool, so
+# later requests get fresh connections. Pre-pinging never closed that window completely either (the
+# server may go between the ping and the query).
 PING_AFTER_IDLE_SECONDS = 1.0
 
 

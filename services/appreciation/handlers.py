@@ -60,6 +60,12 @@ def next_invitations(links: Links) -> CommandHandler:
     return invite_next_batch
 
 
+# The event that asked for the next batch before it became a command (2026-12): one still queued in
+# Redis when a worker of this release takes over is run as the command it stands for (unsent outbox
+# rows of it are rewritten by migration 0009).
+LEGACY_COMMANDS = {"appreciation.invitations_continue.v1": CONTINUE_INVITATIONS}
+
+
 def command_handlers(links: Links) -> dict[str, CommandHandler]:
     """The tasks appreciation queues for itself through its outbox (shared.messaging.commands)."""
     return {CONTINUE_INVITATIONS: next_invitations(links)}

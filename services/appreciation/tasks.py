@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.appreciation.handlers import command_handlers, event_handlers
+from services.appreciation.handlers import LEGACY_COMMANDS, command_handlers, event_handlers
 from services.appreciation.links import Links
 from services.appreciation.usecases import follow_ups, invitations
-from shared.messaging.commands import register_commands
+from shared.messaging.commands import register_commands, run_command
 from shared.messaging.consumer import consume, register_housekeeping
 
 
 def register_tasks(celery: Celery, kit, links: Links) -> None:
-    handlers = event_handlers(links)
+    handlers, commands = event_handlers(links), command_handlers(links)
 
     @celery.task(name="appreciation.handle_event")
     def handle_event(message: dict) -> None:
+        legacy = LEGACY_COMMANDS.get(message.get("type"))
+        if legacy is not None:
+            run_command(kit, commands, {**message, "task": legacy})
+            return
         consume(kit, handlers, message)
 
     @celery.task(name="appreciation.lapse_offers")
@@ -36,7 +40,7 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
         with kit.db.transaction() as session:
             return follow_ups.ask_feedback(session, links)
 
-    register_commands(celery, kit, command_handlers(links))
+    register_commands(celery, kit, commands)
     register_housekeeping(celery, kit)
     for task, every in (("send_reminders", 600), ("ask_feedback", 600)):
         celery.conf.beat_schedule[f"appreciation-{task.replace('_', '-')}"] = {

@@ -4,8 +4,9 @@ the counter writes one event per tap).
 `quick_check(schema)` turns a contract schema into a predicate that answers True only for data the
 schema itself would load without an error, using the schema's own fields and validators but not
 its machinery (hooks, error store, per-field closures), several times quicker for
-`appreciation.pass_redeemed.v1` (docs/performance.md). It is stricter than the schema where that is simpler (a string
-must be a `str`, a list a `list`), so False means "ask the schema", never "invalid": the schema
+`appreciation.pass_redeemed.v1` (docs/performance.md). It is stricter than the schema where that
+is simpler (a string must be a `str`, a list a `list`), so False means "ask the schema", never
+"invalid": the schema
 gives the verdict and the messages then. A schema with hooks of its own (`validates_schema`,
 `pre_load`, …) or a field kind it does not know gets no predicate: it is always loaded in full.
 """

@@ -13,12 +13,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from celery import Celery
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import new_id, utcnow
+
+if TYPE_CHECKING:  # plain modules (models, handlers) import this one without loading Celery
+    from celery import Celery
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,9 @@ server ("database 0" in PostgreSQL's commands/async.c, PreCommit_Notify) from ju
 commit until it ends, its WAL flush included: every transaction that wrote an event, in any
 service's database, committed one after the other. At 16 redemptions at once that cost throughput
 (more PostgreSQL and worker CPU per redemption in a closed loop, the trigger on and off taking
-turns; docs/performance.md has the figure). The relay is rung through Redis again, at most a few times a second per process
-(`shared.messaging.relay`); the migrations that dropped the trigger call `drop_outbox_trigger`.
+turns; docs/performance.md has the figure). The relay is rung through Redis again, at most a few
+times a second per process (`shared.messaging.relay`); the migrations that dropped the trigger call
+`drop_outbox_trigger`.
 """
 
 from __future__ import annotations

@@ -85,6 +85,30 @@ def test_the_relay_hands_the_continue_task_to_appreciations_own_worker(pn, stack
     wait_until(lambda: len(invitations(pn, created.get_json()["id"])) == 3, 60, message="3 invitations")
 
 
+def test_a_request_for_the_next_invitations_queued_by_the_release_before_still_goes_out(pn, stack):
+    # Before it was a command, the next batch was asked for with the event
+    # appreciation.invitations_continue.v1, sent to appreciation.handle_event: one still in Redis when
+    # this release's worker takes over is run as the command (once: its id goes to the inbox).
+    for n in range(3):
+        pn.nominate("Humanitas", f"Vrijwilliger {n}", f"v{n}@example.org")
+    created = pn.api("post", "/events", json=event_body())
+    assert pn.api("post", f"/events/{created.get_json()['id']}/publish").status_code == 200
+    kit = pn.app.extensions["knoop"]
+    with kit.db.reader() as session:
+        [asked] = [m for m in session.scalars(select(AppreciationOutbox.message)) if is_command(m)]
+    legacy = {
+        "id": asked["id"],
+        "type": "appreciation.invitations_continue.v1",
+        "source": "appreciation",
+        "time": asked["time"],
+        "network_id": asked["network_id"],
+        "data": asked["data"],
+    }
+    kit.celery.send_task("appreciation.handle_event", args=[legacy], queue="appreciation")
+    stack.start_worker("appreciation")
+    wait_until(lambda: len(invitations(pn, created.get_json()["id"])) == 3, 60, message="3 invitations")
+
+
 def test_a_members_event_invites_only_its_own_volunteers(pn):
     pn.nominate("Humanitas", "Joop Visser")
     pn.nominate("Zonnebloem", "Fatima El Amrani")

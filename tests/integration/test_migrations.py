@@ -140,3 +140,57 @@ def test_repeated_responses_are_reduced_to_each_persons_first_when_the_key_arriv
         ("r4", "v2", "sanne@example.org"),
         ("r5", "v1", "joop@example.org"),
     ]
+
+
+def test_a_pending_request_for_the_next_invitations_becomes_the_command_it_stands_for(backend):
+    """appreciation 0009: an unsent `appreciation.invitations_continue.v1` (the event of the release
+    before) is rewritten into the command `appreciation.continue_invitations` with the same id, so the
+    relay still sends it and its batch goes out; a sent one stays history."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from shared.messaging.commands import is_command
+    from shared.migrations import alembic_config, upgrade
+    from tests.support.databases import migrations
+
+    url = backend.fresh_empty("appreciation")
+    command.upgrade(alembic_config(migrations("appreciation"), url), "0008")
+    engine = create_engine(url)
+    event = {
+        "id": "e1",
+        "type": "appreciation.invitations_continue.v1",
+        "source": "appreciation",
+        "time": "2026-12-06T09:00:00+00:00",
+        "network_id": "n1",
+        "data": {"event_id": "g1", "after": "p500"},
+    }
+    with engine.begin() as conn:
+        for event_id, sent in (("e1", None), ("e0", "2026-12-06 08:00:00")):
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (event_id, type, network_id, message, created_at, sent_at)"
+                    " VALUES (:id, :type, 'n1', :message, CURRENT_TIMESTAMP, :sent)"
+                ),
+                {
+                    "id": event_id,
+                    "type": event["type"],
+                    "message": json.dumps({**event, "id": event_id}),
+                    "sent": sent,
+                },
+            )
+    upgrade(migrations("appreciation"), url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT event_id, type, message FROM outbox ORDER BY event_id")).all()
+    engine.dispose()
+    history, pending = ((row[1], row[2] if isinstance(row[2], dict) else json.loads(row[2])) for row in rows)
+    assert history[0] == "appreciation.invitations_continue.v1" and not is_command(history[1])
+    assert pending[0] == "appreciation.continue_invitations" and is_command(pending[1])
+    assert pending[1] == {
+        "id": "e1",
+        "task": "appreciation.continue_invitations",
+        "network_id": "n1",
+        "data": {"event_id": "g1", "after": "p500"},
+        "time": "2026-12-06T09:00:00+00:00",
+    }
