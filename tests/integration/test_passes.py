@@ -318,6 +318,9 @@ def test_a_partner_login_link_works_once(pn):
 
 
 def test_odd_input_at_the_counter_is_a_clear_answer_not_an_error(pn):
+    from sqlalchemy import select
+
+    from services.appreciation.models import RedemptionAttempt
     from tests.support.placements import csrf
 
     offer = pn.offer("Theater De Drommedaris", "Twee voor één")
@@ -343,6 +346,9 @@ def test_odd_input_at_the_counter_is_a_clear_answer_not_an_error(pn):
     pn.api("delete", f"/offers/{offer}", who="Theater De Drommedaris")  # withdrawn while the page is open
     answer = client.post(f"/waardering/p/{token}", data={"csrf_token": csrf(page), "offer_id": offer})
     assert answer.status_code == 200 and "Deze aanbieding geldt nu niet" in answer.get_data(as_text=True)
+    with pn.app.extensions["knoop"].db.reader() as session:  # and the attempt is in the audit trail
+        outcomes = list(session.scalars(select(RedemptionAttempt.outcome).order_by(RedemptionAttempt.at)))
+    assert outcomes[-1] == "not_now"
 
 
 def test_odd_bodies_to_the_redemption_api_get_clear_answers(pn):

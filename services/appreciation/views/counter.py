@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from services.appreciation.domain import offers as offer_rules
 from services.appreciation.domain import passes as pass_rules
 from services.appreciation.domain.clock import local_date
-from services.appreciation.domain.errors import InvalidTransition, NotAllowed, NotFound
+from services.appreciation.domain.errors import InvalidTransition, NotFound
 from services.appreciation.domain.offers import Outcome
 from services.appreciation.models import DiscountPartner, Pass, PassHolder
 from services.appreciation.usecases.redemptions import counter as redemptions
@@ -72,15 +72,8 @@ def scanned(principal: Principal, token: str):
 def _present(principal: Principal, code: dict, offer_id: str | None):
     """Look the pass up and, given an offer, redeem it through the use case the tills' API calls."""
     presented = Presented(code.get("qr"), code.get("number"), request.remote_addr or "")
-    result = None
     with db().transaction(network_id=principal.network_id) as session:
-        pass_ = redemptions.look_up(session, principal, links(), presented)
-        if pass_ is not None and offer_id:
-            try:
-                result = redemptions.redeem_presented(session, principal, links(), offer_id, presented)
-            except (NotFound, NotAllowed):
-                # Withdrawn while the page was open, or not this partner's: nothing to redeem.
-                result = Result(Outcome.NOT_NOW)
+        pass_, result = redemptions.present_at_counter(session, principal, links(), presented, offer_id)
     if pass_ is None:
         return _counter_page(principal, None, code, result=Result(Outcome.UNKNOWN), status=404)
     return _counter_page(principal, pass_, code, result=result)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.appreciation.domain import offers as rules
-from services.appreciation.domain.errors import InvalidTransition, NotFound
+from services.appreciation.domain.errors import InvalidTransition, NotAllowed, NotFound
 from services.appreciation.domain.offers import Outcome
 from services.appreciation.domain.passes import normalise_number
 from services.appreciation.links import Links
@@ -60,6 +60,22 @@ def redeem_presented(
     pass_id = presented.pass_id(links)
     number = None if pass_id is not None else presented.number
     return redeem(session, principal, offer_id, pass_id=pass_id, number=number, attempt=presented.attempt)
+
+
+def present_at_counter(
+    session: Session, principal: Principal, links: Links, presented: Presented, offer_id: str | None
+) -> tuple[Pass | None, Result | None]:
+    """The counter page: the pass behind a presented code and, given an offer, its redemption. An
+    offer withdrawn while the page was open, or another partner's, is "not now" there (the tills' API
+    answers 404 and 403 instead), and audited as such."""
+    pass_ = look_up(session, principal, links, presented)
+    if pass_ is None or not offer_id:
+        return pass_, None
+    try:
+        return pass_, redeem_presented(session, principal, links, offer_id, presented)
+    except (NotFound, NotAllowed):
+        record(session, attempt_row(principal, presented.attempt, utcnow()), Outcome.NOT_NOW)
+        return pass_, Result(Outcome.NOT_NOW)
 
 
 def look_up(session: Session, principal: Principal, links: Links, presented: Presented) -> Pass | None:
