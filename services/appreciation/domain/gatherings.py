@@ -120,3 +120,12 @@ def ensure_may_give_feedback(checked_in_at: datetime | None) -> None:
     """Feedback is for those who came."""
     if checked_in_at is None:
         raise InvalidTransition("feedback is for those who came")
+
+
+MARKS = range(1, 11)  # feedback afterwards: a mark as Dutch schools give them
+
+
+def feedback_mark(given: str) -> int | None:
+    """The mark a person typed, if it is one of MARKS (whole numbers only)."""
+    given = given.strip()
+    return int(given) if given.isascii() and given.isdigit() and int(given) in MARKS else None

@@ -15,8 +15,9 @@ from services.appreciation.domain import gatherings as rules
 from services.appreciation.domain.errors import NotFound
 from services.appreciation.domain.gatherings import GatheringStatus, InvitationStatus
 from services.appreciation.links import Links
-from services.appreciation.models import Gathering, Invitation
+from services.appreciation.models import Gathering, Invitation, PassHolder
 from services.appreciation.usecases.gatherings import tell
+from shared import ical
 from shared.db import utcnow
 
 FEEDBACK_DAYS = 14  # how long after a gathering its feedback question is still asked
@@ -107,3 +108,21 @@ def give_feedback(session: Session, invitation_id: str, mark: int, comment: str)
         .execution_options(synchronize_session="fetch")
     )
     return invitation
+
+
+def calendar_entries(session: Session, holder_id: str, link_version: int, links: Links) -> list[ical.Entry]:
+    """A person's calendar feed: the published gatherings they signed up for. NotFound for an
+    unknown person or a link of a reissued pass."""
+    holder = session.get(PassHolder, holder_id)
+    if holder is None or holder.link_version != link_version:
+        raise NotFound("no such calendar")
+    signed_up = session.scalars(
+        select(Invitation).where(
+            Invitation.holder_id == holder_id, Invitation.status == InvitationStatus.SIGNED_UP
+        )
+    )
+    return [
+        ical.Entry(g.id, g.starts_at, g.ends_at, g.title, g.venue, links.invitation_page(i.id))
+        for i, g in ((i, i.gathering) for i in signed_up)
+        if g.status == GatheringStatus.PUBLISHED
+    ]

@@ -4,10 +4,10 @@ take an offered place), feedback afterwards, a person's calendar feed, and the d
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
+from services.appreciation.domain import gatherings as rules
 from services.appreciation.domain.errors import InvalidTransition, NotFound
-from services.appreciation.models import Invitation, PassHolder
+from services.appreciation.models import Invitation
 from services.appreciation.usecases import follow_ups, gatherings, invitations
 from services.appreciation.views.common import db, links, pages, qr_svg
 from shared import ical
@@ -16,8 +16,6 @@ from shared.identity import Principal, Role
 from shared.tokens import InvalidToken
 from shared.web.auth import page_for
 from shared.web.forms import ActionForm
-
-MARKS = {str(n) for n in range(1, 11)}
 
 
 def _invitation_behind(token: str) -> tuple[str, str]:
@@ -90,14 +88,14 @@ def feedback(token: str):
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        mark = request.form.get("mark", "").strip()
-        if mark not in MARKS:
+        mark = rules.feedback_mark(request.form.get("mark", ""))
+        if mark is None:
             errors, status = [lazy_gettext("Give a mark from 1 to 10.")], 422
         else:
             try:
                 with db().transaction(network_id=network_id) as session:
                     comment = request.form.get("comment", "")[:2000]
-                    follow_ups.give_feedback(session, invitation_id, int(mark), comment)
+                    follow_ups.give_feedback(session, invitation_id, mark, comment)
                 flash(lazy_gettext("Thank you for your feedback!"), "ok")
             except InvalidTransition as exc:
                 errors, status = [lazy_gettext(str(exc))], 409
@@ -122,18 +120,11 @@ def calendar_feed(token: str):
         abort(404)
     if kind != "feed":
         abort(404)
-    with db().reader() as session:
-        holder_row = session.get(PassHolder, holder_id)
-        if holder_row is None or holder_row.link_version != version:
-            abort(404)
-        signed_up = session.scalars(
-            select(Invitation).where(Invitation.holder_id == holder_id, Invitation.status == "signed_up")
-        ).all()
-        entries = [
-            ical.Entry(e.id, e.starts_at, e.ends_at, e.title, e.venue, links().invitation_page(i.id))
-            for i, e in ((i, i.gathering) for i in signed_up)
-            if e.status == "published"
-        ]
+    try:
+        with db().reader() as session:
+            entries = follow_ups.calendar_entries(session, holder_id, version, links())
+    except NotFound:
+        abort(404)
     body = ical.calendar(entries)
     return current_app.response_class(body, mimetype="text/calendar")
 

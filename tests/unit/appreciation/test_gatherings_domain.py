@@ -18,6 +18,7 @@ from services.appreciation.domain.gatherings import (
     ensure_may_give_feedback,
     ensure_sign_up_open,
     ensure_times,
+    feedback_mark,
     frees_seats,
     in_audience,
     may_offer_places,
@@ -172,3 +173,13 @@ def test_freed_places_are_not_offered_for_a_cancelled_gathering():
 def test_feedback_is_only_for_those_who_came():
     with pytest.raises(InvalidTransition, match="those who came"):
         ensure_may_give_feedback(None)
+
+
+@pytest.mark.parametrize("given, mark", [("1", 1), (" 10 ", 10), ("7", 7)])
+def test_a_feedback_mark_is_a_whole_number_from_1_to_10(given, mark):
+    assert feedback_mark(given) == mark
+
+
+@pytest.mark.parametrize("given", ["0", "11", "7.5", "-3", "", "zeven", "\uff17"])  # the last: a full-width seven
+def test_anything_else_is_no_feedback_mark(given):
+    assert feedback_mark(given) is None
