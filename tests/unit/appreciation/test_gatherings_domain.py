@@ -180,6 +180,8 @@ def test_a_feedback_mark_is_a_whole_number_from_1_to_10(given, mark):
     assert feedback_mark(given) == mark
 
 
-@pytest.mark.parametrize("given", ["0", "11", "7.5", "-3", "", "zeven", "\uff17"])  # the last: a full-width seven
+@pytest.mark.parametrize(
+    "given", ["0", "11", "7.5", "-3", "", "zeven", "\uff17"]
+)  # the last: a full-width seven
 def test_anything_else_is_no_feedback_mark(given):
     assert feedback_mark(given) is None
