@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 
 class DeliveryStatus:
+    """Where a delivery stands: waiting, being sent, sent, failed for good, or not to be sent."""
+
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"

@@ -114,6 +114,8 @@ class Outcome:
 
 
 class DeliveryService:
+    """Sends recorded deliveries from one worker process, one message at a time."""
+
     def __init__(
         self,
         db: Database,
