@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the domain module below is imported without Flask
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The notifications app: API under /api/notifications; the worker sends the e-mails."""
+    from flask import Flask
+
     from services.notifications.api import register_api
     from services.notifications.config import load_settings
-    from services.notifications.deliveries import BackOff, DeliveryService
+    from services.notifications.domain import BackOff
     from services.notifications.mailer import SmtpMailer
     from services.notifications.models import TABLES
     from services.notifications.rendering import EmailRenderer
     from services.notifications.tasks import register_tasks
+    from services.notifications.usecases.deliveries import DeliveryService
     from services.notifications.views import pages
     from shared.i18n import Catalogue
     from shared.service import build_service

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from sqlalchemy import select
 
-from services.notifications.models import Delivery
 from services.notifications.schemas import DeliveryQuerySchema, DeliverySchema
+from services.notifications.usecases import log
 from shared.identity import Role
 from shared.web.api import Blueprint
 from shared.web.auth import current_principal, require_role
@@ -30,16 +29,16 @@ class Deliveries(MethodView):
     @deliveries.response(200, DeliverySchema(many=True))
     def get(self, args):
         """Search the delivery log of your network. The network's coordinator only."""
-        query = select(Delivery).order_by(Delivery.id.desc()).limit(args["limit"])
-        if "recipient" in args:
-            query = query.where(Delivery.recipient == args["recipient"].lower())
-        if "event_id" in args:
-            query = query.where(Delivery.event_id == str(args["event_id"]))
-        if "status" in args:
-            query = query.where(Delivery.status == args["status"])
+        event_id = str(args["event_id"]) if "event_id" in args else None
         db = current_app.extensions["knoop"].db
         with db.reader(network_id=current_principal().network_id) as session:
-            return list(session.scalars(query))
+            return log.matching(
+                session,
+                limit=args["limit"],
+                recipient=args.get("recipient"),
+                event_id=event_id,
+                status=args.get("status"),
+            )
 
 
 def register_api(app, api) -> None:

@@ -1,18 +1,30 @@
 """What notifications does with each event it receives: record who must be told what.
 
 Handlers only write delivery rows (in the same transaction as the inbox record); sending happens
-afterwards, outside the transaction, in `deliveries.deliver_pending`. Each message type is one line
-of `MESSAGES`: which template, to whom, with which context.
+afterwards, outside the transaction, in `usecases.deliveries.deliver_pending`. Each message type is
+one line of `EVENT_HANDLERS`: which template, to whom (the rules in `domain`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy.orm import Session
 
-from services.notifications import preferences
-from services.notifications.models import ApiToken, Delivery, DeliveryStatus, NetworkReplica, Preference
+from services.notifications.domain import (
+    Recipients,
+    both_sides_of_match,
+    by_address,
+    display_name,
+    each_invitee,
+    each_person,
+    first_status,
+    language_for,
+    publisher_of_vacancy,
+    shared_context,
+    to,
+    to_each,
+)
+from services.notifications.models import ApiToken, Delivery, NetworkReplica, Preference
+from services.notifications.usecases import preferences
 from shared.api_tokens import token_replica_handlers
 from shared.contracts import schema_for
 from shared.messaging.inbox import Event, Handler
@@ -41,7 +53,7 @@ def schedule_delivery(
 ) -> None:
     """Record one message; a refused non-essential kind is recorded as suppressed, not sent.
     `pref` is the recipient's preferences (None: none stated)."""
-    refused = preferences.refuses(pref, template)
+    status, error = first_status(pref.refused if pref else None, template)
     session.add(
         Delivery(
             network_id=event.network_id,
@@ -50,28 +62,12 @@ def schedule_delivery(
             recipient=recipient.lower(),
             recipient_name=recipient_name,
             template=template,
-            language=(pref.language if pref and pref.language else lang),
+            language=language_for(pref.language if pref else None, lang),
             context=context,
-            status=DeliveryStatus.SUPPRESSED if refused else DeliveryStatus.PENDING,
-            error="the recipient unsubscribed from this kind of message" if refused else "",
+            status=status,
+            error=error,
         )
     )
-
-
-Recipients = Callable[[dict], list[tuple[dict, dict]]]  # data -> [(recipient, extra context)]
-
-
-BATCH_LISTS = ("invitees", "people")
-
-
-def to(key: str) -> Recipients:
-    """One recipient, found under `key` in the payload."""
-    return lambda data: [(data[key], {})]
-
-
-def to_each(key: str) -> Recipients:
-    """Every recipient in the list under `key`."""
-    return lambda data: [(r, {}) for r in data[key]]
 
 
 def notify(template: str, recipients: Recipients) -> Handler:
@@ -80,12 +76,8 @@ def notify(template: str, recipients: Recipients) -> Handler:
     def handle(session: Session, event: Event) -> None:
         # Stored as JSON until sent: dates and times as the contract writes them (ISO strings).
         data = schema_for(event.type).dump(event.data)
-        # A batch's list of people stays out of each person's message: nobody's link in another's row.
-        shared_context = {k: v for k, v in data.items() if k not in BATCH_LISTS}
-        people = {}
-        for person, extra in recipients(data):
-            # Two publishers sharing one contact address get one message.
-            people.setdefault(person["email"].lower(), (person, extra))
+        common = shared_context(data)
+        people = by_address(recipients(data))
         prefs = preferences.of_each(session, list(people))
         for address, (person, extra) in people.items():
             schedule_delivery(
@@ -93,47 +85,14 @@ def notify(template: str, recipients: Recipients) -> Handler:
                 event,
                 template=template,
                 recipient=address,
-                recipient_name=" ".join(person["name"].split()),
+                recipient_name=display_name(person["name"]),
                 lang=person["language"],
-                context={**shared_context, **extra, "recipient_name": person["name"]},
+                context={**common, **extra, "recipient_name": person["name"]},
                 pref=prefs.get(address),
             )
 
     handle.__qualname__ = f"notify_{template}"
     return handle
-
-
-def _publisher_of_vacancy(data: dict) -> list[tuple[dict, dict]]:
-    return [
-        ({"name": data["contact_name"], "email": data["contact_email"], "language": data["language"]}, {})
-    ]
-
-
-def _match_question(data: dict) -> list[tuple[dict, dict]]:
-    return [
-        (
-            data["volunteer"],
-            {"yes_url": data["volunteer_yes_url"], "no_url": data["volunteer_no_url"], "as_volunteer": True},
-        ),
-        (
-            data["organisation"],
-            {
-                "yes_url": data["organisation_yes_url"],
-                "no_url": data["organisation_no_url"],
-                "as_volunteer": False,
-            },
-        ),
-    ]
-
-
-def _each_invitee(data: dict) -> list[tuple[dict, dict]]:
-    """One invitation per person in the batch, each with their own sign-up link."""
-    return [(person, {"signup_url": person["signup_url"]}) for person in data["invitees"]]
-
-
-def _each_person(data: dict) -> list[tuple[dict, dict]]:
-    """One message per person in the batch, each with their own link."""
-    return [(person, {"url": person["url"]}) for person in data["people"]]
 
 
 _tokens = token_replica_handlers(ApiToken)
@@ -143,7 +102,7 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.api_token_revoked.v1": [_tokens["revoked"]],
     "recruitment.network_created.v1": [replicate_network],
     "recruitment.network_updated.v1": [replicate_network],
-    "recruitment.vacancy_published.v1": [notify("vacancy_published", _publisher_of_vacancy)],
+    "recruitment.vacancy_published.v1": [notify("vacancy_published", publisher_of_vacancy)],
     "recruitment.vacancy_submitted.v1": [notify("vacancy_submitted", to("moderator"))],
     "recruitment.vacancy_rejected.v1": [notify("vacancy_rejected", to("contact"))],
     "recruitment.co_publishing_invited.v1": [notify("co_publishing_invited", to("invitee"))],
@@ -152,7 +111,7 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
         notify("response_received", to_each("publishers")),
     ],
     "recruitment.response_reminder_due.v1": [notify("response_reminder", to_each("publishers"))],
-    "recruitment.match_question_due.v1": [notify("match_question", _match_question)],
+    "recruitment.match_question_due.v1": [notify("match_question", both_sides_of_match)],
     "recruitment.alert_requested.v1": [notify("alert_confirmation", to("subscriber"))],
     "recruitment.alert_due.v1": [notify("alert", to("subscriber"))],
     "recruitment.login_link_requested.v1": [notify("login_link", to("recipient"))],
@@ -168,11 +127,11 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "appreciation.pass_issued.v1": [notify("pass_issued", to("holder"))],
     "appreciation.pass_redeemed.v1": [notify("pass_redeemed", to("holder"))],
     "appreciation.partner_login_requested.v1": [notify("login_link", to("recipient"))],
-    "appreciation.invitations_sent.v1": [notify("event_invitation", _each_invitee)],
+    "appreciation.invitations_sent.v1": [notify("event_invitation", each_invitee)],
     "appreciation.signup_answered.v1": [notify("signup_answered", to("person"))],
     "appreciation.place_offered.v1": [notify("place_offered", to("person"))],
-    "appreciation.event_reminder_due.v1": [notify("event_reminder", _each_person)],
-    "appreciation.event_changed.v1": [notify("event_changed", _each_person)],
-    "appreciation.event_cancelled.v1": [notify("event_cancelled", _each_person)],
-    "appreciation.feedback_requested.v1": [notify("feedback_request", _each_person)],
+    "appreciation.event_reminder_due.v1": [notify("event_reminder", each_person)],
+    "appreciation.event_changed.v1": [notify("event_changed", each_person)],
+    "appreciation.event_cancelled.v1": [notify("event_cancelled", each_person)],
+    "appreciation.feedback_requested.v1": [notify("feedback_request", each_person)],
 }

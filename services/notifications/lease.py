@@ -19,7 +19,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, bindparam, update
 
-from services.notifications.models import Delivery, DeliveryStatus
+from services.notifications.domain import DeliveryStatus
+from services.notifications.models import Delivery
 from shared.db import utcnow
 
 log = logging.getLogger(__name__)

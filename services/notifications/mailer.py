@@ -80,7 +80,7 @@ class SmtpMailer:
         cls = smtplib.SMTP_SSL if s.smtp_ssl else smtplib.SMTP
         conn = cls(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
         # Commands and replies alternate in small packets; without TCP_NODELAY, Nagle's algorithm
-        # holds a write back until the server's delayed ACK: ~40 ms per message.
+        # holds a write back until the server's delayed ACK, a wait on every message.
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.ehlo()
         if s.smtp_starttls:

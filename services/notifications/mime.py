@@ -9,11 +9,11 @@ Our messages always have the same small shape, so we write it directly:
       attachment(s)
 
 The standard library's `EmailMessage` parses every header it is given and re-folds all of them on
-output, and its generator compiles a regular expression per boundary: building one invitation took
-3 to 5 ms there, more than rendering, sending and recording it together (0.1 ms here). Every part is
-base64 (7-bit clean, so any relay takes it, and no line-length or dot rules to mind inside a body).
-Headers are ASCII with RFC 2047 encoded words for non-ASCII text; only an internationalised address
-(RFC 6531) is written as raw UTF-8, and that message must travel with SMTPUTF8.
+output, and its generator compiles a regular expression per boundary: building a message there cost
+more than rendering, sending and recording it together. Every part is base64 (7-bit clean, so any
+relay takes it, and no line-length or dot rules to mind inside a body). Headers are ASCII with
+RFC 2047 encoded words for non-ASCII text; only an internationalised address (RFC 6531) is written
+as raw UTF-8, and that message must travel with SMTPUTF8.
 """
 
 from __future__ import annotations

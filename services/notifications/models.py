@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.notifications.domain import DeliveryStatus
 from shared.api_tokens import ApiTokenMixin
 from shared.db import UTCDateTime, make_base, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
@@ -28,14 +29,6 @@ class NetworkReplica(Base):
     slug: Mapped[str] = mapped_column(String(60))
     logo_url: Mapped[str] = mapped_column(String(500), default="")
     brand_colour: Mapped[str] = mapped_column(String(7), default="#0b6e4f")
-
-
-class DeliveryStatus:
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    SUPPRESSED = "suppressed"  # the person unsubscribed from this kind of message
 
 
 class Preference(Base):

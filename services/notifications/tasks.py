@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.notifications.deliveries import DeliveryService
 from services.notifications.handlers import EVENT_HANDLERS
+from services.notifications.usecases.deliveries import DeliveryService
 from shared.messaging.consumer import consume, register_housekeeping
 
 

@@ -7,9 +7,10 @@ import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from services.notifications import log, preferences
+from services.notifications.domain import KIND_NAMES, STATUSES
 from services.notifications.handlers import EVENT_HANDLERS
 from services.notifications.samples import SAMPLES
+from services.notifications.usecases import log, preferences
 from shared import contracts
 from shared.i18n import lazy_gettext
 from shared.identity import Role
@@ -31,7 +32,7 @@ def unsubscribe(token: str):
         email, kind = current_app.extensions["notifications_unsubscribe"].verify(token)
     except InvalidToken:
         abort(404)
-    if kind not in preferences.KIND_NAMES:
+    if kind not in KIND_NAMES:
         abort(404)
     db = current_app.extensions["knoop"].db
     if request.method == "POST":
@@ -42,7 +43,7 @@ def unsubscribe(token: str):
                     session,
                     email,
                     request.form.get("language") or None,
-                    [k for k in preferences.KIND_NAMES if k not in wanted],
+                    [k for k in KIND_NAMES if k not in wanted],
                 )
             else:
                 preferences.refuse(session, email, [kind])
@@ -54,7 +55,7 @@ def unsubscribe(token: str):
         "notifications/unsubscribe.html",
         kind=kind,
         done=request.method == "POST",
-        kinds=preferences.KIND_NAMES,
+        kinds=KIND_NAMES,
         refused=refused,
         chosen_language=chosen_language,
     )
@@ -81,7 +82,7 @@ def delivery_log(principal):
         rows=rows,
         q=text,
         status=status,
-        statuses=log.STATUSES,
+        statuses=STATUSES,
         form=RetryForm(),
         letters=letters,
     )

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select, text
 
-from services.notifications.deliveries import DELIVERIES, RECORD_SECONDS, DeliveryService
 from services.notifications.mime import Outgoing
+from services.notifications.usecases.deliveries import DELIVERIES, RECORD_SECONDS, DeliveryService
 from shared.db import Database
 
 pytestmark = pytest.mark.integration

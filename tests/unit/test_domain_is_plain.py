@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["recruitment", "appreciation"]
+SERVICES = ["recruitment", "appreciation", "notifications"]
 
 
 def domain_modules() -> list[str]:
+    """Each service's `domain`, a package (with its modules) or a plain module."""
     found = []
     for service in SERVICES:
-        package = import_module(f"services.{service}.domain")
-        found.append(package.__name__)
-        found += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+        domain = import_module(f"services.{service}.domain")
+        found.append(domain.__name__)
+        if hasattr(domain, "__path__"):
+            found += [f"{domain.__name__}.{m.name}" for m in pkgutil.iter_modules(domain.__path__)]
     return found
 
 

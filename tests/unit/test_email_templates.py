@@ -6,8 +6,8 @@ from email import message_from_bytes, policy
 import pytest
 
 from services.notifications import PACKAGE_DIR
+from services.notifications.domain import kind_of
 from services.notifications.handlers import EVENT_HANDLERS
-from services.notifications.preferences import kind_of
 from services.notifications.rendering import EmailRenderer
 from services.notifications.samples import SAMPLES
 from shared import contracts

@@ -11,7 +11,6 @@ every claim.
 from __future__ import annotations
 
 import logging
-import random
 import secrets
 import time
 from collections.abc import Callable
@@ -20,11 +19,11 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Row, Update, and_, bindparam, or_, select, update
 
-from services.notifications import preferences
+from services.notifications.domain import BackOff, DeliveryStatus, kind_of
 from services.notifications.lease import LeaseKeeper
 from services.notifications.mailer import PermanentRejection, ServerUnavailable, SmtpMailer, TemporaryFailure
 from services.notifications.mime import Outgoing
-from services.notifications.models import Delivery, DeliveryStatus, NetworkReplica
+from services.notifications.models import Delivery, NetworkReplica
 from services.notifications.rendering import EmailRenderer, message_id, sender_domain
 from shared.db import Database, utcnow
 
@@ -35,22 +34,6 @@ BRAND_SECONDS = 60
 # Kept free at the end of a lease for recording the server's reply: a commit normally takes
 # milliseconds (a SQLite writer that has to wait for the lock can take longer).
 RECORD_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class BackOff:
-    """When a delivery that failed temporarily is tried again, and when it is given up."""
-
-    first: timedelta = timedelta(seconds=30)
-    most: timedelta = timedelta(minutes=15)
-    give_up_after: timedelta = timedelta(days=3)
-
-    def delay(self, attempts: int) -> timedelta:
-        """The wait after the `attempts`-th failed attempt: doubling, capped, ±20 % jitter (so that
-        deliveries postponed together do not all come back together)."""
-        doublings = min(max(0, attempts - 1), 32)  # 2**32 steps are past any cap; more would overflow
-        step = min(self.most, self.first * 2**doublings)
-        return step * random.uniform(0.8, 1.2)
 
 
 DELIVERIES = Delivery.__table__
@@ -131,6 +114,8 @@ class Outcome:
 
 
 class DeliveryService:
+    """Sends recorded deliveries from one worker process, one message at a time."""
+
     def __init__(
         self,
         db: Database,
@@ -251,7 +236,7 @@ class DeliveryService:
     def _postponed(self, delivery: Row, exc: TemporaryFailure) -> Outcome:
         """Try again after this delivery's next back-off step, or give up after long enough."""
         attempts = delivery.attempts + 1
-        if utcnow() - delivery.created_at > self.back_off.give_up_after:
+        if self.back_off.gives_up(delivery.created_at, utcnow()):
             return self._failed(delivery, f"given up after {attempts} attempts; the last: {exc}")
         log.warning("delivery %s postponed: %s", delivery.id, exc)
         values = {
@@ -265,7 +250,7 @@ class DeliveryService:
 
     def _message(self, delivery: Row) -> Outgoing:
         context = {**delivery.context, "brand": self._brand(delivery.network_id)}
-        kind = preferences.kind_of(delivery.template)
+        kind = kind_of(delivery.template)
         if kind and self.unsubscribe_link:
             # Non-essential: a signed one-click link that stops this kind of message for this person.
             context = {**context, "preferences_url": self.unsubscribe_link(delivery.recipient, kind)}

@@ -1,13 +1,12 @@
-"""The delivery log as the coordinator uses it: search, and send a failed message again."""
+"""The delivery log as the coordinator uses it: search, send a failed message again, dead letters."""
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from services.notifications.models import Delivery, DeliveryStatus
-
-STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
+from services.notifications.domain import STATUSES, DeliveryStatus
+from services.notifications.models import Delivery
 
 
 def search(session: Session, text: str = "", status: str = "", limit: int = 100) -> list[Delivery]:
@@ -18,6 +17,25 @@ def search(session: Session, text: str = "", status: str = "", limit: int = 100)
             or_(Delivery.recipient == text.strip().lower(), Delivery.event_id == text.strip())
         )
     if status in STATUSES:
+        query = query.where(Delivery.status == status)
+    return list(session.scalars(query))
+
+
+def matching(
+    session: Session,
+    *,
+    limit: int,
+    recipient: str | None = None,
+    event_id: str | None = None,
+    status: str | None = None,
+) -> list[Delivery]:
+    """Newest first, as the API asks: each filter given must match exactly (the address in any case)."""
+    query = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
+    if recipient is not None:
+        query = query.where(Delivery.recipient == recipient.lower())
+    if event_id is not None:
+        query = query.where(Delivery.event_id == event_id)
+    if status is not None:
         query = query.where(Delivery.status == status)
     return list(session.scalars(query))
 

@@ -1,0 +1,1 @@
+"""Notifications' use cases, one module per topic: deliveries, preferences, the delivery log."""
