@@ -6,15 +6,22 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from shared.tenancy import scope_to_networks
+
+if TYPE_CHECKING:  # the mixins' modules import this one
+    from shared.api_tokens import ApiTokenMixin
+    from shared.messaging.deadletters import DeadLetterMixin
+    from shared.messaging.inbox import InboxMixin
+    from shared.messaging.outbox import OutboxMixin
 
 
 def utcnow() -> datetime:
@@ -52,6 +59,17 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The infrastructure tables a service declares on its own metadata."""
+
+    metadata: MetaData
+    outbox: type[OutboxMixin]
+    inbox: type[InboxMixin]
+    dead_letters: type[DeadLetterMixin]
+    api_tokens: type[ApiTokenMixin]
 
 
 def make_base() -> type[DeclarativeBase]:

@@ -1,6 +1,6 @@
 """What every Knoop service is made of, assembled the same way in each app factory.
 
-A service supplies its name, its tables and its catalogue; this module wires settings, database,
+A service supplies its settings (its name among them), its tables and its catalogue; this module wires settings, database,
 outbox relay, inbox, dead letters, Celery, the API, health checks, languages and operator commands.
 """
 
@@ -13,17 +13,15 @@ from pathlib import Path
 from celery import Celery
 from flask import Flask
 from flask_smorest import Api
-from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.api_tokens import ApiTokenMixin, principal_for
 from shared.config import Settings
-from shared.db import Database
+from shared.db import Database, Tables
 from shared.i18n import Catalogue, init_i18n
 from shared.messaging.celery_factory import make_celery
-from shared.messaging.deadletters import DeadLetterBox, DeadLetterMixin
-from shared.messaging.inbox import InboxMixin
-from shared.messaging.outbox import OutboxMixin, wake_relay_after_commits
+from shared.messaging.deadletters import DeadLetterBox
+from shared.messaging.outbox import wake_relay_after_commits
 from shared.messaging.relay import OutboxRelay, RelayWakeup, celery_publisher
 from shared.operator_cli import register_operator_commands
 from shared.web.api import make_api
@@ -32,17 +30,6 @@ from shared.web.frame import install_frame
 from shared.web.health import health_blueprint
 from shared.web.security import install_security_headers
 from shared.web.sessions import install_sessions
-
-
-@dataclass(frozen=True)
-class Tables:
-    """The infrastructure tables a service declares on its own metadata."""
-
-    metadata: MetaData
-    outbox: type[OutboxMixin]
-    inbox: type[InboxMixin]
-    dead_letters: type[DeadLetterMixin]
-    api_tokens: type[ApiTokenMixin]
 
 
 @dataclass
@@ -67,7 +54,6 @@ class ServiceKit:
 
 def build_service(
     app: Flask,
-    service: str,
     *,
     title: str,
     description: str,
@@ -88,6 +74,7 @@ def build_service(
         KNOOP_SETTINGS=settings,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    service = settings.service
     db = Database(settings.database_url)
     wake_relay_after_commits(db, RelayWakeup(settings.redis_url, service).ring)
     dead_letters = DeadLetterBox(db, tables.dead_letters, queue=service)

@@ -42,7 +42,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     kit = build_service(
         app,
-        "appreciation",
         title="Knoop appreciation",
         description="Volunteer passes, discount partners, appreciation events.",
         tables=TABLES,

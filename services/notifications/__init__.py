@@ -32,7 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     kit = build_service(
         app,
-        "notifications",
         title="Knoop notifications",
         description="Messages to people, and the log of their delivery.",
         tables=TABLES,

@@ -9,11 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.notifications.domain import DeliveryStatus
 from shared.api_tokens import ApiTokenMixin
-from shared.db import UTCDateTime, make_base, utcnow
+from shared.db import Tables, UTCDateTime, make_base, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
-from shared.service import Tables
 from shared.tenancy import NetworkScoped
 
 Base = make_base()

@@ -43,7 +43,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     kit = build_service(
         app,
-        "recruitment",
         title="Knoop recruitment",
         description="Networks, member organisations, joint vacancies, responses and alerts.",
         tables=TABLES,

@@ -21,12 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
 from shared.api_tokens import ApiTokenMixin
-from shared.db import UTCDateTime, new_id, utcnow
+from shared.db import Tables, UTCDateTime, new_id, utcnow
 from shared.magic_links import UsedLoginLinkMixin
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
 from shared.messaging.outbox import OutboxMixin
-from shared.service import Tables
 from shared.tenancy import NetworkScoped
 
 
