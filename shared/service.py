@@ -1,7 +1,8 @@
 """What every Knoop service is made of, assembled the same way in each app factory.
 
-A service supplies its settings (its name among them), its tables and its catalogue; this module wires settings, database,
-outbox relay, inbox, dead letters, Celery, the API, health checks, languages and operator commands.
+A service supplies its settings (its name among them), its tables and its catalogue; this module
+wires the database, outbox relay, inbox, dead letters, Celery, the API, health checks, languages and
+operator commands.
 """
 
 from __future__ import annotations
