@@ -128,8 +128,9 @@ def _answer(body: dict, status: int):
 @redemption.route("/redemptions")
 class Redemptions(MethodView):
     # The one call at a counter with a queue behind it: loaded and answered here, without
-    # flask-smorest's per-request wrappers (@arguments, @response), whose CPU per request under
-    # gunicorn showed (docs/performance.md). The OpenAPI entry says the same as those would.
+    # flask-smorest's per-request wrappers (@arguments, @response), which cost CPU on every request
+    # under gunicorn (docs/performance.md, the redemption's step 9). The OpenAPI entry says the same
+    # as those would.
     @require_role(Role.DISCOUNT_PARTNER)
     @redemption.doc(
         security=SECURED,
