@@ -4,7 +4,7 @@ slots), and what the counter answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.domain.passes import PassStatus
@@ -116,3 +116,77 @@ def slots(offer, moment: datetime) -> Slots:
 def refused_when_used_up(offer) -> str:
     """The outcome when every slot of the period is taken."""
     return Outcome.ALREADY_USED if offer.usage == "once" else Outcome.LIMIT_REACHED
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a pass may use an offer now; if not, why (an Outcome) and from when (local time;
+    None when that is not knowable, as for a once-offer already used)."""
+
+    refusal: str | None = None
+    again: datetime | None = None
+
+    # Why an offer is unavailable, as the counter says it before anyone taps (catalogue: nl.counter.po).
+    REASONS = {
+        Outcome.ALREADY_USED: "already used; this offer is once per pass.",
+        Outcome.LIMIT_REACHED: "already used this period.",
+        Outcome.SOLD_OUT: "the quantity is used up.",
+        Outcome.NOT_NOW: "not on this day or at this hour.",
+        Outcome.NOT_ELIGIBLE: "this offer is not for this pass.",
+    }
+
+    @property
+    def available(self) -> bool:
+        return self.refusal is None
+
+
+def availability(offer, holder, uses: list[datetime], now: datetime) -> Availability:
+    """What the counter shows for an offer and a pass before anyone taps: `uses` are this pass's
+    redemptions of the offer that were not undone (the current period's at least)."""
+    if not is_eligible(offer, holder):
+        return Availability(Outcome.NOT_ELIGIBLE)
+    if offer.usage == "once" and uses:
+        return Availability(Outcome.ALREADY_USED)
+    if offer.total_quantity is not None and offer.redeemed >= offer.total_quantity:
+        return Availability(Outcome.SOLD_OUT)
+    if offer.usage == "per_period":
+        current = slots(offer, now).period
+        if sum(1 for used in uses if slots(offer, used).period == current) >= (offer.per_period or 1):
+            return Availability(Outcome.LIMIT_REACHED, next_applicable(offer, next_period_start(offer, now)))
+    if not applies_at(offer, now):
+        return Availability(Outcome.NOT_NOW, next_applicable(offer, now))
+    return Availability()
+
+
+def next_period_start(offer, moment: datetime) -> datetime:
+    """The local midnight that starts the period after the one `moment` falls in."""
+    local = moment.astimezone(LOCAL_TIME).date()
+    if offer.period == "week":
+        first = local + timedelta(days=8 - local.isoweekday())
+    elif offer.period == "month":
+        first = date(local.year + local.month // 12, local.month % 12 + 1, 1)
+    else:
+        first = date(local.year + 1, 1, 1)
+    return datetime.combine(first, time.min, LOCAL_TIME)
+
+
+def next_applicable(offer, moment: datetime) -> datetime | None:
+    """The first local moment from `moment` on at which the offer applies (its window, weekdays
+    and hours), or None if it never will again."""
+    local = moment.astimezone(LOCAL_TIME)
+    if offer.valid_from and local.date() < offer.valid_from:
+        local = datetime.combine(offer.valid_from, time.min, LOCAL_TIME)
+    starts, ends = offer.starts_at or time.min, offer.ends_at or time.max
+    for ahead in range(8):  # every weekday comes round within a week
+        day = local.date() + timedelta(days=ahead)
+        if not is_current(offer, day):
+            return None
+        if offer.weekdays and day.isoweekday() not in offer.weekdays:
+            continue
+        candidate = datetime.combine(day, starts, LOCAL_TIME)
+        if ahead == 0 and candidate < local:
+            if local.time().replace(second=0, microsecond=0) > ends:
+                continue  # today's hours are over
+            candidate = local
+        return candidate
+    return None

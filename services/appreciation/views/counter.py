@@ -34,13 +34,14 @@ def _counter_page(principal: Principal, pass_: Pass | None, code: dict, result=N
                 "pass_": pass_,
                 "first_name": pass_rules.first_name(holder_row.name),
                 "refusal": offer_rules.pass_refusal(pass_, local_date(now)),
-                "offers": redemptions.eligible_offers(session, principal, pass_, now),
+                "offers": redemptions.offers_for_pass(session, principal, pass_, now),
                 "form": RedeemForm(formdata=None),
             }
         return render_template(
             "appreciation/counter.html",
             number_form=NumberForm(formdata=None),
             messages=Outcome.MESSAGES,
+            reasons=offer_rules.Availability.REASONS,
             **context,
         ), status
 
@@ -83,6 +84,12 @@ def _present(principal: Principal, code: dict, offer_id: str | None):
 @partner_only
 def undo(principal: Principal, redemption_id: str):
     """Take back a redemption within 10 minutes. The partner that made it."""
+    undo_and_say(principal, redemption_id)
+    return redirect(url_for("pass_pages.counter"), code=303)
+
+
+def undo_and_say(principal: Principal, redemption_id: str) -> None:
+    """Undo a redemption from a page's form and flash what came of it (404 for another's)."""
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -93,4 +100,3 @@ def undo(principal: Principal, redemption_id: str):
         abort(404)
     except InvalidTransition:
         flash(lazy_gettext("A redemption can be undone within 10 minutes only."), "error")
-    return redirect(url_for("pass_pages.counter"), code=303)

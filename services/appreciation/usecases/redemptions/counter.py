@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.appreciation.domain import offers as rules
+from services.appreciation.domain.clock import local_date
 from services.appreciation.domain.errors import InvalidTransition, NotAllowed, NotFound
 from services.appreciation.domain.offers import Outcome
 from services.appreciation.domain.passes import normalise_number
@@ -93,15 +94,49 @@ def look_up(session: Session, principal: Principal, links: Links, presented: Pre
     return found
 
 
-def eligible_offers(session: Session, principal: Principal, pass_: Pass, moment: datetime) -> list[Offer]:
-    """The partner's offers this pass holder may use now (what the counter page lists)."""
+@dataclass(frozen=True)
+class OfferForPass:
+    """An offer as the counter lists it for a presented pass: usable now, or why not and when."""
+
+    offer: Offer
+    availability: rules.Availability
+
+
+# A pass's uses older than the longest period (a year, plus a week's slack) never count.
+_USES_KEPT = timedelta(days=373)
+
+
+def offers_for_pass(
+    session: Session, principal: Principal, pass_: Pass, moment: datetime
+) -> list[OfferForPass]:
+    """The partner's current offers, each with whether this pass may use it now, why not, and
+    when again (what the counter page lists): the offers and this pass's uses of them in one
+    query."""
     holder = session.get(PassHolder, pass_.holder_id)
-    offers = session.scalars(
-        select(Offer)
-        .where(Offer.partner_id == principal.partner_id, Offer.withdrawn_at.is_(None))
-        .order_by(Offer.title)
+    used = and_(
+        Redemption.offer_id == Offer.id,
+        Redemption.pass_id == pass_.id,
+        Redemption.undone_at.is_(None),
+        Offer.usage != "unlimited",
+        or_(Offer.usage == "once", Redemption.redeemed_at >= moment - _USES_KEPT),
     )
-    return [o for o in offers if rules.matches(o, holder, moment)]
+    rows = session.execute(
+        select(Offer, Redemption.redeemed_at)
+        .outerjoin(Redemption, used)
+        .where(Offer.partner_id == principal.partner_id, Offer.withdrawn_at.is_(None))
+        .order_by(Offer.title, Offer.id)
+    )
+    offers: dict[str, Offer] = {}
+    uses: dict[str, list[datetime]] = {}
+    for offer, redeemed_at in rows:
+        offers.setdefault(offer.id, offer)
+        uses.setdefault(offer.id, []).extend([redeemed_at] if redeemed_at is not None else [])
+    today = local_date(moment)
+    return [
+        OfferForPass(offer, rules.availability(offer, holder, uses[offer.id], moment))
+        for offer in offers.values()
+        if rules.is_current(offer, today)
+    ]
 
 
 def undo(session: Session, principal: Principal, redemption_id: str) -> Redemption:

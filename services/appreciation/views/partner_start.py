@@ -1,0 +1,46 @@
+"""A discount partner's start page (today's redemptions, with undo; the offers) and its figures."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+
+from services.appreciation.usecases.redemptions import figures, today
+from services.appreciation.views.common import db, pages
+from services.appreciation.views.counter import undo_and_say
+from shared.db import utcnow
+from shared.identity import Principal, Role
+from shared.web.auth import page_for
+from shared.web.forms import ActionForm
+
+
+@pages.get("/partner")
+@page_for(Role.DISCOUNT_PARTNER)
+def partner_start(principal: Principal):
+    """What needs the partner now: today's redemptions (undo a wrong one), the offers. Discount
+    partners."""
+    now = utcnow()
+    with db().reader(network_id=principal.network_id) as session:
+        return render_template(
+            "appreciation/partner_start.html",
+            redemptions=today.todays_redemptions(session, principal, now),
+            offers=today.current_offers(session, principal, now),
+            action=ActionForm(),
+        )
+
+
+@pages.post("/partner/inwisselingen/<redemption_id>/ongedaan")
+@page_for(Role.DISCOUNT_PARTNER)
+def undo_from_start(principal: Principal, redemption_id: str):
+    """Take back one of today's redemptions within the undo window, back to the start page. The
+    partner that made it."""
+    undo_and_say(principal, redemption_id)
+    return redirect(url_for("pass_pages.partner_start"), code=303)
+
+
+@pages.get("/partner/cijfers")
+@page_for(Role.DISCOUNT_PARTNER)
+def partner_figures(principal: Principal):
+    """The partner's redemptions per offer and month, as numbers. Discount partners."""
+    with db().reader(network_id=principal.network_id) as session:
+        rows = figures.figures(session, principal)
+    return render_template("appreciation/partner_figures.html", rows=rows)

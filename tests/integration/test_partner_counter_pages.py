@@ -1,0 +1,141 @@
+"""The discount partner's start page (today's redemptions with undo, the offers, the figures) and
+the counter showing an offer this pass can no longer use, with why and from when."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from services.appreciation.models import Redemption
+from shared.db import utcnow
+from tests.support.appreciation import pass_network
+from tests.support.placements import csrf
+
+pytestmark = pytest.mark.integration
+
+THEATRE, MUSEUM = "Theater De Drommedaris", "Zuiderzeemuseum"
+
+
+@pytest.fixture
+def pn(stack):
+    pn = pass_network(stack)
+    pn.admit_partner(THEATRE)
+    pn.admit_partner(MUSEUM, category="museum")
+    return pn
+
+
+def logged_in(pn, partner: str):
+    client = pn.app.test_client()
+    network = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen")
+    with client.session_transaction() as browser:
+        browser["principal"] = {
+            "role": "discount_partner",
+            "network_id": network.id,
+            "partner_id": pn.partners[partner]["id"],
+            "since": time.time(),
+        }
+    return client
+
+
+@pytest.fixture
+def redeemed(pn):
+    """Joop's pass redeemed once for the theatre's once-offer."""
+    offer = pn.offer(THEATRE, "Twee kaartjes voor de prijs van één", usage="once")
+    joop = pn.nominate("Humanitas", "Joop Visser")
+    answer = pn.redeem(THEATRE, offer, number=joop["number"])
+    assert answer.status_code == 201, answer.get_json()
+    return {"offer": offer, "number": joop["number"], "redemption": answer.get_json()["redemption_id"]}
+
+
+def test_the_start_page_lists_todays_redemption_with_the_last_four_digits_and_the_offers(pn, redeemed):
+    page = logged_in(pn, THEATRE).get("/waardering/partner")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Inwisselingen van vandaag" in text
+    digits = redeemed["number"].replace(" ", "")
+    assert f"pas eindigend op {digits[-4:]}" in text and digits not in text
+    assert re.search(r"<strong>\d\d:\d\d</strong> · Twee kaartjes", text)
+    assert (
+        "Ongedaan maken" in text
+        and f"/waardering/partner/inwisselingen/{redeemed['redemption']}/ongedaan" in text
+    )
+    assert 'href="/waardering/kassa"' in text
+    assert 'href="/waardering/partner/cijfers"' in text
+
+
+def test_a_redemption_is_undone_from_the_start_page_within_the_window(pn, redeemed):
+    client = logged_in(pn, THEATRE)
+    page = client.get("/waardering/partner").get_data(as_text=True)
+    answer = client.post(
+        f"/waardering/partner/inwisselingen/{redeemed['redemption']}/ongedaan",
+        data={"csrf_token": csrf(page)},
+        follow_redirects=True,
+    )
+    text = answer.get_data(as_text=True)
+    assert answer.request.path == "/waardering/partner" and "De inwisseling is teruggedraaid." in text
+    assert "teruggedraaid" in text and f"{redeemed['redemption']}/ongedaan" not in text  # no second undo
+    again = pn.redeem(THEATRE, redeemed["offer"], number=redeemed["number"])  # the slot is free again
+    assert again.get_json()["outcome"] == "redeemed"
+
+
+def test_after_the_undo_window_the_start_page_refuses_in_plain_dutch(pn, redeemed):
+    with pn.app.extensions["knoop"].db.transaction() as session:
+        session.execute(
+            update(Redemption)
+            .where(Redemption.id == redeemed["redemption"])
+            .values(redeemed_at=utcnow() - timedelta(minutes=11))
+        )
+    client = logged_in(pn, THEATRE)
+    page = client.get("/waardering/partner").get_data(as_text=True)
+    assert "Twee kaartjes" in page and f"{redeemed['redemption']}/ongedaan" not in page  # past the window
+    token = csrf(client.get("/waardering/kassa").get_data(as_text=True))  # a form left open in a tab
+    answer = client.post(
+        f"/waardering/partner/inwisselingen/{redeemed['redemption']}/ongedaan",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "alleen binnen 10 minuten" in answer.get_data(as_text=True)
+    assert (
+        pn.redeem(THEATRE, redeemed["offer"], number=redeemed["number"]).get_json()["outcome"] != "redeemed"
+    )
+
+
+def test_the_counter_shows_a_used_once_offer_as_unavailable_with_no_button(pn, redeemed):
+    monthly = pn.offer(
+        THEATRE, "Koffie bij de voorstelling", usage="per_period", per_period=1, period="month"
+    )
+    pn.redeem(THEATRE, monthly, number=redeemed["number"])
+    client = logged_in(pn, THEATRE)
+    counter = client.get("/waardering/kassa").get_data(as_text=True)
+    page = client.post("/waardering/kassa", data={"csrf_token": csrf(counter), "number": redeemed["number"]})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'value="{redeemed["offer"]}"' not in text and f'value="{monthly}"' not in text  # no button
+    once = text.split(f'id="unavailable-{redeemed["offer"]}"', 1)[1].split("</div>", 1)[0]
+    assert "al gebruikt; deze aanbieding geldt één keer per pas." in once and "Weer te gebruiken" not in once
+    month = text.split(f'id="unavailable-{monthly}"', 1)[1].split("</div>", 1)[0]
+    assert "al gebruikt in deze periode." in month
+    assert re.search(r"Weer te gebruiken vanaf 01-\d\d-\d{4}\.", month)  # the first of next month
+
+
+def test_another_partner_sees_nothing_of_this_partners_redemptions(pn, redeemed):
+    client = logged_in(pn, MUSEUM)
+    page = client.get("/waardering/partner").get_data(as_text=True)
+    assert "Twee kaartjes" not in page and "Vandaag nog geen inwisselingen." in page
+    counter = client.get("/waardering/kassa").get_data(as_text=True)
+    looked_up = client.post(
+        "/waardering/kassa", data={"csrf_token": csrf(counter), "number": redeemed["number"]}
+    )
+    assert "Twee kaartjes" not in looked_up.get_data(as_text=True)
+    undo = client.post(
+        f"/waardering/partner/inwisselingen/{redeemed['redemption']}/ongedaan",
+        data={"csrf_token": csrf(counter)},
+    )
+    assert undo.status_code == 404
+    figures = client.get("/waardering/partner/cijfers").get_data(as_text=True)
+    assert "Twee kaartjes" not in figures and "Nog geen inwisselingen." in figures
+
+
+def test_the_start_page_is_for_discount_partners_only(pn):
+    assert pn.client.get("/waardering/partner").status_code in (302, 303, 401)
