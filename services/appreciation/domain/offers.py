@@ -141,8 +141,7 @@ class Availability:
 
 
 def availability(offer, holder, uses: list[datetime], now: datetime) -> Availability:
-    """What the counter shows for an offer and a pass before anyone taps: `uses` are this pass's
-    redemptions of the offer that were not undone (the current period's at least)."""
+    """Whether a pass may use an offer now, given its uses not undone (this period's at least)."""
     if not is_eligible(offer, holder):
         return Availability(Outcome.NOT_ELIGIBLE)
     if offer.usage == "once" and uses:
@@ -171,8 +170,7 @@ def next_period_start(offer, moment: datetime) -> datetime:
 
 
 def next_applicable(offer, moment: datetime) -> datetime | None:
-    """The first local moment from `moment` on at which the offer applies (its window, weekdays
-    and hours), or None if it never will again."""
+    """The first local moment from `moment` on when the offer applies, or None if never again."""
     local = moment.astimezone(LOCAL_TIME)
     if offer.valid_from and local.date() < offer.valid_from:
         local = datetime.combine(offer.valid_from, time.min, LOCAL_TIME)

@@ -16,8 +16,7 @@ from shared.web.forms import ActionForm
 @pages.get("/partner")
 @page_for(Role.DISCOUNT_PARTNER)
 def partner_start(principal: Principal):
-    """What needs the partner now: today's redemptions (undo a wrong one), the offers. Discount
-    partners."""
+    """Today's redemptions (undo a wrong one) and the offers. Discount partners."""
     now = utcnow()
     with db().reader(network_id=principal.network_id) as session:
         return render_template(
@@ -31,8 +30,7 @@ def partner_start(principal: Principal):
 @pages.post("/partner/inwisselingen/<redemption_id>/ongedaan")
 @page_for(Role.DISCOUNT_PARTNER)
 def undo_from_start(principal: Principal, redemption_id: str):
-    """Take back one of today's redemptions within the undo window, back to the start page. The
-    partner that made it."""
+    """Undo one of today's redemptions, back on the start page. The partner that made it."""
     undo_and_say(principal, redemption_id)
     return redirect(url_for("pass_pages.partner_start"), code=303)
 

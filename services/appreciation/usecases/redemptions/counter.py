@@ -109,9 +109,8 @@ _USES_KEPT = timedelta(days=373)
 def offers_for_pass(
     session: Session, principal: Principal, pass_: Pass, moment: datetime
 ) -> list[OfferForPass]:
-    """The partner's current offers, each with whether this pass may use it now, why not, and
-    when again (what the counter page lists): the offers and this pass's uses of them in one
-    query."""
+    """The partner's current offers, each with this pass's availability (one query)."""
+    # The offers and this pass's uses of them come in one query: the counter page stays quick.
     holder = session.get(PassHolder, pass_.holder_id)
     used = and_(
         Redemption.offer_id == Offer.id,

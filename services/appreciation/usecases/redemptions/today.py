@@ -1,5 +1,4 @@
-"""A discount partner's start page: today's redemptions at its counter (to undo a wrong one) and
-its current offers."""
+"""A discount partner's start page: today's redemptions at its counter, and its current offers."""
 
 from __future__ import annotations
 
