@@ -47,7 +47,11 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Open a group"), "/onderwijs/groepen/nieuw"),
     ),
     Role.STUDENT: (Entry(_l("My placement"), "/student"),),
-    Role.DISCOUNT_PARTNER: (Entry(_l("Counter"), "/waardering/kassa"),),
+    Role.DISCOUNT_PARTNER: (
+        Entry(_l("Start"), "/waardering/partner"),
+        Entry(_l("Counter"), "/waardering/kassa"),
+        Entry(_l("Figures"), "/waardering/partner/cijfers"),
+    ),
 }
 PUBLIC_START = "/"
 ROLE_NAMES = {

@@ -42,6 +42,9 @@ def test_pass_email_leads_to_the_pass_and_the_partner_redeems_it_once(stack, bro
     login = mail_to(stack, "kassa@drommedaris.example.org", "")
     counter.goto(base + path_in(login["text"], "/waardering/inloggen/"))
     counter.get_by_role("button", name="Log mij in").click()
+    counter.wait_for_url("**/waardering/partner")  # the partner's start page: today's redemptions
+    assert_fine(counter)
+    counter.get_by_role("link", name="Kassa").first.click()
     counter.wait_for_url("**/waardering/kassa")
     assert_fine(counter)
 
