@@ -9,6 +9,7 @@ from services.appreciation.domain import access
 from services.appreciation.domain.clock import local_date
 from services.appreciation.domain.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 from services.appreciation.models import Offer, OrganisationReplica
+from services.appreciation.usecases.redemptions.redeem import forget_offer
 from shared.db import utcnow
 from shared.identity import Principal, Role
 
@@ -51,7 +52,8 @@ def own_offer(session: Session, principal: Principal, offer_id: str) -> Offer:
 
 
 def update_offer(session: Session, principal: Principal, offer_id: str, fields: dict) -> Offer:
-    """The partner changes every rule of an offer of its own; its redemptions stay as they are."""
+    """The partner changes every rule of an offer of its own; its redemptions stay as they are.
+    Tills served by another process apply the new rules within a minute (redeem._RememberedOffers)."""
     offer = own_offer(session, principal, offer_id)
     if offer.withdrawn_at is not None:
         raise InvalidTransition("An ended offer cannot be changed.")
@@ -62,6 +64,7 @@ def update_offer(session: Session, principal: Principal, offer_id: str, fields: 
     for name, value in fields.items():
         setattr(offer, name, value)
     session.flush()
+    forget_offer(offer_id)
     return offer
 
 
