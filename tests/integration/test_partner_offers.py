@@ -27,7 +27,7 @@ def pn(stack):
     return pn
 
 
-def partner_client(pn, name: str):
+def partner_client(pn, name: str, role: str = Role.DISCOUNT_PARTNER):
     """A browser logged in as the partner (the login link itself is tested in test_passes)."""
     with pn.app.extensions["knoop"].db.reader() as session:
         partner = session.get(DiscountPartner, pn.partners[name]["id"])
@@ -35,10 +35,10 @@ def partner_client(pn, name: str):
     client = pn.app.test_client()
     with client.session_transaction() as cookie:
         cookie[SESSION_KEY] = {
-            "role": Role.DISCOUNT_PARTNER,
+            "role": role,
             "network_id": network_id,
             "organisation_id": None,
-            "partner_id": pn.partners[name]["id"],
+            "partner_id": pn.partners[name]["id"] if role == Role.DISCOUNT_PARTNER else None,
             "person_id": None,
             "since": int(time.time()),
         }
@@ -156,3 +156,34 @@ def test_another_partner_can_neither_open_nor_change_an_offer(pn):
 def test_the_offer_pages_are_for_discount_partners_only(pn):
     anonymous = pn.app.test_client().get("/waardering/partner/aanbod")
     assert anonymous.status_code == 303 and "/waardering/inloggen" in anonymous.headers["Location"]
+    coordinator = partner_client(pn, THEATRE, role=Role.COORDINATOR)
+    assert coordinator.get("/waardering/partner/aanbod").status_code == 403
+    assert coordinator.get("/waardering/partner/aanbod/nieuw").status_code == 403
+
+
+# --- the same use cases through the API ------------------------------------------------------
+
+
+def test_a_partner_changes_its_offer_through_the_api_and_nobody_else_can(pn):
+    offer_id = pn.offer(THEATRE, "Twee voor één")
+    body = {"title": "Gratis koffie", "discount_kind": "free", "usage": "once", "total_quantity": 10}
+    changed = pn.api("put", f"/offers/{offer_id}", who=THEATRE, json=body)
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["title"] == "Gratis koffie" and changed.get_json()["usage"] == "once"
+    assert pn.api("put", f"/offers/{offer_id}", who=MUSEUM, json=body).status_code == 404
+    assert pn.api("put", "/offers/no-such-offer", who=THEATRE, json=body).status_code == 404
+    assert pn.api("put", f"/offers/{offer_id}", json=body).status_code == 403  # the coordinator
+
+
+def test_the_api_refuses_what_the_form_refuses(pn):
+    offer_id = pn.offer(THEATRE, "Twee voor één")
+    bad = {"title": "Korting", "discount_kind": "percentage", "discount_value": 150}
+    assert pn.api("put", f"/offers/{offer_id}", who=THEATRE, json=bad).status_code == 422
+    assert pn.api("post", "/offers", who=THEATRE, json=bad).status_code == 422
+
+
+def test_an_ended_offer_cannot_be_changed(pn):
+    offer_id = pn.offer(THEATRE, "Twee voor één")
+    assert pn.api("delete", f"/offers/{offer_id}", who=THEATRE).status_code == 200
+    body = {"title": "Weer aan", "discount_kind": "free"}
+    assert pn.api("put", f"/offers/{offer_id}", who=THEATRE, json=body).status_code == 409
