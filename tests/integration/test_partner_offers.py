@@ -120,6 +120,36 @@ def test_an_edit_changes_the_rules_and_the_summary(pn):
     assert "1× per pas, alleen studenten" in listed  # noqa: RUF001
 
 
+def test_an_offer_saved_unchanged_in_the_editor_keeps_every_rule(pn):
+    client = partner_client(pn, THEATRE)
+    rules = {
+        "discount_kind": "amount",
+        "discount_value": 2.5,
+        "valid_from": "2026-01-01",
+        "valid_until": "2099-12-31",
+        "weekdays": [6, 7],
+        "starts_at": "10:30:00",
+        "ends_at": "17:00:00",
+        "usage": "per_period",
+        "per_period": 2,
+        "period": "week",
+        "total_quantity": 40,
+        "audience": "students",
+    }
+    offer_id = pn.offer(THEATRE, "Koffie", **rules)
+    path = f"/waardering/partner/aanbod/{offer_id}/bewerken"
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="10:30"' in page and 'name="weekdays" value="6" checked' in page
+    form = {"csrf_token": csrf(page), "title": "Koffie", "discount_value": "2,50", "weekdays": ["6", "7"]}
+    form |= {k: str(v) for k, v in rules.items() if k not in ("discount_value", "weekdays")}
+    form |= {"starts_at": "10:30", "ends_at": "17:00"}
+    assert client.post(path, data=form).status_code == 303
+    [offer] = pn.api("get", "/offers?network=enkhuizen").get_json()
+    assert {k: offer[k] for k in rules} == rules
+    listed = client.get("/waardering/partner/aanbod").get_data(as_text=True)
+    assert "2× per pas per week, za–zo 10:30–17 uur, 01-01-2026 t/m 31-12-2099" in listed  # noqa: RUF001
+
+
 def test_ending_an_offer_asks_first_and_then_takes_it_off_the_public_list(pn):
     client = partner_client(pn, THEATRE)
     offer_id = pn.offer(THEATRE, "Twee voor één")
