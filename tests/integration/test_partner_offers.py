@@ -1,5 +1,4 @@
-"""A discount partner's offers in pages: added and changed through the form the API's schema reads,
-listed with their rules in plain words, ended after a question, and out of reach of other partners."""
+"""A partner's offers in pages and the API: the form the schema reads, plain rules, ending, who may."""
 
 import re
 import time

@@ -52,8 +52,7 @@ def own_offer(session: Session, principal: Principal, offer_id: str) -> Offer:
 
 
 def update_offer(session: Session, principal: Principal, offer_id: str, fields: dict) -> Offer:
-    """The partner changes every rule of an offer of its own; its redemptions stay as they are.
-    Tills served by another process apply the new rules within a minute (redeem._RememberedOffers)."""
+    """The partner changes every rule of an offer of its own; its redemptions stay as they are."""
     offer = own_offer(session, principal, offer_id)
     if offer.withdrawn_at is not None:
         raise InvalidTransition("An ended offer cannot be changed.")
@@ -64,6 +63,7 @@ def update_offer(session: Session, principal: Principal, offer_id: str, fields: 
     for name, value in fields.items():
         setattr(offer, name, value)
     session.flush()
+    # Tills served by another process apply the new rules within a minute (redeem._RememberedOffers).
     forget_offer(offer_id)
     return offer
 

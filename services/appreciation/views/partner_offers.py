@@ -1,6 +1,4 @@
-"""A discount partner's own offers in pages: the list with each offer's rules in plain words, the
-editor (every rule the API takes, read with the API's own schema), and ending an offer after a
-confirmation step. The same use cases as the API."""
+"""A discount partner's own offers in pages: list with plain rules, editor, ending; the API's use cases."""
 
 from __future__ import annotations
 
@@ -71,8 +69,7 @@ def edit_offer(principal: Principal, offer_id: str):
 @pages.route("/partner/aanbod/<offer_id>/beeindigen", methods=["GET", "POST"])
 @partner_only
 def end_offer(principal: Principal, offer_id: str):
-    """Ask first, then end an offer: it leaves the counter and the pass pages; its redemptions stay
-    in the figures. The partner whose offer it is."""
+    """Ask first, then end an offer (its redemptions stay in the figures). The partner whose offer it is."""
     with db().reader(network_id=principal.network_id) as session:
         offer = _own(session, principal, offer_id)
         title = offer.title
