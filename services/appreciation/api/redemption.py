@@ -78,6 +78,15 @@ class Offers(MethodView):
 
 @redemption.route("/offers/<offer_id>")
 class OfferById(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER)
+    @redemption.doc(security=SECURED)
+    @redemption.arguments(OfferInputSchema)
+    @redemption.response(200, OfferSchema)
+    def put(self, data, offer_id):
+        """Change every rule of an offer of your own (redemptions so far stay). Discount partners only."""
+        with unit_of_work() as session:
+            return offer_usecases.update_offer(session, current_principal(), offer_id, data)
+
     @require_role(Role.DISCOUNT_PARTNER, Role.COORDINATOR)
     @redemption.doc(security=SECURED)
     @redemption.response(200, OfferSchema)

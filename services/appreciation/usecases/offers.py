@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from services.appreciation.domain import access
 from services.appreciation.domain.clock import local_date
-from services.appreciation.domain.errors import DomainError, NotAllowed, NotFound
+from services.appreciation.domain.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 from services.appreciation.models import Offer, OrganisationReplica
+from services.appreciation.usecases.redemptions.redeem import forget_offer
 from shared.db import utcnow
 from shared.identity import Principal, Role
 
@@ -19,16 +20,51 @@ class UnknownOrganisation(DomainError):
     field = "organisations"
 
 
-def add_offer(session: Session, principal: Principal, fields: dict) -> Offer:
-    """A discount partner adds an offer of its own."""
+class QuantityBelowRedeemed(DomainError):
+    """An edit sets the total quantity below the redemptions the offer already had."""
+
+    field = "total_quantity"
+
+
+def _check_organisations(session: Session, fields: dict) -> None:
     if fields.get("audience") == "organisations":
         known = set(session.scalars(select(OrganisationReplica.id)))
         if unknown := [o for o in fields["organisations"] if o not in known]:
             raise UnknownOrganisation(f"not a member organisation of this network: {', '.join(unknown)}")
+
+
+def add_offer(session: Session, principal: Principal, fields: dict) -> Offer:
+    """A discount partner adds an offer of its own."""
+    _check_organisations(session, fields)
     offer = Offer(partner_id=principal.partner_id, **fields)
     session.add(offer)
     session.flush()
     session.refresh(offer)  # loads the partner, which the answer names
+    return offer
+
+
+def own_offer(session: Session, principal: Principal, offer_id: str) -> Offer:
+    """One of the partner's own offers; another partner's is as unknown as a missing one."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.partner_id != principal.partner_id:
+        raise NotFound("no such offer")
+    return offer
+
+
+def update_offer(session: Session, principal: Principal, offer_id: str, fields: dict) -> Offer:
+    """The partner changes every rule of an offer of its own; its redemptions stay as they are."""
+    offer = own_offer(session, principal, offer_id)
+    if offer.withdrawn_at is not None:
+        raise InvalidTransition("An ended offer cannot be changed.")
+    _check_organisations(session, fields)
+    total = fields.get("total_quantity")
+    if total is not None and total < offer.redeemed:
+        raise QuantityBelowRedeemed(f"at least {offer.redeemed}: redeemed so far")
+    for name, value in fields.items():
+        setattr(offer, name, value)
+    session.flush()
+    # Tills served by another process apply the new rules within a minute (redeem._RememberedOffers).
+    forget_offer(offer_id)
     return offer
 
 
@@ -55,6 +91,13 @@ def current_offers(session: Session) -> list[Offer]:
             .where(Offer.withdrawn_at.is_(None), or_(Offer.valid_until.is_(None), Offer.valid_until >= today))
             .order_by(Offer.partner_id, Offer.title)
         )
+    )
+
+
+def all_partner_offers(session: Session, partner_id: str) -> list[Offer]:
+    """Every offer of a partner, ended ones too: the newest first."""
+    return list(
+        session.scalars(select(Offer).where(Offer.partner_id == partner_id).order_by(Offer.created_at.desc()))
     )
 
 

@@ -81,10 +81,11 @@ _OFFER_END = len(statements.OFFER_COLUMNS)
 
 
 class _RememberedOffers:
-    """What a redemption reads of an offer, kept a while per process. An offer never changes after
-    it is added, except by being withdrawn, which `presented` checks in the database every time;
-    only the partner's and network's names (in the receipt) may be up to a minute old. Saves the
-    offer's columns and two joins on every tap at the counter."""
+    """What a redemption reads of an offer, kept a while per process. Withdrawing an offer is
+    checked in the database every time (`presented`); an edit of its rules is forgotten at once in
+    the process that made it, and reaches the others within SECONDS, as do the partner's and
+    network's names (in the receipt). Saves the offer's columns and two joins on every tap at the
+    counter."""
 
     SECONDS = 60.0
     LIMIT = 1000  # offers of one process's networks; past it, start afresh
@@ -98,6 +99,9 @@ class _RememberedOffers:
             return None
         return kept[1]
 
+    def forget(self, offer_id: str) -> None:
+        self._kept.pop(offer_id, None)
+
     def keep(self, offer: CounterOffer) -> CounterOffer:
         if len(self._kept) >= self.LIMIT:
             self._kept.clear()
@@ -106,6 +110,11 @@ class _RememberedOffers:
 
 
 _offers = _RememberedOffers()
+
+
+def forget_offer(offer_id: str) -> None:
+    """Read an offer afresh at its next redemption in this process (its rules were edited)."""
+    _offers.forget(offer_id)
 
 
 def redeem(
