@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.appreciation.views import counter, gatherings, partners, passes
+from services.appreciation.views import counter, gatherings, member_passes, pass_admin, partners, passes
 from services.appreciation.views.common import pages
 
 # Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.
-VIEWS = (passes, partners, counter, gatherings)
+VIEWS = (passes, partners, counter, gatherings, pass_admin, member_passes)
 
 
 def register_pages(app: Flask) -> None:

@@ -1,0 +1,117 @@
+"""A member organisation's passes: its own nominations (last four digits only), nominating one
+volunteer (the API's schema) or a CSV file (the API's per-row report), and withdrawing a
+nomination after a confirmation step. Same use cases as the API."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from services.appreciation.api.schemas import NominationSchema
+from services.appreciation.domain import passes as rules
+from services.appreciation.domain.clock import local_today
+from services.appreciation.domain.errors import DomainError, NotFound
+from services.appreciation.usecases import nominations
+from services.appreciation.usecases import passes as usecases
+from services.appreciation.views.common import db, links, pages
+from shared.i18n import lazy_gettext as _l
+from shared.identity import Principal, Role
+from shared.web.auth import page_for
+from shared.web.forms import ActionForm
+from shared.web.schema_form import SchemaForm
+
+CSV_AT_MOST = 2 * 1024 * 1024
+
+
+@pages.get("/nominaties")
+@page_for(Role.ORGANISATION)
+def nominations_list(principal: Principal):
+    """The member's own volunteers with a pass, with the last four digits only. Member organisations."""
+    with db().reader(network_id=principal.network_id) as session:
+        rows = usecases.passes_of(session, principal)
+        return render_template(
+            "appreciation/member_passes.html",
+            rows=rows,
+            today=local_today(),
+            shown_status=rules.shown_status,
+            last_four=rules.last_four,
+        )
+
+
+@pages.route("/nominaties/nieuw", methods=["GET", "POST"])
+@page_for(Role.ORGANISATION)
+def nominate_one(principal: Principal):
+    """Nominate one volunteer; they get the pass by e-mail. Member organisations."""
+    form = SchemaForm(NominationSchema(), initial={"language": "nl"})
+    if form.validate():
+        try:
+            with db().transaction(network_id=principal.network_id) as session:
+                issued = usecases.nominate(session, principal, form.data, links())
+        except DomainError as exc:
+            form.add_error("_form", _l(str(exc)))
+        else:
+            flash(
+                _l("Pass sent by e-mail.") if issued.new else _l("This person has a pass already."), "ok"
+            )
+            return redirect(url_for("pass_pages.nominations_list"), code=303)
+    return render_template("appreciation/nominate.html", form=form, report=None, upload=ActionForm()), (
+        422 if form.submitted else 200
+    )
+
+
+@pages.post("/nominaties/bestand")
+@page_for(Role.ORGANISATION)
+def nominate_file(principal: Principal):
+    """Nominate volunteers from a CSV file (name, email; optional language): every row reported."""
+    upload = ActionForm()
+    form = SchemaForm(NominationSchema(), initial={"language": "nl"}, submitted=False)
+    if not upload.validate_on_submit():
+        flash(_l("The form had expired. Please send it again."), "error")
+        return redirect(url_for("pass_pages.nominate_one"), code=303)
+    sent = request.files.get("file")
+    data = sent.read(CSV_AT_MOST + 1) if sent else b""
+    try:
+        if not data or len(data) > CSV_AT_MOST:
+            raise nominations.BadCsv("choose a CSV file of at most 2 MB")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise nominations.BadCsv("save the file as CSV in UTF-8 and try again") from None
+        _, rows = nominations.read_rows(text)
+        with db().transaction(network_id=principal.network_id) as session:
+            report = nominations.nominate_many(session, principal, rows, links())
+    except DomainError as exc:
+        flash(_l(str(exc)), "error")
+        return render_template("appreciation/nominate.html", form=form, report=None, upload=upload), 422
+    return render_template("appreciation/nominate.html", form=form, report=report, upload=ActionForm())
+
+
+@pages.route("/nominaties/<pass_id>/intrekken", methods=["GET", "POST"])
+@page_for(Role.ORGANISATION)
+def withdraw_nomination(principal: Principal, pass_id: str):
+    """Withdraw the member's nomination (the volunteer left): GET asks, POST does it. The pass stops
+    only when no other member nominates the person. Its own volunteers only (404 otherwise)."""
+    with db().reader(network_id=principal.network_id) as session:
+        mine = {p.id: h for p, h in usecases.passes_of(session, principal)}
+        if pass_id not in mine:
+            abort(404)
+        name = mine[pass_id].name
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "appreciation/pass_confirm.html",
+            form=form,
+            question=_l("Withdraw your nomination of this volunteer?"),
+            holder_name=name,
+            number="",
+            back=url_for("pass_pages.nominations_list"),
+        )
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            usecases.revoke(session, principal, pass_id)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        flash(_l(str(exc)), "error")
+    else:
+        flash(_l("Nomination withdrawn."), "ok")
+    return redirect(url_for("pass_pages.nominations_list"), code=303)
