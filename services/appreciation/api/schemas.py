@@ -73,6 +73,12 @@ class NominationSchema(BaseSchema):
     language = fields.String(load_default="nl", validate=validate.OneOf(["nl", "en"]))
 
 
+class CoordinatorNominationSchema(NominationSchema):
+    """The coordinator nominates on behalf of a member organisation (the pages' form)."""
+
+    organisation_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
 class PassSchema(BaseSchema):
     id = fields.String(dump_only=True)
     holder_id = fields.String(dump_only=True)

@@ -1,5 +1,4 @@
-"""The coordinator's pass holders: search by name, e-mail or the last digits of a number, and one
-holder's record (passes, the members that nominated them, history)."""
+"""The coordinator's pass holders: search by name, e-mail or last digits, and one holder's record."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.appreciation.views import counter, gatherings, member_passes, pass_admin, partners, passes
+from services.appreciation.views import counter, gatherings, member_passes, partners, pass_admin, passes
 from services.appreciation.views.common import pages
 
 # Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.

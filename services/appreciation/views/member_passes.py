@@ -1,16 +1,14 @@
-"""A member organisation's passes: its own nominations (last four digits only), nominating one
-volunteer (the API's schema) or a CSV file (the API's per-row report), and withdrawing a
-nomination after a confirmation step. Same use cases as the API."""
+"""A member's pass nominations in pages: list (last four digits), one or a CSV, and withdrawal."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from services.appreciation.api.schemas import NominationSchema
+from services.appreciation.api.schemas import CoordinatorNominationSchema, NominationSchema
 from services.appreciation.domain import passes as rules
 from services.appreciation.domain.clock import local_today
 from services.appreciation.domain.errors import DomainError, NotFound
-from services.appreciation.usecases import nominations
+from services.appreciation.usecases import nominations, partners
 from services.appreciation.usecases import passes as usecases
 from services.appreciation.views.common import db, links, pages
 from shared.i18n import lazy_gettext as _l
@@ -37,33 +35,54 @@ def nominations_list(principal: Principal):
         )
 
 
+def _schema(principal: Principal) -> NominationSchema:
+    """The API's schema; the coordinator also chooses the member the person volunteers for."""
+    return CoordinatorNominationSchema() if principal.role == Role.COORDINATOR else NominationSchema()
+
+
+def _nominate_page(principal: Principal, form: SchemaForm, report=None, upload=None, status=200):
+    members = []
+    if principal.role == Role.COORDINATOR:
+        with db().reader(network_id=principal.network_id) as session:
+            members = [(m.id, m.name) for m in partners.member_organisations(session)]
+    return render_template(
+        "appreciation/nominate.html",
+        form=form,
+        report=report,
+        upload=upload or ActionForm(),
+        members=members,
+        chosen=request.form.get("organisation_id", ""),
+    ), status
+
+
 @pages.route("/nominaties/nieuw", methods=["GET", "POST"])
-@page_for(Role.ORGANISATION)
+@page_for(Role.ORGANISATION, Role.COORDINATOR)
 def nominate_one(principal: Principal):
-    """Nominate one volunteer; they get the pass by e-mail. Member organisations."""
-    form = SchemaForm(NominationSchema(), initial={"language": "nl"})
+    """Nominate one volunteer; they get the pass by e-mail. Member organisations; the coordinator
+    on behalf of a member."""
+    form = SchemaForm(_schema(principal), initial={"language": "nl"})
     if form.validate():
         try:
             with db().transaction(network_id=principal.network_id) as session:
                 issued = usecases.nominate(session, principal, form.data, links())
+                holder_id = issued.pass_.holder_id
         except DomainError as exc:
             form.add_error("_form", _l(str(exc)))
         else:
-            flash(
-                _l("Pass sent by e-mail.") if issued.new else _l("This person has a pass already."), "ok"
-            )
+            flash(_l("Pass sent by e-mail.") if issued.new else _l("This person has a pass already."), "ok")
+            if principal.role == Role.COORDINATOR:
+                return redirect(url_for("pass_pages.pass_holder", holder_id=holder_id), code=303)
             return redirect(url_for("pass_pages.nominations_list"), code=303)
-    return render_template("appreciation/nominate.html", form=form, report=None, upload=ActionForm()), (
-        422 if form.submitted else 200
-    )
+    return _nominate_page(principal, form, status=422 if form.submitted else 200)
 
 
 @pages.post("/nominaties/bestand")
-@page_for(Role.ORGANISATION)
+@page_for(Role.ORGANISATION, Role.COORDINATOR)
 def nominate_file(principal: Principal):
-    """Nominate volunteers from a CSV file (name, email; optional language): every row reported."""
+    """Nominate volunteers from a CSV file (name, email; optional language): every row reported.
+    Member organisations; the coordinator on behalf of a member."""
     upload = ActionForm()
-    form = SchemaForm(NominationSchema(), initial={"language": "nl"}, submitted=False)
+    form = SchemaForm(_schema(principal), initial={"language": "nl"}, submitted=False)
     if not upload.validate_on_submit():
         flash(_l("The form had expired. Please send it again."), "error")
         return redirect(url_for("pass_pages.nominate_one"), code=303)
@@ -77,12 +96,13 @@ def nominate_file(principal: Principal):
         except UnicodeDecodeError:
             raise nominations.BadCsv("save the file as CSV in UTF-8 and try again") from None
         _, rows = nominations.read_rows(text)
+        chosen = request.form.get("organisation_id") or None
         with db().transaction(network_id=principal.network_id) as session:
-            report = nominations.nominate_many(session, principal, rows, links())
+            report = nominations.nominate_many(session, principal, rows, links(), organisation_id=chosen)
     except DomainError as exc:
         flash(_l(str(exc)), "error")
-        return render_template("appreciation/nominate.html", form=form, report=None, upload=upload), 422
-    return render_template("appreciation/nominate.html", form=form, report=report, upload=ActionForm())
+        return _nominate_page(principal, form, upload=upload, status=422)
+    return _nominate_page(principal, form, report=report)
 
 
 @pages.route("/nominaties/<pass_id>/intrekken", methods=["GET", "POST"])

@@ -1,5 +1,4 @@
-"""The coordinator's pass pages: the policy, finding a holder, a holder's record, and revoking or
-reissuing a pass after a confirmation step. Same use cases and schema as the API."""
+"""The coordinator's pass pages: policy, holder search and record, revoke and reissue."""
 
 from __future__ import annotations
 
@@ -32,7 +31,10 @@ STEPS = {
     ),
     "vervangen": (
         lambda s, p, pass_id: usecases.reissue(s, p, pass_id, links()),
-        _l("Reissue this pass? The old number and QR code stop working at once; the holder gets a new pass by e-mail."),
+        _l(
+            "Reissue this pass? The old number and QR code stop working at once; "
+            "the holder gets a new pass by e-mail."
+        ),
         _l("New pass sent to the holder."),
     ),
 }
@@ -51,9 +53,9 @@ def pass_policy(principal: Principal):
             usecases.set_policy(session, principal, form.data)
         flash(_l("Pass policy saved."), "ok")
         return redirect(url_for("pass_pages.pass_policy"), code=303)
-    return render_template(
-        "appreciation/pass_policy.html", form=form, kinds=list(VALIDITY_NAMES.items())
-    ), (422 if form.submitted else 200)
+    return render_template("appreciation/pass_policy.html", form=form, kinds=list(VALIDITY_NAMES.items())), (
+        422 if form.submitted else 200
+    )
 
 
 @pages.get("/passen")
