@@ -69,6 +69,7 @@ def test_the_coordinator_finds_a_holder_by_the_last_digits_and_sees_their_record
     found = client.get(f"/waardering/passen?q={joop['number'][-5:]}").get_data(as_text=True)
     assert "Joop Visser" in found and "Anna de Boer" not in found
     assert "Anna de Boer" in client.get("/waardering/passen?q=anna@exam").get_data(as_text=True)
+    assert "Anna de Boer" not in client.get("/waardering/passen?q=%25").get_data(as_text=True)
     record = client.get(f"/waardering/passen/houders/{joop['holder_id']}").get_data(as_text=True)
     assert joop["number"] in record and "Humanitas" in record and "geldig" in record
 
@@ -87,6 +88,13 @@ def test_the_coordinator_revokes_and_reissues_only_after_confirming(pn):
     assert sorted(statuses) == ["replaced", "revoked"]
     record = client.get(f"/waardering/passen/houders/{joop['holder_id']}").get_data(as_text=True)
     assert "ingetrokken" in record and "Intrekken" not in record
+    page = client.get(f"/waardering/passen/{new['pass_id']}/intrekken").get_data(as_text=True)
+    again = client.post(
+        f"/waardering/passen/{new['pass_id']}/intrekken",
+        data={"csrf_token": csrf(page)},
+        follow_redirects=True,
+    )
+    assert "deze pas is niet meer geldig" in again.get_data(as_text=True)
 
 
 def test_a_member_nominates_one_volunteer_through_the_apis_schema(pn):

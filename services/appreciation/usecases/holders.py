@@ -28,10 +28,13 @@ def find_holders(session: Session, principal: Principal, query: str) -> list[Pas
     if not query:
         return []
     tail = rules.number_tail(query)
-    like = f"%{query.lower()}%"
-    matches = [func.lower(PassHolder.name).like(like), func.lower(PassHolder.email).like(like)]
+    text = query.lower()
+    matches = [
+        func.lower(PassHolder.name).contains(text, autoescape=True),
+        func.lower(PassHolder.email).contains(text, autoescape=True),
+    ]
     if tail:
-        matches.append(PassHolder.id.in_(select(Pass.holder_id).where(Pass.number.like(f"%{tail}"))))
+        matches.append(PassHolder.id.in_(select(Pass.holder_id).where(Pass.number.endswith(tail))))
     return list(
         session.scalars(
             select(PassHolder)

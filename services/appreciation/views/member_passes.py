@@ -11,6 +11,7 @@ from services.appreciation.domain.errors import DomainError, NotFound
 from services.appreciation.usecases import nominations, partners
 from services.appreciation.usecases import passes as usecases
 from services.appreciation.views.common import db, links, pages
+from services.appreciation.views.pass_admin import refusal
 from shared.i18n import lazy_gettext as _l
 from shared.identity import Principal, Role
 from shared.web.auth import page_for
@@ -67,7 +68,7 @@ def nominate_one(principal: Principal):
                 issued = usecases.nominate(session, principal, form.data, links())
                 holder_id = issued.pass_.holder_id
         except DomainError as exc:
-            form.add_error("_form", _l(str(exc)))
+            form.add_error("_form", refusal(exc))
         else:
             flash(_l("Pass sent by e-mail.") if issued.new else _l("This person has a pass already."), "ok")
             if principal.role == Role.COORDINATOR:
@@ -100,7 +101,7 @@ def nominate_file(principal: Principal):
         with db().transaction(network_id=principal.network_id) as session:
             report = nominations.nominate_many(session, principal, rows, links(), organisation_id=chosen)
     except DomainError as exc:
-        flash(_l(str(exc)), "error")
+        flash(refusal(exc), "error")
         return _nominate_page(principal, form, upload=upload, status=422)
     return _nominate_page(principal, form, report=report)
 
@@ -131,7 +132,7 @@ def withdraw_nomination(principal: Principal, pass_id: str):
     except NotFound:
         abort(404)
     except DomainError as exc:
-        flash(_l(str(exc)), "error")
+        flash(refusal(exc), "error")
     else:
         flash(_l("Nomination withdrawn."), "ok")
     return redirect(url_for("pass_pages.nominations_list"), code=303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.appreciation.api.schemas import PolicySchema
 from services.appreciation.domain import passes as rules
@@ -38,6 +38,13 @@ STEPS = {
         _l("New pass sent to the holder."),
     ),
 }
+
+
+def refusal(exc: DomainError) -> object:
+    """The domain's reason in the page's language, or a general one rather than English on a Dutch page."""
+    reason = str(exc)
+    known = current_app.extensions["knoop_catalogue"].knows(reason)
+    return _l(reason) if known else _l("This step is not possible now.")
 
 
 @pages.route("/passen/beleid", methods=["GET", "POST"])
@@ -114,7 +121,7 @@ def pass_step(principal: Principal, pass_id: str, step: str):
     except NotFound:
         abort(404)
     except DomainError as exc:
-        flash(_l(str(exc)), "error")
+        flash(refusal(exc), "error")
     else:
         flash(done, "ok")
     return redirect(url_for("pass_pages.pass_holder", holder_id=holder_id), code=303)
