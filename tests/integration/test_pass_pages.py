@@ -119,7 +119,7 @@ def test_a_csv_with_one_bad_row_reports_every_row_and_nominates_the_good_ones(pn
         content_type="multipart/form-data",
     )
     text = answer.get_data(as_text=True)
-    assert answer.status_code == 200 and "2 voorgedragen, 0 hadden al een pas, 1 geweigerd" in text
+    assert answer.status_code == 200 and "2 voorgedragen, 0 met al een pas, 1 geweigerd" in text
     assert "geen-adres" in text and "het e-mailadres is niet geldig" in text
     issued = {e["holder"]["email"] for e in appreciation_events(pn.app, "appreciation.pass_issued.v1")}
     assert issued == {"joop@example.org", "piet@example.org"}
@@ -174,7 +174,7 @@ def test_the_coordinator_nominates_for_a_chosen_member_one_person_or_a_csv(pn):
         },
         content_type="multipart/form-data",
     ).get_data(as_text=True)
-    assert "1 voorgedragen, 0 hadden al een pas, 1 geweigerd" in report
+    assert "1 voorgedragen, 0 met al een pas, 1 geweigerd" in report
     assert [r["name"] for r in pn.api("get", "/passes", who="Zonnebloem").get_json()] == ["Anna de Boer"]
 
 
@@ -190,3 +190,14 @@ def test_a_file_that_is_not_a_csv_with_the_columns_is_refused_in_words(pn):
         answer.status_code == 422
         and "de eerste regel moet de kolommen name en email noemen" in answer.get_data(as_text=True)
     )
+
+
+def test_withdrawing_leaves_the_pass_of_a_volunteer_another_member_also_nominated(pn):
+    joop = pn.nominate("Humanitas", "Joop Visser")
+    pn.nominate("Zonnebloem", "Joop Visser")
+    member = browser(pn, "Humanitas")
+    asked = member.get(f"/waardering/nominaties/{joop['id']}/intrekken").get_data(as_text=True)
+    assert "Heeft geen andere lidorganisatie deze vrijwilliger voorgedragen" in asked
+    assert confirm(member, f"/waardering/nominaties/{joop['id']}/intrekken").status_code == 303
+    assert [p["pass"]["status"] for p in pn.api("get", "/passes", who="Zonnebloem").get_json()] == ["active"]
+    assert pn.api("get", "/passes", who="Humanitas").get_json() == []

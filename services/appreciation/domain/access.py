@@ -18,8 +18,7 @@ def ensure_partner_of(principal: Principal, partner_id: str) -> None:
 
 
 def nominating_member(principal: Principal, chosen: str | None) -> str:
-    """The member a nomination is for: an organisation nominates its own volunteers; the coordinator
-    nominates on behalf of the member they choose (each holder belongs to at least one member)."""
+    """The member a nomination is for: an organisation's own; the coordinator's chosen member."""
     if principal.role == Role.ORGANISATION:
         return principal.organisation_id
     if principal.role == Role.COORDINATOR:

@@ -81,7 +81,7 @@ def last_four(number: str) -> str:
 
 
 def number_tail(query: str) -> str | None:
-    """The digits of a search typed as (the end of) a pass number, spaces allowed; None for a
-    name or an address. At least three digits, so a search cannot list every pass."""
+    """The digits of a search typed as (the end of) a pass number; None for a name or an address."""
+    # At least three digits, so one digit cannot list a tenth of every pass.
     digits = query.replace(" ", "")
     return digits if digits.isdigit() and 3 <= len(digits) <= NUMBER_DIGITS else None

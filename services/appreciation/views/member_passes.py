@@ -122,6 +122,7 @@ def withdraw_nomination(principal: Principal, pass_id: str):
             "appreciation/pass_confirm.html",
             form=form,
             question=_l("Withdraw your nomination of this volunteer?"),
+            consequence=_l("If no other member nominated them, their pass stops working at once."),
             holder_name=name,
             number="",
             back=url_for("pass_pages.nominations_list"),
