@@ -79,6 +79,7 @@ def test_the_coordinator_revokes_and_reissues_only_after_confirming(pn):
     client = browser(pn)
     asked = client.get(f"/waardering/passen/{joop['id']}/vervangen")
     assert asked.status_code == 200 and joop["number"] in asked.get_data(as_text=True)
+    assert "de pashouder krijgt een nieuwe pas per e-mail" in asked.get_data(as_text=True)
     assert len(appreciation_events(pn.app, "appreciation.pass_issued.v1")) == 1  # asking changes nothing
     assert confirm(client, f"/waardering/passen/{joop['id']}/vervangen").status_code == 303
     new = pn.issued("joop@example.org")

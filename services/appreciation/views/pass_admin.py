@@ -22,19 +22,18 @@ VALIDITY_NAMES = {
     "calendar_year": _l("Until the end of the calendar year"),
     "twelve_months": _l("Twelve months from issue"),
 }
-# step -> (use case, question on the confirmation page, what the flash says after)
+# step -> (use case, question on the confirmation page, what follows, what the flash says after)
 STEPS = {
     "intrekken": (
         lambda s, p, pass_id: usecases.revoke(s, p, pass_id),
-        _l("Revoke this pass? It stops working at once."),
+        _l("Revoke this pass?"),
+        _l("It stops working at once."),
         _l("Pass revoked."),
     ),
     "vervangen": (
         lambda s, p, pass_id: usecases.reissue(s, p, pass_id, links()),
-        _l(
-            "Reissue this pass? The old number and QR code stop working at once; "
-            "the holder gets a new pass by e-mail."
-        ),
+        _l("Reissue this pass?"),
+        _l("The old number and QR code stop working at once; the holder gets a new pass by e-mail."),
         _l("New pass sent to the holder."),
     ),
 }
@@ -99,7 +98,7 @@ def pass_step(principal: Principal, pass_id: str, step: str):
     """Revoke or reissue: GET asks for confirmation, POST does it. Coordinator."""
     if step not in STEPS:
         abort(404)
-    action, question, done = STEPS[step]
+    action, question, consequence, done = STEPS[step]
     with db().reader(network_id=principal.network_id) as session:
         pass_ = session.get(Pass, pass_id)
         if pass_ is None or pass_.network_id != principal.network_id:
@@ -111,6 +110,7 @@ def pass_step(principal: Principal, pass_id: str, step: str):
             "appreciation/pass_confirm.html",
             form=form,
             question=question,
+            consequence=consequence,
             holder_name=holder_name,
             number=number,
             back=url_for("pass_pages.pass_holder", holder_id=holder_id),
