@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.appreciation.domain.clock import local_today
 from services.appreciation.domain.offers import AUDIENCES, DISCOUNT_KINDS, PERIODS, USAGE_RULES
-from services.appreciation.domain.passes import VALIDITY_KINDS, grouped, shown_status
+from services.appreciation.domain.passes import VALIDITY_KINDS, grouped, last_four, shown_status
 from shared.identity import Role
 from shared.web.auth import current_principal
 from shared.web.schemas import (
@@ -73,6 +73,12 @@ class NominationSchema(BaseSchema):
     language = fields.String(load_default="nl", validate=validate.OneOf(["nl", "en"]))
 
 
+class CoordinatorNominationSchema(NominationSchema):
+    """The coordinator nominates on behalf of a member organisation (the pages' form)."""
+
+    organisation_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
 class PassSchema(BaseSchema):
     id = fields.String(dump_only=True)
     holder_id = fields.String(dump_only=True)
@@ -93,7 +99,7 @@ class PassSchema(BaseSchema):
         principal = current_principal()
         if principal is not None and principal.role == Role.COORDINATOR:
             return grouped(pass_.number)
-        return "•••• •••• " + pass_.number[-4:]
+        return last_four(pass_.number)
 
 
 class NominatedSchema(BaseSchema):

@@ -73,3 +73,15 @@ def shown_status(pass_, today: date) -> str:
 def first_name(name: str) -> str:
     """What the counter sees of the holder: no more than it needs."""
     return name.split()[0] if name.split() else ""
+
+
+def last_four(number: str) -> str:
+    """The number as a member organisation sees it: only its last four digits."""
+    return "•••• •••• " + number[-4:]
+
+
+def number_tail(query: str) -> str | None:
+    """The digits of a search typed as (the end of) a pass number; None for a name or an address."""
+    # At least three digits, so one digit cannot list a tenth of every pass.
+    digits = query.replace(" ", "")
+    return digits if digits.isdigit() and 3 <= len(digits) <= NUMBER_DIGITS else None

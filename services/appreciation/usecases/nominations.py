@@ -47,9 +47,14 @@ def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
 
 
 def nominate_many(
-    session: Session, principal: Principal, rows: Iterable[tuple[int, dict]], links: Links
+    session: Session,
+    principal: Principal,
+    rows: Iterable[tuple[int, dict]],
+    links: Links,
+    organisation_id: str | None = None,
 ) -> NominationReport:
-    """Nominate every valid row as the calling member; each row's outcome is reported."""
+    """Nominate every valid row as the calling member (the coordinator: for `organisation_id`);
+    each row's outcome is reported."""
     report = NominationReport()
     for line, row in rows:
         name = (row.get("name") or "").strip()
@@ -70,6 +75,7 @@ def nominate_many(
                 RowResult(line, "refused", "e-mail address is not valid", row.get("email") or "")
             )
             continue
-        issued = nominate(session, principal, {"name": name, "email": email, "language": language}, links)
+        person = {"name": name, "email": email, "language": language, "organisation_id": organisation_id}
+        issued = nominate(session, principal, person, links)
         report.rows.append(RowResult(line, "issued" if issued.new else "existing", email=email.lower()))
     return report

@@ -147,16 +147,16 @@ def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -
 
 
 def nominate(session: Session, principal: Principal, person: dict, links: Links) -> Issued:
-    """A member organisation nominates one of its own volunteers."""
-    if principal.role != Role.ORGANISATION:
-        raise NotAllowed("only member organisations nominate their volunteers")
-    member = session.get(OrganisationReplica, principal.organisation_id)
-    if member is None:
+    """A member organisation nominates one of its own volunteers; the coordinator one of a chosen
+    member's (`person["organisation_id"]`)."""
+    organisation_id = access.nominating_member(principal, person.get("organisation_id"))
+    member = session.get(OrganisationReplica, organisation_id)
+    if member is None or member.network_id != principal.network_id:
         raise NotAllowed("your organisation is not (or no longer) a member of this network")
     return issue(
         session,
         principal.network_id,
-        {**person, "organisation_id": principal.organisation_id, "is_student": False},
+        {**person, "organisation_id": organisation_id, "is_student": False},
         links,
         reason="nominated",
     )

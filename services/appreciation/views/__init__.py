@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.appreciation.views import counter, gatherings, partner_offers, partner_start, partners, passes
+from services.appreciation.views import (
+    counter,
+    gatherings,
+    member_passes,
+    partner_offers,
+    partner_start,
+    partners,
+    pass_admin,
+    passes,
+)
 from services.appreciation.views.common import pages
 
 # Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.
-VIEWS = (passes, partners, counter, partner_start, partner_offers, gatherings)
+VIEWS = (passes, partners, counter, partner_start, partner_offers, gatherings, pass_admin, member_passes)
 
 
 def register_pages(app: Flask) -> None:

@@ -3,18 +3,25 @@
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
+
+from services.appreciation.domain.access import nominating_member
+from services.appreciation.domain.errors import NotAllowed
 from services.appreciation.domain.offers import Outcome, pass_refusal
 from services.appreciation.domain.passes import (
     NUMBER_DIGITS,
     PassStatus,
     first_name,
     grouped,
+    last_four,
     luhn_check_digit,
     new_pass_number,
     normalise_number,
+    number_tail,
     shown_status,
     validity,
 )
+from shared.identity import Principal, Role
 
 NUMBER = "12345678903" + luhn_check_digit("12345678903")
 
@@ -96,3 +103,23 @@ def test_a_pass_on_its_last_day_is_fine():
 
 def test_the_counter_sees_only_the_first_name():
     assert first_name("Joop van der Visser") == "Joop" and first_name("  ") == ""
+
+
+def test_a_member_sees_only_the_last_four_digits():
+    assert last_four("741025543991") == "•••• •••• 3991"
+
+
+def test_a_search_of_three_or_more_digits_is_the_end_of_a_pass_number():
+    assert number_tail("3991") == "3991" and number_tail("543 991") == "543991"
+    assert number_tail("91") is None and number_tail("joop") is None and number_tail("a3991") is None
+
+
+def test_the_coordinator_nominates_for_a_chosen_member_and_a_member_only_for_itself():
+    member = Principal(role=Role.ORGANISATION, network_id="n", organisation_id="own")
+    coordinator = Principal(role=Role.COORDINATOR, network_id="n")
+    assert nominating_member(member, "other") == "own"
+    assert nominating_member(coordinator, "chosen") == "chosen"
+    with pytest.raises(NotAllowed):
+        nominating_member(coordinator, None)
+    with pytest.raises(NotAllowed):
+        nominating_member(Principal(role=Role.DISCOUNT_PARTNER, network_id="n", partner_id="p"), "x")
