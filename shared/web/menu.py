@@ -31,6 +31,8 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Access"), "/portaal/toegang"),
         Entry(_l("Student placements"), "/portaal/groepen"),
         Entry(_l("Students' progress"), "/onderwijs"),
+        Entry(_l("Pass holders"), "/waardering/passen"),
+        Entry(_l("Pass policy"), "/waardering/passen/beleid"),
         Entry(_l("Messages sent"), "/berichten/log"),
         Entry(_l("E-mail examples"), "/berichten/voorbeeld"),
     ),
@@ -40,6 +42,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Responses"), "/portaal/reacties"),
         Entry(_l("Offer placements"), "/portaal/stageplekken"),
         Entry(_l("Student placements"), "/portaal/stages"),
+        Entry(_l("Volunteer passes"), "/waardering/nominaties"),
         Entry(_l("Our profile"), "/portaal/profiel"),
     ),
     Role.EDUCATION_PARTNER: (
@@ -50,6 +53,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
     Role.DISCOUNT_PARTNER: (
         Entry(_l("Start"), "/waardering/partner"),
         Entry(_l("Counter"), "/waardering/kassa"),
+        Entry(_l("Your offers"), "/waardering/partner/aanbod"),
         Entry(_l("Figures"), "/waardering/partner/cijfers"),
     ),
 }
