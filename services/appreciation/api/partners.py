@@ -56,6 +56,7 @@ class DiscountPartnerById(MethodView):
     @partners.arguments(PartnerContactSchema(partial=True))
     @partners.response(200, DiscountPartnerSchema)
     def patch(self, changes, partner_id):
-        """Change a partner's contact (where its login links go). Coordinator only."""
+        """Change a partner's name or contact (where its login links go). Coordinator only."""
+        network_id = current_principal().network_id
         with unit_of_work() as session:
-            return usecases.update_partner(session, partner_id, changes)
+            return usecases.update_partner(session, network_id, partner_id, changes)

@@ -45,8 +45,9 @@ class DiscountPartnerSchema(BaseSchema):
 
 
 class PartnerContactSchema(BaseSchema):
-    """Use with partial=True: the partner's contact for its login links."""
+    """Use with partial=True: the partner's name and its contact for its login links."""
 
+    name = fields.String(validate=validate.Length(min=1, max=200))
     contact_name = fields.String(validate=validate.Length(min=1, max=200))
     contact_email = fields.Email()
     language = fields.String(validate=validate.OneOf(["nl", "en"]))

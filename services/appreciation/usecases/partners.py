@@ -42,14 +42,20 @@ def admit_discount_partner(session: Session, network_id: str, fields: dict) -> t
     return partner, token
 
 
-def update_partner(session: Session, partner_id: str, changes: dict) -> DiscountPartner:
-    """The coordinator changes a partner's contact (where its login links go)."""
-    partner = session.get(DiscountPartner, partner_id)
-    if partner is None:
+def partner(session: Session, network_id: str, partner_id: str) -> DiscountPartner:
+    """One of this network's partners; another network's is as unknown as a made-up id."""
+    found = session.get(DiscountPartner, partner_id)
+    if found is None or found.network_id != network_id:
         raise NotFound("no such discount partner")
+    return found
+
+
+def update_partner(session: Session, network_id: str, partner_id: str, changes: dict) -> DiscountPartner:
+    """The coordinator changes a partner's name or contact (where its login links go)."""
+    found = partner(session, network_id, partner_id)
     for name, value in changes.items():
-        setattr(partner, name, value)
-    return partner
+        setattr(found, name, value)
+    return found
 
 
 def discount_partners(session: Session) -> list[DiscountPartner]:

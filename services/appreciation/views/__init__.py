@@ -10,6 +10,7 @@ from services.appreciation.views import (
     counter,
     gatherings,
     member_passes,
+    partner_admin,
     partner_offers,
     partner_start,
     partners,
@@ -19,7 +20,17 @@ from services.appreciation.views import (
 from services.appreciation.views.common import pages
 
 # Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.
-VIEWS = (passes, partners, counter, partner_start, partner_offers, gatherings, pass_admin, member_passes)
+VIEWS = (
+    passes,
+    partners,
+    counter,
+    partner_start,
+    partner_offers,
+    gatherings,
+    pass_admin,
+    member_passes,
+    partner_admin,
+)
 
 
 def register_pages(app: Flask) -> None:

@@ -1,0 +1,79 @@
+"""The coordinator's discount partners: the list, admitting one (its till token shown once), editing."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from services.appreciation.api.schemas import CATEGORIES, DiscountPartnerInputSchema, PartnerContactSchema
+from services.appreciation.domain.errors import NotFound
+from services.appreciation.usecases import partners as usecases
+from services.appreciation.views.common import db, pages
+from shared.i18n import lazy_gettext as _l
+from shared.identity import Principal, Role
+from shared.web.auth import page_for
+from shared.web.schema_form import SchemaForm
+
+CATEGORY_NAMES = {
+    "theatre": _l("Theatre"),
+    "cinema": _l("Cinema"),
+    "museum": _l("Museum"),
+    "swimming_pool": _l("Swimming pool"),
+    "shop": _l("Shop"),
+    "other": _l("Other"),
+}
+LANGUAGE_NAMES = {"nl": _l("Dutch"), "en": _l("English")}
+CONTACT_FIELDS = ("name", "contact_name", "contact_email", "language")
+
+
+def _choices() -> dict:
+    return {
+        "categories": [(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
+        "languages": list(LANGUAGE_NAMES.items()),
+        "category_names": CATEGORY_NAMES,
+    }
+
+
+@pages.get("/partners")
+@page_for(Role.COORDINATOR)
+def partner_list(principal: Principal):
+    """The network's discount partners with their login addresses. Coordinator."""
+    with db().reader(network_id=principal.network_id) as session:
+        found = usecases.discount_partners(session)
+        return render_template("appreciation/partner_list.html", partners=found, **_choices())
+
+
+@pages.route("/partners/nieuw", methods=["GET", "POST"])
+@page_for(Role.COORDINATOR)
+def partner_admit(principal: Principal):
+    """Admit a discount partner; the page shows its till token once, as the API does. Coordinator."""
+    form = SchemaForm(DiscountPartnerInputSchema(), initial={"language": "nl"})
+    if not form.validate():
+        status = 422 if form.submitted else 200
+        return render_template("appreciation/partner_admit.html", form=form, **_choices()), status
+    with db().transaction(network_id=principal.network_id) as session:
+        partner, token = usecases.admit_discount_partner(session, principal.network_id, form.data)
+        name = partner.name
+    # No redirect: the token exists only in this answer (only its hash is kept).
+    return render_template("appreciation/partner_admitted.html", name=name, token=token), 201
+
+
+@pages.route("/partners/<partner_id>/bewerken", methods=["GET", "POST"])
+@page_for(Role.COORDINATOR)
+def partner_edit(principal: Principal, partner_id: str):
+    """Change a partner's name, contact and login address. Coordinator, own network."""
+    with db().reader(network_id=principal.network_id) as session:
+        try:
+            found = usecases.partner(session, principal.network_id, partner_id)
+        except NotFound:
+            abort(404)
+        initial = {name: getattr(found, name) for name in CONTACT_FIELDS}
+    form = SchemaForm(PartnerContactSchema(partial=True), initial=initial)
+    if not form.validate():
+        status = 422 if form.submitted else 200
+        return render_template(
+            "appreciation/partner_edit.html", form=form, name=initial["name"], **_choices()
+        ), status
+    with db().transaction(network_id=principal.network_id) as session:
+        usecases.update_partner(session, principal.network_id, partner_id, form.data)
+    flash(_l("Partner saved."), "ok")
+    return redirect(url_for("pass_pages.partner_list"), code=303)
