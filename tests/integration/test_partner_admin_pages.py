@@ -1,6 +1,7 @@
 """The coordinator's discount partners in pages: the list, admitting one (form read with the API's
 schema, till token shown once), editing its name and login address; own network only."""
 
+import re
 import time
 
 import pytest
@@ -122,3 +123,20 @@ def test_the_partner_pages_are_for_the_coordinator_of_the_network_only(pn):
     assert other.get(path).status_code == 404
     assert "Zuiderzeemuseum" not in other.get("/waardering/partners").get_data(as_text=True)
     assert pn.app.test_client().get("/waardering/partners").status_code in (302, 303, 401)
+
+
+def test_a_till_token_is_revoked_only_after_confirming_and_stops_working(pn):
+    museum = pn.admit_partner("Zuiderzeemuseum")
+    offer = pn.offer("Zuiderzeemuseum", "Twee halen, één betalen")
+    joop = pn.nominate("Humanitas", "Joop Visser")
+    client = browser(pn)
+    page = client.get(f"/waardering/partners/{museum['id']}/bewerken").get_data(as_text=True)
+    assert "in gebruik" in page
+    path = re.search(r'href="(/waardering/partners/[^"]+/intrekken)"', page).group(1)
+    asked = client.get(path).get_data(as_text=True)
+    assert "Deze kassasleutel intrekken?" in asked
+    assert client.post(path, data={"csrf_token": csrf(asked)}).status_code == 303
+    assert "ingetrokken" in client.get(f"/waardering/partners/{museum['id']}/bewerken").get_data(as_text=True)
+    refused = pn.redeem("Zuiderzeemuseum", offer, number=joop["number"])
+    assert refused.status_code in (401, 403), refused.get_json()
+    assert browser(pn).get(path.replace(museum["id"], "onbekend")).status_code == 404

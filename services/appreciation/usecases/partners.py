@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from services.appreciation.domain.errors import NotFound
 from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
 from shared.api_tokens import issue_token
+from shared.db import utcnow
 from shared.identity import Role
 
 
@@ -56,6 +57,23 @@ def update_partner(session: Session, network_id: str, partner_id: str, changes: 
     for name, value in changes.items():
         setattr(found, name, value)
     return found
+
+
+def partner_tokens(session: Session, network_id: str, partner_id: str) -> list[ApiToken]:
+    """A partner's till tokens (never the secret), the newest first; revoked ones too."""
+    partner(session, network_id, partner_id)
+    query = select(ApiToken).where(ApiToken.network_id == network_id, ApiToken.partner_id == partner_id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
+
+
+def revoke_partner_token(session: Session, network_id: str, partner_id: str, token_id: str) -> ApiToken:
+    """The coordinator revokes a partner's till token (a till lost or replaced); redemptions re-check
+    revocation in their own query, so it stops working at once."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.network_id != network_id or token.partner_id != partner_id:
+        raise NotFound("no such token")
+    token.revoked_at = token.revoked_at or utcnow()
+    return token
 
 
 def discount_partners(session: Session) -> list[DiscountPartner]:

@@ -1,4 +1,4 @@
-"""The coordinator's discount partners: the list, admitting one (its till token shown once), editing."""
+"""The coordinator's discount partners: list, admit (its till token shown once), edit, revoke a token."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from services.appreciation.views.common import db, pages
 from shared.i18n import lazy_gettext as _l
 from shared.identity import Principal, Role
 from shared.web.auth import page_for
+from shared.web.forms import ActionForm
 from shared.web.schema_form import SchemaForm
 
 CATEGORY_NAMES = {
@@ -67,13 +68,51 @@ def partner_edit(principal: Principal, partner_id: str):
         except NotFound:
             abort(404)
         initial = {name: getattr(found, name) for name in CONTACT_FIELDS}
+        tokens = usecases.partner_tokens(session, principal.network_id, partner_id)
     form = SchemaForm(PartnerContactSchema(partial=True), initial=initial)
     if not form.validate():
         status = 422 if form.submitted else 200
         return render_template(
-            "appreciation/partner_edit.html", form=form, name=initial["name"], **_choices()
+            "appreciation/partner_edit.html",
+            form=form,
+            name=initial["name"],
+            partner_id=partner_id,
+            tokens=tokens,
+            **_choices(),
         ), status
     with db().transaction(network_id=principal.network_id) as session:
         usecases.update_partner(session, principal.network_id, partner_id, form.data)
     flash(_l("Partner saved."), "ok")
     return redirect(url_for("pass_pages.partner_list"), code=303)
+
+
+@pages.route("/partners/<partner_id>/sleutels/<token_id>/intrekken", methods=["GET", "POST"])
+@page_for(Role.COORDINATOR)
+def partner_token_revoke(principal: Principal, partner_id: str, token_id: str):
+    """Revoke a partner's till token: GET asks for confirmation, POST does it. Coordinator."""
+    back = url_for("pass_pages.partner_edit", partner_id=partner_id)
+    with db().reader(network_id=principal.network_id) as session:
+        try:
+            name = usecases.partner(session, principal.network_id, partner_id).name
+            tokens = usecases.partner_tokens(session, principal.network_id, partner_id)
+        except NotFound:
+            abort(404)
+    if token_id not in [t.id for t in tokens]:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "appreciation/pass_confirm.html",
+            form=form,
+            question=_l("Revoke this till token?"),
+            consequence=_l(
+                "The till system using it can no longer redeem passes; its login link is not affected."
+            ),
+            holder_name=name,
+            number=None,
+            back=back,
+        )
+    with db().transaction(network_id=principal.network_id) as session:
+        usecases.revoke_partner_token(session, principal.network_id, partner_id, token_id)
+    flash(_l("Till token revoked."), "ok")
+    return redirect(back, code=303)
