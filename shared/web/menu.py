@@ -33,6 +33,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Students' progress"), "/onderwijs"),
         Entry(_l("Pass holders"), "/waardering/passen"),
         Entry(_l("Pass policy"), "/waardering/passen/beleid"),
+        Entry(_l("Discount partners"), "/waardering/partners"),
         Entry(_l("Messages sent"), "/berichten/log"),
         Entry(_l("E-mail examples"), "/berichten/voorbeeld"),
     ),

@@ -1,6 +1,7 @@
-"""Appreciation's pages for people (under /waardering): the holder's pass page, the partner's
-login and counter, the network's public offers, and invitations, feedback and the door list of
-appreciation events (Gathering in code)."""
+"""Appreciation's pages for people (under /waardering): the holder's pass page; the partner's login,
+start page, counter, offers and figures; the coordinator's and members' pass administration and
+the coordinator's discount partners; the network's public offers; and invitations, feedback and
+the door list of appreciation events (Gathering in code)."""
 
 from __future__ import annotations
 
