@@ -23,6 +23,9 @@ class Links:
         )
         # A personal invitation: sign up, decline, cancel, take an offered place; no password.
         self.signup = LinkSigner(secret_keys, "signup", max_age=365 * DAY)
+        # Notifications' one-click preferences page, signed as its e-mails sign it (purpose and
+        # payload are the shared link contract; the kind is one it knows): no import of that service.
+        self.preferences = LinkSigner(secret_keys, "preferences", max_age=5 * 365 * DAY)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -39,6 +42,10 @@ class Links:
 
     def feedback_page(self, invitation_id: str) -> str:
         return self.url(f"/waardering/uitnodiging/{self.signup.sign(invitation_id)}/feedback")
+
+    def preferences_page(self, email: str) -> str:
+        """The person's e-mail preferences at notifications, opened at appreciation's invitations."""
+        return self.url(f"/berichten/afmelden/{self.preferences.sign([email, 'invitations'])}")
 
     def calendar_feed(self, holder_id: str, version: int) -> str:
         """A secret address per person: the events they signed up for, as an .ics feed (retired,

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.models import Redemption
 from shared.db import utcnow
 from tests.support.appreciation import pass_network
@@ -139,3 +140,40 @@ def test_another_partner_sees_nothing_of_this_partners_redemptions(pn, redeemed)
 
 def test_the_start_page_is_for_discount_partners_only(pn):
     assert pn.client.get("/waardering/partner").status_code in (302, 303, 401)
+
+
+def test_the_figures_show_a_bar_per_offer_and_month_with_its_number_as_text(pn, redeemed):
+    page = logged_in(pn, THEATRE).get("/waardering/partner/cijfers")
+    text = page.get_data(as_text=True)
+    month = utcnow().astimezone(LOCAL_TIME).strftime("%Y-%m")
+    assert page.status_code == 200 and "<h2>Twee kaartjes voor de prijs van één</h2>" in text
+    assert re.search(
+        rf'<span>{month}</span>\s*<span class="track"><span class="bar"[^>]*></span> 1 inwisseling<', text
+    )
+    assert 'href="/waardering/partner/cijfers.csv"' in text
+
+
+def test_the_figures_download_as_csv_with_the_apis_header_and_rows(pn, redeemed):
+    answer = logged_in(pn, THEATRE).get("/waardering/partner/cijfers.csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert "inwisselingen.csv" in answer.headers["Content-Disposition"]
+    month = utcnow().astimezone(LOCAL_TIME).strftime("%Y-%m")
+    lines = answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines == [
+        "partner;offer;month;redemptions",
+        f"{THEATRE};Twee kaartjes voor de prijs van één;{month};1",
+    ]
+    api = pn.api("get", "/figures/redemptions.csv", who=THEATRE)
+    assert api.get_data(as_text=True) == answer.get_data(as_text=True)
+
+
+def test_another_partner_sees_none_of_the_figures(pn, redeemed):
+    client = logged_in(pn, MUSEUM)
+    page = client.get("/waardering/partner/cijfers").get_data(as_text=True)
+    assert "Twee kaartjes" not in page and "Nog geen inwisselingen." in page
+    lines = client.get("/waardering/partner/cijfers.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines == ["partner;offer;month;redemptions"]
+
+
+def test_the_figures_download_is_for_discount_partners_only(pn):
+    assert pn.client.get("/waardering/partner/cijfers.csv").status_code in (302, 303, 401)

@@ -51,7 +51,6 @@ BLUEPRINTS = (redemption,)
 # What a till reads from the status code alone.
 STATUS = {Outcome.REDEEMED: 201, Outcome.UNKNOWN: 404}
 IDEMPOTENCY_KEY_MAX = 200
-FIGURE_COLUMNS = ("partner", "offer", "month", "redemptions")
 REDEEM_INPUT = RedeemInputSchema()
 
 
@@ -238,9 +237,9 @@ class Figures(MethodView):
 class FiguresCsv(MethodView):
     @require_role(Role.DISCOUNT_PARTNER, Role.COORDINATOR)
     @redemption.doc(security=SECURED)
-    @redemption.response(200, **csv_documented(FIGURE_COLUMNS))
+    @redemption.response(200, **csv_documented(figures.COLUMNS))
     def get(self):
         """The same as CSV (`;`, UTF-8 with BOM)."""
         with reader() as session:
             rows = figures.figures(session, current_principal())
-        return csv_response(rows, "inwisselingen.csv", FIGURE_COLUMNS)
+        return csv_response(rows, "inwisselingen.csv", figures.COLUMNS)

@@ -15,7 +15,9 @@ from services.appreciation.domain.errors import InvalidTransition, NotAllowed, N
 from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
 from services.appreciation.models import (
+    Gathering,
     HolderMembership,
+    Invitation,
     NetworkReplica,
     OrganisationReplica,
     Pass,
@@ -235,10 +237,11 @@ class HolderView:
     holder: PassHolder
     pass_: Pass | None
     history: list[Redemption] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)
 
 
 def holder_view(session: Session, holder_id: str) -> HolderView:
-    """The holder's latest pass and their last 50 redemptions."""
+    """The holder's latest pass, their last 50 redemptions and the events they were invited to."""
     holder = session.get(PassHolder, holder_id)
     if holder is None:
         raise NotFound("no such pass holder")
@@ -254,4 +257,14 @@ def holder_view(session: Session, holder_id: str) -> HolderView:
             .limit(50)
         )
     )
-    return HolderView(holder, current, history)
+    # The events they were invited to, the latest first; twenty are plenty for one page.
+    invited = list(
+        session.scalars(
+            select(Invitation)
+            .join(Gathering, Gathering.id == Invitation.event_id)
+            .where(Invitation.holder_id == holder.id)
+            .order_by(Gathering.starts_at.desc())
+            .limit(20)
+        )
+    )
+    return HolderView(holder, current, history, invited)

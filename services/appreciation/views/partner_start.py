@@ -11,6 +11,7 @@ from shared.db import utcnow
 from shared.identity import Principal, Role
 from shared.web.auth import page_for
 from shared.web.forms import ActionForm
+from shared.web.spreadsheet import csv_response
 
 
 @pages.get("/partner")
@@ -38,7 +39,17 @@ def undo_from_start(principal: Principal, redemption_id: str):
 @pages.get("/partner/cijfers")
 @page_for(Role.DISCOUNT_PARTNER)
 def partner_figures(principal: Principal):
-    """The partner's redemptions per offer and month, as numbers. Discount partners."""
+    """The partner's redemptions per offer and month: a bar per month with its number beside it.
+    Discount partners."""
     with db().reader(network_id=principal.network_id) as session:
         rows = figures.figures(session, principal)
-    return render_template("appreciation/partner_figures.html", rows=rows)
+    return render_template("appreciation/partner_figures.html", offers=figures.per_offer(rows))
+
+
+@pages.get("/partner/cijfers.csv")
+@page_for(Role.DISCOUNT_PARTNER)
+def partner_figures_csv(principal: Principal):
+    """The same figures as CSV, as the API gives them. Discount partners."""
+    with db().reader(network_id=principal.network_id) as session:
+        rows = figures.figures(session, principal)
+    return csv_response(rows, "inwisselingen.csv", figures.COLUMNS)

@@ -1,4 +1,4 @@
-"""The holder's pass page: QR code, number, validity, the offers they may use, and their history."""
+"""The holder's pass page: QR code, number, validity, offers they may use, events, history."""
 
 from __future__ import annotations
 
@@ -11,12 +11,25 @@ from services.appreciation.models import PassHolder
 from services.appreciation.usecases import offers, passes
 from services.appreciation.views.common import db, links, pages, qr_svg
 from shared.db import utcnow
+from shared.i18n import lazy_gettext
 from shared.tokens import InvalidToken
+
+# What became of an invitation, in the holder's words.
+INVITATION_STATUS = {
+    "invited": lazy_gettext("Invited"),
+    "signed_up": lazy_gettext("Signed up"),
+    "waiting": lazy_gettext("On the waiting list"),
+    "offered": lazy_gettext("A place is offered to you"),
+    "declined": lazy_gettext("Not coming"),
+    "cancelled": lazy_gettext("Cancelled"),
+    "lapsed": lazy_gettext("Offered place not taken"),
+}
 
 
 @pages.get("/pas/<token>")
 def holder(token: str):
-    """The pass: QR code, number, validity, the offers this holder may use, and the history.
+    """The pass: QR code, number, validity, the offers this holder may use, their events (each
+    linking its personal invitation page), the history and the e-mail preferences.
     Whoever holds the link from the pass e-mail."""
     try:
         holder_id, version = links().holder.verify(token)
@@ -40,4 +53,13 @@ def holder(token: str):
             qr=qr_svg(links().qr_url(current.id)) if current and current.status == "active" else None,
             offers=usable,
             history=view.history,
+            events=[
+                {
+                    "gathering": i.gathering,
+                    "status": INVITATION_STATUS.get(i.status, i.status),
+                    "url": links().invitation_page(i.id),
+                }
+                for i in view.invitations
+            ],
+            preferences_url=links().preferences_page(view.holder.email) if view.holder.email else None,
         )

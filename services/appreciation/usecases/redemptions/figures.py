@@ -10,6 +10,9 @@ from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.models import DiscountPartner, Offer, Redemption
 from shared.identity import Principal
 
+# The columns of the figures as CSV, for the API and the partner's page alike.
+COLUMNS = ("partner", "offer", "month", "redemptions")
+
 
 def figures(session: Session, principal: Principal) -> list[dict]:
     """Redemptions per partner, offer and month: a partner its own, the coordinator all."""
@@ -27,4 +30,16 @@ def figures(session: Session, principal: Principal) -> list[dict]:
         counts[key] = counts.get(key, 0) + 1
     return [
         {"partner": p, "offer": o, "month": m, "redemptions": n} for (p, o, m), n in sorted(counts.items())
+    ]
+
+
+def per_offer(rows: list[dict]) -> list[dict]:
+    """The figures grouped by partner and offer, each with its months (oldest first) and the
+    largest month's count, which sets the scale of that offer's bars."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        grouped.setdefault((row["partner"], row["offer"]), []).append(row)
+    return [
+        {"partner": p, "offer": o, "months": months, "most": max(m["redemptions"] for m in months)}
+        for (p, o), months in grouped.items()
     ]
