@@ -11,49 +11,21 @@ from sqlalchemy import select
 from deploy.local.harness import wait_until
 from services.appreciation.domain import gatherings as gathering_rules
 from services.appreciation.domain.errors import InvalidTransition
-from services.appreciation.handlers import command_handlers
 from services.appreciation.models import Invitation
 from services.appreciation.models import OutboxMessage as AppreciationOutbox
 from services.appreciation.usecases import follow_ups
 from services.appreciation.usecases import invitations as invitation_usecases
-from shared.messaging.commands import is_command, run_command
+from shared.messaging.commands import is_command
 from tests.support.appreciation import appreciation_events as events_of
-from tests.support.appreciation import event_body, pass_network
+from tests.support.appreciation import event_body, pass_network, publish, run_own_events
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
 
 
-def run_own_events(app) -> None:
-    """Run the tasks appreciation queued for itself through its outbox until none are new (what its
-    worker does with `appreciation.continue_invitations`)."""
-    kit, commands = app.extensions["knoop"], command_handlers(app.extensions["appreciation_links"])
-    seen = 0
-    while True:
-        with kit.db.reader() as session:
-            messages = list(
-                session.scalars(select(AppreciationOutbox.message).order_by(AppreciationOutbox.id))
-            )
-        if len(messages) == seen:
-            return
-        for message in messages[seen:]:
-            if is_command(message):
-                run_command(kit, commands, message)
-        seen = len(messages)
-
-
 @pytest.fixture
 def pn(stack):
     return pass_network(stack)
-
-
-def publish(pn, who="coordinator", **fields) -> dict:
-    created = pn.api("post", "/events", who=who, json=event_body(**fields))
-    assert created.status_code == 201, created.get_json()
-    published = pn.api("post", f"/events/{created.get_json()['id']}/publish", who=who)
-    assert published.status_code == 200
-    run_own_events(pn.app)
-    return created.get_json()
 
 
 def invitations(pn, event_id: str) -> list[Invitation]:

@@ -7,8 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.integration.test_appreciation_events import publish
-from tests.support.appreciation import pass_network
+from tests.support.appreciation import pass_network, publish
 
 pytestmark = pytest.mark.integration
 

@@ -10,9 +10,10 @@ from urllib.parse import urlparse
 
 from sqlalchemy import select
 
-from services.appreciation.handlers import event_handlers
+from services.appreciation.handlers import command_handlers, event_handlers
 from services.appreciation.models import OutboxMessage as AppreciationOutbox
 from services.recruitment.models import OutboxMessage as RecruitmentOutbox
+from shared.messaging.commands import is_command, run_command
 from shared.messaging.consumer import consume
 from tests.support.flows import bearer
 from tests.support.recruitment import Network, network_with_members
@@ -123,3 +124,30 @@ def event_body(**fields) -> dict:
         "capacity": 100,
         **fields,
     }
+
+
+def run_own_events(app) -> None:
+    """Run the tasks appreciation queued for itself through its outbox until none are new (what its
+    worker does with `appreciation.continue_invitations`)."""
+    kit, commands = app.extensions["knoop"], command_handlers(app.extensions["appreciation_links"])
+    seen = 0
+    while True:
+        with kit.db.reader() as session:
+            messages = list(
+                session.scalars(select(AppreciationOutbox.message).order_by(AppreciationOutbox.id))
+            )
+        if len(messages) == seen:
+            return
+        for message in messages[seen:]:
+            if is_command(message):
+                run_command(kit, commands, message)
+        seen = len(messages)
+
+
+def publish(pn, who="coordinator", **fields) -> dict:
+    created = pn.api("post", "/events", who=who, json=event_body(**fields))
+    assert created.status_code == 201, created.get_json()
+    published = pn.api("post", f"/events/{created.get_json()['id']}/publish", who=who)
+    assert published.status_code == 200
+    run_own_events(pn.app)
+    return created.get_json()
