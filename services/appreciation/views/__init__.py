@@ -8,6 +8,7 @@ from flask import Flask
 
 from services.appreciation.views import (
     counter,
+    gathering_admin,
     gatherings,
     member_passes,
     partner_offers,
@@ -19,7 +20,17 @@ from services.appreciation.views import (
 from services.appreciation.views.common import pages
 
 # Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.
-VIEWS = (passes, partners, counter, partner_start, partner_offers, gatherings, pass_admin, member_passes)
+VIEWS = (
+    passes,
+    partners,
+    counter,
+    partner_start,
+    partner_offers,
+    gatherings,
+    gathering_admin,
+    pass_admin,
+    member_passes,
+)
 
 
 def register_pages(app: Flask) -> None:
