@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from services.appreciation.api.gathering_schemas import EventInputSchema
+from services.appreciation.api.gathering_schemas import EventInputSchema, EventPatchSchema
 from services.appreciation.models import Gathering, Invitation
 from services.appreciation.usecases import invitations as invitation_usecases
 from tests.integration.test_appreciation_events import run_own_events
@@ -189,3 +189,25 @@ def test_a_member_sees_and_changes_only_its_own_events(pn):
     )
     assert refused.status_code == 404
     assert [g.status for g in gatherings(pn)] == ["published"]
+
+
+def test_the_coordinator_invites_only_the_chosen_members_volunteers(pn):
+    pn.nominate("Humanitas", "Joop Visser")
+    pn.nominate("Zonnebloem", "Fatima El Amrani", "fatima@example.org")
+    client = browser(pn)
+    page = client.get("/waardering/evenementen/nieuw").get_data(as_text=True)
+    assert "Zonnebloem" in page
+    chosen = form_fields(page, audience="organisations", organisations=[pn.net.id("Zonnebloem")])
+    assert client.post("/waardering/evenementen/nieuw", data=chosen).status_code == 303
+    [event] = pn.api("get", "/events").get_json()
+    listing = client.get("/waardering/evenementen").get_data(as_text=True)
+    client.post(f"/waardering/evenementen/{event['id']}/publiceren", data={"csrf_token": csrf(listing)})
+    run_own_events(pn.app)
+    [batch] = appreciation_events(pn.app, "appreciation.invitations_sent.v1")
+    assert [i["email"] for i in batch["invitees"]] == ["fatima@example.org"]
+
+
+def test_the_edit_form_offers_what_the_api_lets_change(pn):
+    created = pn.api("post", "/events", json=event_body()).get_json()
+    page = browser(pn).get(f"/waardering/evenementen/{created['id']}/bewerken").get_data(as_text=True)
+    assert_form_offers_schema(page, EventPatchSchema(), action=None)
