@@ -211,3 +211,24 @@ def test_the_edit_form_offers_what_the_api_lets_change(pn):
     created = pn.api("post", "/events", json=event_body()).get_json()
     page = browser(pn).get(f"/waardering/evenementen/{created['id']}/bewerken").get_data(as_text=True)
     assert_form_offers_schema(page, EventPatchSchema(), action=None)
+
+
+def test_the_guest_list_shows_the_waiting_list_in_its_order(pn):
+    for name in ("Anna de Boer", "Bram Bakker", "Cor Smit"):
+        pn.nominate("Humanitas", name)
+    created = pn.api("post", "/events", json=event_body(capacity=1)).get_json()
+    assert pn.api("post", f"/events/{created['id']}/publish").status_code == 200
+    run_own_events(pn.app)
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    with db.reader() as session:
+        people = {
+            i.holder.name: i
+            for i in session.scalars(select(Invitation).where(Invitation.event_id == created["id"]))
+        }
+    for name in ("Cor Smit", "Anna de Boer", "Bram Bakker"):
+        with db.transaction(network_id=people[name].network_id) as session:
+            invitation_usecases.sign_up(session, people[name].id, 0, {}, links)
+    page = browser(pn).get(f"/waardering/evenementen/{created['id']}/gasten").get_data(as_text=True)
+    coming, waiting = page.index("Komt (1)"), page.index("Wachtlijst (2)")
+    assert coming < page.index("Cor Smit") < waiting < page.index("Anna de Boer") < page.index("Bram Bakker")
+    assert "nummer 1" in page and "nummer 2" in page
