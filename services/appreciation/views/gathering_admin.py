@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -133,7 +134,7 @@ def event_admin_guests_csv(principal: Principal, event_id: str):
     return csv_response(rows, "gasten.csv", CSV_COLUMNS + tuple(questions))
 
 
-def when(moment) -> str:
+def when(moment: datetime | None) -> str:
     """A moment on the Dutch wall clock, as the pages show it."""
     return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") if moment else ""
 
