@@ -34,6 +34,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Pass holders"), "/waardering/passen"),
         Entry(_l("Pass policy"), "/waardering/passen/beleid"),
         Entry(_l("Discount partners"), "/waardering/partners"),
+        Entry(_l("Appreciation events"), "/waardering/evenementen"),
         Entry(_l("Messages sent"), "/berichten/log"),
         Entry(_l("E-mail examples"), "/berichten/voorbeeld"),
     ),
@@ -44,6 +45,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Offer placements"), "/portaal/stageplekken"),
         Entry(_l("Student placements"), "/portaal/stages"),
         Entry(_l("Volunteer passes"), "/waardering/nominaties"),
+        Entry(_l("Appreciation events"), "/waardering/evenementen"),
         Entry(_l("Our profile"), "/portaal/profiel"),
     ),
     Role.EDUCATION_PARTNER: (

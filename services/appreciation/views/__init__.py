@@ -9,6 +9,7 @@ from flask import Flask
 
 from services.appreciation.views import (
     counter,
+    gathering_admin,
     gatherings,
     member_passes,
     partner_admin,
@@ -31,6 +32,7 @@ VIEWS = (
     pass_admin,
     member_passes,
     partner_admin,
+    gathering_admin,
 )
 
 
