@@ -2,7 +2,6 @@
 (after a confirmation) their events, see the guest list by status and export it as CSV, and nobody
 else's. Pages and the API share the use cases."""
 
-import time
 from datetime import datetime
 
 import pytest
@@ -11,10 +10,10 @@ from sqlalchemy import select
 from services.appreciation.api.gathering_schemas import EventInputSchema, EventPatchSchema
 from services.appreciation.models import Gathering, Invitation
 from services.appreciation.usecases import invitations as invitation_usecases
-from tests.integration.test_appreciation_events import run_own_events
-from tests.integration.test_portal import csrf
-from tests.support.appreciation import appreciation_events, event_body, pass_network
+from tests.support.appreciation import appreciation_events, event_body, pass_network, run_own_events
+from tests.support.appreciation import page_session as browser
 from tests.support.forms import assert_form_offers_schema
+from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
 
@@ -22,18 +21,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def pn(stack):
     return pass_network(stack)
-
-
-def browser(pn, who: str = "coordinator"):
-    """A logged-in page session for the coordinator or a member organisation."""
-    client = pn.app.test_client()
-    network_id = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
-    principal = {"role": "coordinator", "network_id": network_id, "since": time.time()}
-    if who != "coordinator":
-        principal = {**principal, "role": "organisation", "organisation_id": pn.net.id(who)}
-    with client.session_transaction() as stored:
-        stored["principal"] = principal
-    return client
 
 
 def wall_clock(moment: datetime) -> str:

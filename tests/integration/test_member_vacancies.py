@@ -9,8 +9,9 @@ import pytest
 
 from services.recruitment.api.schemas import VacancyInputSchema
 from services.recruitment.domain import safe_description
-from tests.integration.test_portal import csrf, follow_login, log_in
+from tests.integration.test_portal import follow_login, log_in
 from tests.support.forms import assert_form_offers_schema
+from tests.support.placements import csrf
 from tests.support.recruitment import events, network_with_members
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from services.appreciation.api.schemas import DiscountPartnerInputSchema, PartnerContactSchema
-from tests.integration.test_portal import csrf
 from tests.support.appreciation import appreciation_events, pass_network
 from tests.support.forms import assert_form_offers_schema
+from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
 

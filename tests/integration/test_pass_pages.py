@@ -2,15 +2,15 @@
 confirmation; a member's nominations (one, or a CSV with its per-row report), last four digits
 only, withdrawal, and nobody else's volunteers. Pages and the API share the use cases."""
 
-import time
 from io import BytesIO
 
 import pytest
 
 from services.appreciation.api.schemas import CoordinatorNominationSchema, NominationSchema, PolicySchema
-from tests.integration.test_portal import csrf
 from tests.support.appreciation import appreciation_events, pass_network
+from tests.support.appreciation import page_session as browser
 from tests.support.forms import assert_form_offers_schema
+from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
 
@@ -18,18 +18,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def pn(stack):
     return pass_network(stack)
-
-
-def browser(pn, who: str = "coordinator"):
-    """A logged-in page session for the coordinator or a member organisation."""
-    client = pn.app.test_client()
-    network_id = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
-    principal = {"role": "coordinator", "network_id": network_id, "since": time.time()}
-    if who != "coordinator":
-        principal = {**principal, "role": "organisation", "organisation_id": pn.net.id(who)}
-    with client.session_transaction() as stored:
-        stored["principal"] = principal
-    return client
 
 
 def confirm(client, path: str):

@@ -1,11 +1,11 @@
 """Logging in by e-mail link and the portal: members follow their vacancies and responses, the
 coordinator moderates; a session never works on the API, and a link works once."""
 
-import re
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.placements import csrf
 from tests.support.recruitment import events, network_with_members
 
 pytestmark = pytest.mark.integration
@@ -14,10 +14,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def app(stack):
     return stack.app("recruitment")
-
-
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def log_in(app, net, email: str, client=None):

@@ -4,6 +4,7 @@ passes."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
@@ -151,3 +152,15 @@ def publish(pn, who="coordinator", **fields) -> dict:
     assert published.status_code == 200
     run_own_events(pn.app)
     return created.get_json()
+
+
+def page_session(pn: PassNetwork, who: str = "coordinator"):
+    """A logged-in page session for the coordinator or a member organisation (`who`: its name)."""
+    client = pn.app.test_client()
+    network_id = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
+    principal = {"role": "coordinator", "network_id": network_id, "since": time.time()}
+    if who != "coordinator":
+        principal = {**principal, "role": "organisation", "organisation_id": pn.net.id(who)}
+    with client.session_transaction() as stored:
+        stored["principal"] = principal
+    return client

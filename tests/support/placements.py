@@ -13,7 +13,8 @@ from tests.support.recruitment import Network, events
 
 
 def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    """The form's CSRF token, whatever the order of the hidden field's attributes."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 @dataclass

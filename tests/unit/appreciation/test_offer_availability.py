@@ -1,32 +1,11 @@
 """Whether a pass may use an offer now, why not, and from when, with plain values."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from types import SimpleNamespace
 
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.domain.offers import Outcome, availability, next_applicable
-
-# Wednesday 10 June 2026, 12:00 in Amsterdam (summer time: UTC+2).
-NOON = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
-
-
-def an_offer(**fields):
-    defaults = {
-        "audience": "all",
-        "organisations": [],
-        "valid_from": None,
-        "valid_until": None,
-        "weekdays": [],
-        "starts_at": None,
-        "ends_at": None,
-        "usage": "unlimited",
-        "per_period": None,
-        "period": None,
-        "total_quantity": None,
-        "redeemed": 0,
-    }
-    return SimpleNamespace(**{**defaults, **fields})
-
+from tests.unit.appreciation.fakes import NOON, an_offer
 
 HOLDER = SimpleNamespace(organisation_ids=["org-1"], is_student=False)
 

@@ -13,25 +13,7 @@ from services.appreciation.domain.offers import (
     refused_when_used_up,
     slots,
 )
-
-# Wednesday 10 June 2026, 12:00 in Amsterdam (summer time: UTC+2).
-NOON = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
-
-
-def an_offer(**fields):
-    defaults = {
-        "audience": "all",
-        "organisations": [],
-        "valid_from": None,
-        "valid_until": None,
-        "weekdays": [],
-        "starts_at": None,
-        "ends_at": None,
-        "usage": "unlimited",
-        "per_period": None,
-        "period": None,
-    }
-    return SimpleNamespace(**{**defaults, **fields})
+from tests.unit.appreciation.fakes import NOON, an_offer
 
 
 def a_holder(organisation_ids=(), is_student=False):
