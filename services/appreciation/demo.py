@@ -77,7 +77,7 @@ def load_demo(db: Database, links: Links, summary: dict) -> dict | None:
             )
             session.add(replica)
         for fields, partner_offers in PARTNERS:
-            partner, token = partners.admit_discount_partner(session, network_id, dict(fields))
+            partner, token = partners.admit_discount_partner(session, network_id, dict(fields), links)
             tokens[partner.name] = token
             principal = Principal(Role.DISCOUNT_PARTNER, network_id, partner_id=partner.id)
             for offer in partner_offers:

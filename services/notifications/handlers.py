@@ -127,6 +127,7 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "appreciation.pass_issued.v1": [notify("pass_issued", to("holder"))],
     "appreciation.pass_redeemed.v1": [notify("pass_redeemed", to("holder"))],
     "appreciation.partner_login_requested.v1": [notify("login_link", to("recipient"))],
+    "appreciation.partner_admitted.v1": [notify("partner_welcome", to("recipient"))],
     "appreciation.invitations_sent.v1": [notify("event_invitation", each_invitee)],
     "appreciation.signup_answered.v1": [notify("signup_answered", to("person"))],
     "appreciation.place_offered.v1": [notify("place_offered", to("person"))],

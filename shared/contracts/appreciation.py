@@ -45,10 +45,22 @@ class PartnerLoginRequestedV1(Contract):
     minutes_valid = fields.Integer(required=True)
 
 
+class PartnerAdmittedV1(Contract):
+    """The coordinator admitted a discount partner: the welcome brings its contact the address of
+    its login page (a login link itself would have expired before a welcome is read)."""
+
+    partner_id = fields.String(required=True)
+    recipient = fields.Nested(Recipient, required=True)
+    partner_name = fields.String(required=True)
+    network_name = fields.String(required=True)
+    login_url = fields.Url(required=True, require_tld=False)
+
+
 CONTRACTS = {
     "appreciation.pass_issued.v1": PassIssuedV1,
     "appreciation.pass_redeemed.v1": PassRedeemedV1,
     "appreciation.partner_login_requested.v1": PartnerLoginRequestedV1,
+    "appreciation.partner_admitted.v1": PartnerAdmittedV1,
 }
 
 

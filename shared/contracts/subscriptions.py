@@ -32,6 +32,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "appreciation.pass_issued.v1": ("notifications",),
     "appreciation.pass_redeemed.v1": ("notifications",),
     "appreciation.partner_login_requested.v1": ("notifications",),
+    "appreciation.partner_admitted.v1": ("notifications",),
     "appreciation.invitations_sent.v1": ("notifications",),
     "appreciation.signup_answered.v1": ("notifications",),
     "appreciation.place_offered.v1": ("notifications",),

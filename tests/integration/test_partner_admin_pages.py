@@ -1,5 +1,6 @@
 """The coordinator's discount partners in pages: the list, admitting one (form read with the API's
-schema, till token shown once), editing its name and login address; own network only."""
+schema, till token shown once, its contact welcomed with the address of its login page), editing
+its name and login address; own network only."""
 
 import re
 import time
@@ -64,6 +65,13 @@ def test_an_admitted_partner_shows_in_the_list_and_can_ask_a_login_link(pn):
     assert "Filmhuis Enkhuizen" in [
         p["name"] for p in pn.api("get", "/partners?network=enkhuizen").get_json()
     ]
+    [welcome] = appreciation_events(pn.app, "appreciation.partner_admitted.v1")
+    assert welcome["recipient"] == {
+        "name": "Els Bakker",
+        "email": "kassa@filmhuis.example.org",
+        "language": "nl",
+    }
+    assert welcome["login_url"].endswith("/waardering/n/enkhuizen/inloggen")  # its login page
     assert len(login_requested_for(pn, "kassa@filmhuis.example.org")) == 1
 
 

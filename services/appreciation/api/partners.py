@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.appreciation.api.common import PREFIX, SECURED, kit, unit_of_work
+from services.appreciation.api.common import PREFIX, SECURED, kit, links, unit_of_work
 from services.appreciation.api.schemas import (
     DiscountPartnerInputSchema,
     DiscountPartnerSchema,
@@ -45,7 +45,7 @@ class DiscountPartners(MethodView):
         """Admit a discount partner to your network; returns its API token (once). Coordinator only."""
         network_id = current_principal().network_id
         with unit_of_work() as session:
-            partner, token = usecases.admit_discount_partner(session, network_id, data)
+            partner, token = usecases.admit_discount_partner(session, network_id, data, links())
             return {"partner": partner, "token": token}
 
 

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.appreciation.domain.errors import NotFound
+from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
+from services.appreciation.usecases.common import outbox
 from shared.api_tokens import issue_token
 from shared.db import utcnow
 from shared.identity import Role
@@ -26,12 +28,16 @@ def networks(session: Session) -> list[NetworkReplica]:
     return list(session.scalars(select(NetworkReplica).order_by(NetworkReplica.name)))
 
 
-def admit_discount_partner(session: Session, network_id: str, fields: dict) -> tuple[DiscountPartner, str]:
+def admit_discount_partner(
+    session: Session, network_id: str, fields: dict, links: Links
+) -> tuple[DiscountPartner, str]:
     """The coordinator admits a partner; it gets an API token of its own for its till system.
-    Appreciation issues it (only this service serves discount partners) and keeps its hash."""
+    Appreciation issues it (only this service serves discount partners) and keeps its hash. Its
+    contact is welcomed by e-mail with the address of its login page."""
     partner = DiscountPartner(network_id=network_id, **fields)
     session.add(partner)
     session.flush()
+    _welcome(session, partner, links)
     _, token = issue_token(
         session,
         ApiToken,
@@ -41,6 +47,27 @@ def admit_discount_partner(session: Session, network_id: str, fields: dict) -> t
         partner_id=partner.id,
     )
     return partner, token
+
+
+def _welcome(session: Session, partner: DiscountPartner, links: Links) -> None:
+    network = session.get(NetworkReplica, partner.network_id)
+    if not partner.contact_email or network is None:
+        # No address to welcome (the coordinator adds one later; login links then go there), or
+        # the network's replica has not arrived yet, so there is no login page to point to.
+        return
+    recipient = {
+        "name": partner.contact_name or partner.name,
+        "email": partner.contact_email,
+        "language": partner.language,
+    }
+    welcome = {
+        "partner_id": partner.id,
+        "recipient": recipient,
+        "partner_name": partner.name,
+        "network_name": network.name,
+        "login_url": links.url(f"/waardering/n/{network.slug}/inloggen"),
+    }
+    outbox.add(session, "appreciation.partner_admitted.v1", partner.network_id, welcome)
 
 
 def partner(session: Session, network_id: str, partner_id: str) -> DiscountPartner:

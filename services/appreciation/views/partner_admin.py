@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from services.appreciation.api.schemas import CATEGORIES, DiscountPartnerInputSchema, PartnerContactSchema
 from services.appreciation.domain.errors import NotFound
 from services.appreciation.usecases import partners as usecases
-from services.appreciation.views.common import db, pages
+from services.appreciation.views.common import db, links, pages
 from shared.i18n import lazy_gettext as _l
 from shared.identity import Principal, Role
 from shared.web.auth import page_for
@@ -52,7 +52,7 @@ def partner_admit(principal: Principal):
         status = 422 if form.submitted else 200
         return render_template("appreciation/partner_admit.html", form=form, **_choices()), status
     with db().transaction(network_id=principal.network_id) as session:
-        partner, token = usecases.admit_discount_partner(session, principal.network_id, form.data)
+        partner, token = usecases.admit_discount_partner(session, principal.network_id, form.data, links())
         name = partner.name
     # No redirect: the token exists only in this answer (only its hash is kept).
     return render_template("appreciation/partner_admitted.html", name=name, token=token), 201

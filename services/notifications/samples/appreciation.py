@@ -42,6 +42,13 @@ SAMPLES = {
         "links": [{"label": "Theater De Drommedaris", "url": "http://localhost:8000/waardering/inloggen/t8"}],
         "minutes_valid": 15,
     },
+    "appreciation.partner_admitted.v1": {
+        "partner_id": "5b7c1a52-0000-4000-8000-000000000023",
+        "recipient": {"name": "Theater De Drommedaris", "email": "kassa@example.org", "language": "nl"},
+        "partner_name": "Theater De Drommedaris",
+        "network_name": _NETWORK,
+        "login_url": "http://localhost:8000/waardering/n/enkhuizen/inloggen",
+    },
     "appreciation.invitations_sent.v1": {
         "event": _EVENT,
         "network_name": _NETWORK,
