@@ -4,7 +4,9 @@ served over real HTTP, with real workers and the SMTP sink behind it.
 A journey tried on a phone and on a desktop runs the same code against the database at both widths, so
 its desktop run is on SQLite only (the embedded default); the phone run is on both databases. The
 frame's own pages (menus, logins, error pages) read nothing a database changes: that module runs on
-SQLite, and tests/integration/test_page_frame.py opens the same pages on both databases."""
+SQLite, and tests/integration/test_page_frame.py opens the same pages on both databases. The long
+journeys of appreciation's back office (ONCE_EACH) run twice in all: on a phone on PostgreSQL and on a
+desktop on SQLite, so each width and each database is tried once."""
 
 from __future__ import annotations
 
@@ -27,6 +29,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# `@pytest.mark.parametrize(**ONCE_EACH)`: the test takes `phone`; the database follows the width.
+ONCE_EACH = {
+    "argnames": ("phone", "backend"),
+    "argvalues": [(True, "postgresql"), (False, "sqlite")],
+    "indirect": ["backend"],
+    "ids": ["phone-postgresql", "desktop-sqlite"],
+}
 
 
 def pytest_collection_modifyitems(config, items):
