@@ -6,6 +6,7 @@ are Dutch pages in the frame with a way on."""
 import pytest
 
 from shared.web.menu import MENUS
+from tests.support.appreciation import pass_network
 from tests.support.placements import partner_with_cohort
 from tests.support.recruitment import network_with_members
 
@@ -15,7 +16,10 @@ ROLES = {  # who logs in, and the start page they land on
     "coordinator": ("coordinator@example.org", "/portaal"),
     "organisation": ("humanitas@enkhuizen.example.org", "/portaal"),
     "education_partner": (None, "/onderwijs"),
+    "discount_partner": ("kassa@drommedaris.example.org", "/waardering/partner"),
 }
+LOGIN_LINKS = {"discount_partner": ("Inloggen voor kortingspartners", "Log mij in")}
+EVERYONE_ELSE = ("Inloggen voor organisaties, coördinatoren en onderwijspartners", "Inloggen")
 
 
 @pytest.fixture
@@ -38,15 +42,17 @@ def test_a_bookmarked_page_leads_through_the_login_and_back(stack, visitor):
 @pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_each_role_lands_on_its_start_page_and_every_menu_page_opens(stack, visitor, role, phone):
-    net = network_with_members(stack.app("recruitment"))
-    cohort = partner_with_cohort(net)
+    pn = pass_network(stack)
+    pn.admit_partner("Theater De Drommedaris", contact_email=ROLES["discount_partner"][0])
+    cohort = partner_with_cohort(pn.net)
     address, start = ROLES[role]
     address = address or cohort.body.get("partner_email") or _partner_address(stack)
+    entry, confirm = LOGIN_LINKS.get(role, EVERYONE_ELSE)
     person = visitor(phone=phone)
     person.page.goto(person.base + "/")
     person.check()
-    person.click("Inloggen voor organisaties, coördinatoren en onderwijspartners")
-    person.log_in(address)
+    person.click(entry)
+    person.log_in(address, confirm=confirm)
     assert person.page.url == person.base + start
     person.check()
     entries = _menu(stack, role)

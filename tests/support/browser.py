@@ -74,15 +74,15 @@ class Visitor:
         self.page.goto(self.base + path_in(mail["text"], marker))
         return mail
 
-    def log_in(self, address: str, subject: str = "Je inloglink") -> None:
+    def log_in(self, address: str, subject: str = "Je inloglink", confirm: str = "Inloggen") -> None:
         """Ask for a login link on the page the person is on (it sent them to the login), then
-        open the link from the e-mail and confirm."""
+        open the link from the e-mail and confirm with the button named `confirm`."""
         self.page.get_by_label("E-mailadres").fill(address)
         self.page.get_by_role("button", name="Stuur mij een inloglink").click()
         self.check()
         self.open_mail_link(address, subject, "/inloggen/")
         self.check()
-        self.page.get_by_role("button", name="Inloggen").click()
+        self.page.get_by_role("button", name=confirm).click()
         self.page.wait_for_load_state()
 
     def click(self, name: str, role: str = "link") -> None:
