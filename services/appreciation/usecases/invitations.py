@@ -18,11 +18,19 @@ from services.appreciation.domain.errors import NotFound
 from services.appreciation.domain.gatherings import GatheringClosed, GatheringStatus, InvitationStatus
 from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
-from services.appreciation.models import Gathering, HolderMembership, Invitation, Pass, PassHolder
+from services.appreciation.models import (
+    Gathering,
+    HolderMembership,
+    Invitation,
+    OrganisationReplica,
+    Pass,
+    PassHolder,
+)
 from services.appreciation.usecases.common import outbox
-from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS, summary
+from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS, organised, summary
 from services.appreciation.usecases.seats import release_seats, take_seats, take_waiting_number
 from shared.db import utcnow
+from shared.identity import Principal
 
 
 def _audience(gathering: Gathering):
@@ -48,6 +56,38 @@ def _audience(gathering: Gathering):
     return query
 
 
+INVITATIONS_SENT = "appreciation.invitations_sent.v1"
+
+
+def invitations_sent(session: Session, gathering: Gathering, invitees: list[dict]) -> dict:
+    """The payload of `appreciation.invitations_sent.v1` for these invitees (name, email, language,
+    signup_url each): what the batch sends, and what the organiser's preview shows."""
+    about = summary(session, gathering)
+    return {
+        "event": about,
+        "network_name": about["network_name"],
+        "description": gathering.description,
+        "signup_deadline": gathering.signup_deadline.isoformat(),
+        "invitees": invitees,
+    }
+
+
+def invitation_preview(
+    session: Session, principal: Principal, gathering_id: str, fallback_name: str, language: str, links: Links
+) -> dict:
+    """The invitation the organiser's gathering sends (or sent), to one sample invitee: the viewer's
+    member organisation by name, else `fallback_name`. Nothing is written."""
+    gathering = organised(session, principal, gathering_id)
+    member = principal.organisation_id and session.get(OrganisationReplica, principal.organisation_id)
+    sample = {
+        "name": member.name if member else fallback_name,
+        "email": "voorbeeld@example.org",
+        "language": language,
+        "signup_url": links.url("/waardering/uitnodiging/voorbeeld"),
+    }
+    return invitations_sent(session, gathering, [sample])
+
+
 def invite_batch(session: Session, network_id: str, gathering_id: str, after: str, links: Links) -> int:
     """Invite the next `BATCH` people of the audience (by id, after `after`) and ask for the next
     batch through the outbox, in the same transaction: each batch exactly once, whatever crashes."""
@@ -62,26 +102,16 @@ def invite_batch(session: Session, network_id: str, gathering_id: str, after: st
     session.add_all(invitations)
     session.flush()
     gathering.invited = Gathering.invited + len(people)
-    outbox.add(
-        session,
-        "appreciation.invitations_sent.v1",
-        network_id,
+    invitees = [
         {
-            "event": (about := summary(session, gathering)),
-            "network_name": about["network_name"],
-            "description": gathering.description,
-            "signup_deadline": gathering.signup_deadline.isoformat(),
-            "invitees": [
-                {
-                    "name": person.name,
-                    "email": person.email,
-                    "language": person.language,
-                    "signup_url": links.invitation_page(invitation.id),
-                }
-                for person, invitation in zip(people, invitations, strict=True)
-            ],
-        },
-    )
+            "name": person.name,
+            "email": person.email,
+            "language": person.language,
+            "signup_url": links.invitation_page(invitation.id),
+        }
+        for person, invitation in zip(people, invitations, strict=True)
+    ]
+    outbox.add(session, INVITATIONS_SENT, network_id, invitations_sent(session, gathering, invitees))
     if len(people) == rules.BATCH:
         outbox.add_task(
             session, CONTINUE_INVITATIONS, network_id, {"event_id": gathering.id, "after": people[-1].id}
