@@ -193,12 +193,11 @@ def test_the_guest_list_shows_each_status_with_the_figures_as_bars_and_numbers(p
         invitation_usecases.sign_up(session, people["Dirk Dekker"], 0, {}, links)  # the last place
     page = browser(pn).get(f"/waardering/evenementen/{created['id']}/gasten").get_data(as_text=True)
     bars = page[page.index('<ul class="bars figures">') : page.index("</ul>", page.index("bars figures"))]
-    shown = dict(
-        re.findall(
-            r'<li><span>([^<]+)</span>\s*<span class="track"><span class="bar" aria-hidden="true" style="[^"]*"></span> <span>([^<]+)</span>',
-            bars,
-        )
+    item = (
+        r'<li><span>([^<]+)</span>\s*<span class="track">'
+        r'<span class="bar" aria-hidden="true" style="[^"]*"></span> <span>([^<]+)</span>'
     )
+    shown = dict(re.findall(item, bars))
     assert shown == {
         "Uitgenodigd": "4",
         "Komt": "1 (1 inclusief gasten)",
@@ -245,10 +244,23 @@ def test_the_coordinator_invites_only_the_chosen_members_volunteers(pn):
     assert [i["email"] for i in batch["invitees"]] == ["fatima@example.org"]
 
 
-def test_the_edit_form_offers_what_the_api_lets_change(pn):
-    created = pn.api("post", "/events", json=event_body()).get_json()
+def test_the_edit_form_offers_what_the_api_lets_change_and_shows_the_rest(pn):
+    body = event_body(capacity=40, guests_allowed=1, questions=["Dieetwensen?"], area="Enkhuizen")
+    created = pn.api("post", "/events", json=body).get_json()
     page = browser(pn).get(f"/waardering/evenementen/{created['id']}/bewerken").get_data(as_text=True)
     assert_form_offers_schema(page, EventPatchSchema(), action=None)
+    fixed = page[page.index("Vastgelegd bij het aanmaken") : page.index("</section>")]
+    for shown in (
+        "Vrijwilligersdag",
+        "Enkhuizen",
+        "<dd>40</dd>",
+        "<dd>1</dd>",
+        "Het hele netwerk",
+        "Dieetwensen?",
+    ):
+        assert shown in fixed
+    member = browser(pn, "Humanitas").get("/waardering/evenementen/nieuw").get_data(as_text=True)
+    assert "Je eigen vrijwilligers met een geldige pas worden uitgenodigd." in member
 
 
 def test_the_guest_list_shows_the_waiting_list_in_its_order(pn):

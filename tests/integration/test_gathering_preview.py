@@ -41,7 +41,7 @@ def dutch_wall_clock(moment: str, pattern: str = "%d-%m-%Y %H:%M") -> str:
 
 
 def test_the_coordinator_previews_the_invitation_before_and_after_publishing(pn, stack):
-    created = pn.api("post", "/events", json=event_body(venue="Zuiderzeemuseum")).get_json()
+    created = pn.api("post", "/events", json=event_body(description="Met muziek en een hapje.")).get_json()
     client = browser(pn)
     listing = client.get("/waardering/evenementen").get_data(as_text=True)
     assert f"/waardering/evenementen/{created['id']}/uitnodiging" in listing
@@ -56,8 +56,9 @@ def test_the_coordinator_previews_the_invitation_before_and_after_publishing(pn,
         assert "Uitnodiging: Vrijwilligersdag" in shown  # the subject
         assert "Je bent uitgenodigd voor Vrijwilligersdag" in shown
         assert "Zuiderzeemuseum" in shown and "Voorbeeld Vrijwilliger" in shown
+        assert "Met muziek en een hapje." in shown
         starts, ends = dutch_wall_clock(created["starts_at"]), dutch_wall_clock(created["ends_at"], "%H:%M")
-        assert f"Wanneer: {starts} – {ends}" in shown
+        assert f"Wanneer: {starts} \N{EN DASH} {ends}" in shown
         assert "Meld je aan (of laat weten dat je niet kunt) met je persoonlijke link:" in shown
 
 

@@ -18,19 +18,11 @@ from services.appreciation.domain.errors import NotFound
 from services.appreciation.domain.gatherings import GatheringClosed, GatheringStatus, InvitationStatus
 from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
-from services.appreciation.models import (
-    Gathering,
-    HolderMembership,
-    Invitation,
-    OrganisationReplica,
-    Pass,
-    PassHolder,
-)
+from services.appreciation.models import Gathering, HolderMembership, Invitation, Pass, PassHolder
 from services.appreciation.usecases.common import outbox
-from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS, organised, summary
+from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS, summary
 from services.appreciation.usecases.seats import release_seats, take_seats, take_waiting_number
 from shared.db import utcnow
-from shared.identity import Principal
 
 
 def _audience(gathering: Gathering):
@@ -70,22 +62,6 @@ def invitations_sent(session: Session, gathering: Gathering, invitees: list[dict
         "signup_deadline": gathering.signup_deadline.isoformat(),
         "invitees": invitees,
     }
-
-
-def invitation_preview(
-    session: Session, principal: Principal, gathering_id: str, fallback_name: str, language: str, links: Links
-) -> dict:
-    """The invitation the organiser's gathering sends (or sent), to one sample invitee: the viewer's
-    member organisation by name, else `fallback_name`. Nothing is written."""
-    gathering = organised(session, principal, gathering_id)
-    member = principal.organisation_id and session.get(OrganisationReplica, principal.organisation_id)
-    sample = {
-        "name": member.name if member else fallback_name,
-        "email": "voorbeeld@example.org",
-        "language": language,
-        "signup_url": links.url("/waardering/uitnodiging/voorbeeld"),
-    }
-    return invitations_sent(session, gathering, [sample])
 
 
 def invite_batch(session: Session, network_id: str, gathering_id: str, after: str, links: Links) -> int:

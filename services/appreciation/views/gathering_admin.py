@@ -14,7 +14,7 @@ from services.appreciation.domain.errors import DomainError, NotFound
 from services.appreciation.domain.gatherings import KINDS
 from services.appreciation.models import Gathering
 from services.appreciation.usecases import gatherings as usecases
-from services.appreciation.usecases import invitations, partners
+from services.appreciation.usecases import invitation_preview, partners
 from services.appreciation.views.common import db, links, pages
 from services.appreciation.views.pass_admin import refusal
 from shared.i18n import DEFAULT_LANGUAGE
@@ -103,7 +103,7 @@ def event_admin_invitation(principal: Principal, event_id: str):
     carries the message, valid for an hour), before and after publishing. Its organiser."""
     with db().reader(network_id=principal.network_id) as session:
         try:
-            payload = invitations.invitation_preview(
+            payload = invitation_preview.invitation_preview(
                 session, principal, event_id, str(_l("Sample Volunteer")), DEFAULT_LANGUAGE, links()
             )
         except NotFound:
