@@ -25,6 +25,7 @@ PURPOSES = (
     "alert-confirm",
     "match-answer",
     "preferences",
+    "invitation-preview",
 )
 
 

@@ -6,6 +6,7 @@ from shared.magic_links import LoginLinks
 from shared.tokens import LinkSigner
 
 DAY = 24 * 3600
+HOUR = 3600
 
 
 class Links:
@@ -26,6 +27,9 @@ class Links:
         # Notifications' one-click preferences page, signed as its e-mails sign it (purpose and
         # payload are the shared link contract; the kind is one it knows): no import of that service.
         self.preferences = LinkSigner(secret_keys, "preferences", max_age=5 * 365 * DAY)
+        # Notifications' preview of an event's invitation: the message's own payload, signed (and
+        # compressed) into the link, so notifications renders it without asking appreciation.
+        self.invitation_preview = LinkSigner(secret_keys, "invitation-preview", max_age=HOUR)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -46,6 +50,12 @@ class Links:
     def preferences_page(self, email: str) -> str:
         """The person's e-mail preferences at notifications, opened at appreciation's invitations."""
         return self.url(f"/berichten/afmelden/{self.preferences.sign([email, 'invitations'])}")
+
+    def invitation_preview_page(self, network_id: str, payload: dict) -> str:
+        """Notifications' page showing the invitation e-mail `payload` (an invitations_sent.v1
+        payload) would make; only a viewer of `network_id` may open it, within the hour."""
+        token = self.invitation_preview.sign({"network_id": network_id, "data": payload})
+        return self.url(f"/berichten/voorbeeld/uitnodiging/{token}")
 
     def calendar_feed(self, holder_id: str, version: int) -> str:
         """A secret address per person: the events they signed up for, as an .ics feed (retired,

@@ -44,6 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     renderer = EmailRenderer(Catalogue(PACKAGE_DIR / "translations"))
     unsubscribe = LinkSigner(settings.secret_keys, "preferences", max_age=5 * 365 * 24 * 3600)
     app.extensions["notifications_unsubscribe"] = unsubscribe
+    # An organiser's preview of its event's invitation: appreciation signs the payload for an hour.
+    preview = LinkSigner(settings.secret_keys, "invitation-preview", max_age=3600)
+    app.extensions["notifications_invitation_preview"] = preview
     base = settings.public_base_url.rstrip("/")
     deliveries = DeliveryService(
         kit.db,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from services.notifications.domain import KIND_NAMES, STATUSES
 from services.notifications.handlers import EVENT_HANDLERS
@@ -118,26 +119,40 @@ def replay_dead_letter(principal, letter_id: int):
     return redirect(url_for("notification_pages.delivery_log"), code=303)
 
 
+class _Recorder:
+    """A stand-in session that keeps the deliveries the handlers record (nobody's preferences):
+    template -> (language, context), the first of each template."""
+
+    def __init__(self):
+        self.found: dict[str, tuple[str, dict]] = {}
+
+    def add(self, row):
+        if hasattr(row, "template"):
+            self.found.setdefault(row.template, (row.language, {**row.context, "preferences_url": "#"}))
+
+    def get(self, *_):
+        return None
+
+    def scalars(self, *_):
+        return []
+
+
+def _recorded(event_type: str, payload: dict, network_id: str | None = None) -> dict[str, tuple[str, dict]]:
+    """What the real handlers make of one event's payload (validated by its contract), unsent."""
+    data = contracts.schema_for(event_type).load(payload)
+    event = Event(str(uuid.uuid4()), event_type, event_type.split(".")[0], None, network_id, data)
+    recorder = _Recorder()
+    for handler in EVENT_HANDLERS[event_type]:
+        handler(recorder, event)
+    return recorder.found
+
+
 def _samples() -> dict[str, dict]:
     """template -> a context from its event's contract sample, as the handlers would record it."""
-    found = {}
-
-    class Recorder:
-        def add(self, row):
-            if hasattr(row, "template"):
-                found.setdefault(row.template, {**row.context, "preferences_url": "#"})
-
-        def get(self, *_):
-            return None
-
-        def scalars(self, *_):
-            return []
-
-    for event_type, handlers in EVENT_HANDLERS.items():
-        data = contracts.schema_for(event_type).load(SAMPLES[event_type])
-        event = Event(str(uuid.uuid4()), event_type, "recruitment", None, None, data)
-        for handler in handlers:
-            handler(Recorder(), event)
+    found: dict[str, dict] = {}
+    for event_type in EVENT_HANDLERS:
+        for template, (_, context) in _recorded(event_type, SAMPLES[event_type]).items():
+            found.setdefault(template, context)
     return found
 
 
@@ -155,4 +170,30 @@ def preview(principal, template: str | None = None):
         rendered = {lang: renderer.render(template, lang, samples[template]) for lang in ("nl", "en")}
     return render_template(
         "notifications/preview.html", templates=sorted(samples), template=template, rendered=rendered
+    )
+
+
+# An organiser's look at the invitation its event sends; appreciation signs the payload into the link.
+INVITATION = "appreciation.invitations_sent.v1"
+
+
+@pages.get("/berichten/voorbeeld/uitnodiging/<token>")
+@page_for(Role.COORDINATOR, Role.ORGANISATION)
+def invitation_preview(principal, token: str):
+    """The invitation e-mail an appreciation event sends, in the invitee's language, from the
+    payload signed into the link by appreciation (nothing is sent or stored). The coordinator or a
+    member of that network."""
+    try:
+        signed = current_app.extensions["notifications_invitation_preview"].verify(token)
+    except InvalidToken as exc:
+        abort(410 if str(exc) == "expired" else 404)
+    if not isinstance(signed, dict) or signed.get("network_id") != principal.network_id:
+        abort(404)
+    try:
+        [(lang, context)] = _recorded(INVITATION, signed.get("data"), principal.network_id).values()
+    except (ValidationError, TypeError, ValueError):
+        abort(404)
+    subject, text, html = current_app.extensions["knoop_renderer"].render("event_invitation", lang, context)
+    return render_template(
+        "notifications/invitation_preview.html", lang=lang, subject=subject, text=text, html=html
     )

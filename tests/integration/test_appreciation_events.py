@@ -271,7 +271,17 @@ def test_at_the_door_and_after_attendance_and_the_average_mark(pn, stack):
         assert bad.status_code == 422 and "Geef een cijfer van 1 tot 10" in bad.get_data(as_text=True)
         client.post(path, data={"csrf_token": csrf(page), "mark": mark, "comment": "Gezellig!"})
     figures = pn.api("get", f"/events/{event['id']}/figures").get_json()
-    assert figures == {"invited": 3, "signed_up": 3, "waiting": 0, "attended": 2, "average_mark": 8.5}
+    assert figures == {
+        "invited": 3,
+        "signed_up": 3,
+        "coming_with_guests": 3,
+        "waiting": 0,
+        "offered": 0,
+        "declined": 0,
+        "attended": 2,
+        "places_left": 97,
+        "average_mark": 8.5,
+    }
 
 
 def test_each_person_has_a_private_calendar_feed_of_their_events(pn):

@@ -2,6 +2,7 @@
 (after a confirmation) their events, see the guest list by status and export it as CSV, and nobody
 else's. Pages and the API share the use cases."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -155,10 +156,59 @@ def test_the_guest_list_and_its_csv_show_who_is_coming_with_guests_and_answers(p
     assert "2 gast" in page
     exported = client.get(f"/waardering/evenementen/{created['id']}/gasten.csv")
     assert exported.mimetype == "text/csv"
-    lines = exported.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0] == "name;email;status;guests;waiting_position;offered_until;attended;Dieetwensen?"
-    assert lines[1].startswith("Joop Visser;joop@example.org;signed_up;2;")
-    assert lines[1].endswith(";Vegetarisch")
+    text = exported.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == (
+        "Naam;E-mail;Organisatie;Status;Gasten;Nummer op de wachtlijst;Plaats aangeboden tot;"
+        "Aanwezig geweest;Dieetwensen?"
+    )
+    assert lines[1] == "Joop Visser;joop@example.org;Humanitas;komt;2;;;nee;Vegetarisch"
+    english = client.get(f"/waardering/evenementen/{created['id']}/gasten.csv?lang=en").get_data(as_text=True)
+    assert (
+        english.lstrip("\ufeff")
+        .splitlines()[1]
+        .startswith("Joop Visser;joop@example.org;Humanitas;coming;2;")
+    )
+
+
+def test_the_guest_list_shows_each_status_with_the_figures_as_bars_and_numbers(pn):
+    for name in ("Anna de Boer", "Bram Bakker", "Cor Smit", "Dirk Dekker"):
+        pn.nominate("Humanitas", name)
+    created = pn.api("post", "/events", json=event_body(capacity=3, guests_allowed=1)).get_json()
+    assert pn.api("post", f"/events/{created['id']}/publish").status_code == 200
+    run_own_events(pn.app)
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    with db.reader() as session:
+        people = {
+            i.holder.name: i.id
+            for i in session.scalars(select(Invitation).where(Invitation.event_id == created["id"]))
+        }
+    with db.transaction() as session:
+        invitation_usecases.sign_up(session, people["Anna de Boer"], 1, {}, links)  # 2 places
+        invitation_usecases.sign_up(session, people["Bram Bakker"], 1, {}, links)  # waits: 1 left
+        invitation_usecases.decline(session, people["Cor Smit"], links)
+    with db.transaction() as session:
+        invitation_usecases.decline(session, people["Anna de Boer"], links)  # Bram is offered her places
+        invitation_usecases.sign_up(session, people["Dirk Dekker"], 0, {}, links)  # the last place
+    page = browser(pn).get(f"/waardering/evenementen/{created['id']}/gasten").get_data(as_text=True)
+    bars = page[page.index('<ul class="bars figures">') : page.index("</ul>", page.index("bars figures"))]
+    item = (
+        r'<li><span>([^<]+)</span>\s*<span class="track">'
+        r'<span class="bar" aria-hidden="true" style="[^"]*"></span> <span>([^<]+)</span>'
+    )
+    shown = dict(re.findall(item, bars))
+    assert shown == {
+        "Uitgenodigd": "4",
+        "Komt": "1 (1 inclusief gasten)",
+        "Wachtlijst": "0",
+        "Plaats aangeboden": "1",
+        "Komt niet (afgeslagen of afgemeld)": "2",
+        "Aanwezig geweest": "0",
+        "Plaatsen vrij": "0 (van 3)",
+    }  # the numbers are text beside bars hidden from screen readers
+    assert "Plaats aangeboden (1)" in page and "Bram Bakker" in page and "tot " in page
+    assert "Afgeslagen (1)" in page and "Afgemeld na aanmelding (1)" in page and "Komt (1)" in page
 
 
 def test_a_member_sees_and_changes_only_its_own_events(pn):
@@ -194,10 +244,23 @@ def test_the_coordinator_invites_only_the_chosen_members_volunteers(pn):
     assert [i["email"] for i in batch["invitees"]] == ["fatima@example.org"]
 
 
-def test_the_edit_form_offers_what_the_api_lets_change(pn):
-    created = pn.api("post", "/events", json=event_body()).get_json()
+def test_the_edit_form_offers_what_the_api_lets_change_and_shows_the_rest(pn):
+    body = event_body(capacity=40, guests_allowed=1, questions=["Dieetwensen?"], area="Enkhuizen")
+    created = pn.api("post", "/events", json=body).get_json()
     page = browser(pn).get(f"/waardering/evenementen/{created['id']}/bewerken").get_data(as_text=True)
     assert_form_offers_schema(page, EventPatchSchema(), action=None)
+    fixed = page[page.index("Vastgelegd bij het aanmaken") : page.index("</section>")]
+    for shown in (
+        "Vrijwilligersdag",
+        "Enkhuizen",
+        "<dd>40</dd>",
+        "<dd>1</dd>",
+        "Het hele netwerk",
+        "Dieetwensen?",
+    ):
+        assert shown in fixed
+    member = browser(pn, "Humanitas").get("/waardering/evenementen/nieuw").get_data(as_text=True)
+    assert "Je eigen vrijwilligers met een geldige pas worden uitgenodigd." in member
 
 
 def test_the_guest_list_shows_the_waiting_list_in_its_order(pn):

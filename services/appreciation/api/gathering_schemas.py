@@ -86,7 +86,15 @@ class EventPatchSchema(BaseSchema):
 
 class EventFiguresSchema(BaseSchema):
     invited = fields.Integer(dump_only=True)
-    signed_up = fields.Integer(dump_only=True)
+    signed_up = fields.Integer(dump_only=True, metadata={"description": "People coming"})
+    coming_with_guests = fields.Integer(
+        dump_only=True, metadata={"description": "People coming, their guests counted"}
+    )
     waiting = fields.Integer(dump_only=True)
+    offered = fields.Integer(dump_only=True, metadata={"description": "Offered a place, not yet taken"})
+    declined = fields.Integer(
+        dump_only=True, metadata={"description": "Not coming: declined, or cancelled their sign-up"}
+    )
+    places_left = fields.Integer(dump_only=True, metadata={"description": "Places nobody holds"})
     attended = fields.Integer(dump_only=True)
     average_mark = fields.Float(dump_only=True, allow_none=True)

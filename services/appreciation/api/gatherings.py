@@ -87,6 +87,7 @@ class Figures(MethodView):
     @gatherings.doc(security=SECURED)
     @gatherings.response(200, EventFiguresSchema)
     def get(self, event_id):
-        """Invited, signed up, waiting, attended and the average mark (1 to 10)."""
+        """Invited, coming (and with guests), waiting, offered, not coming, attended, places left and
+        the average mark (1 to 10)."""
         with reader() as session:
             return usecases.figures(session, usecases.organised(session, current_principal(), event_id))

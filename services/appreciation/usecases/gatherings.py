@@ -223,14 +223,15 @@ def door_list(
 
 
 def figures(session: Session, gathering: Gathering) -> dict:
-    """Invited, signed up, waiting, who came, and the average mark."""
-    counts = dict(
-        session.execute(
-            select(Invitation.status, func.count())
-            .where(Invitation.event_id == gathering.id)
-            .group_by(Invitation.status)
-        ).all()
-    )
+    """Invited, coming (and with their guests), waiting, offered a place, not coming, who came,
+    the places left and the average mark."""
+    counts, seats = {}, {}
+    for status, people, taken in session.execute(
+        select(Invitation.status, func.count(), func.coalesce(func.sum(Invitation.seats), 0))
+        .where(Invitation.event_id == gathering.id)
+        .group_by(Invitation.status)
+    ).all():
+        counts[status], seats[status] = people, int(taken)
     came, average = session.execute(
         select(func.count(Invitation.checked_in_at), func.avg(Invitation.feedback_mark)).where(
             Invitation.event_id == gathering.id
@@ -239,7 +240,11 @@ def figures(session: Session, gathering: Gathering) -> dict:
     return {
         "invited": gathering.invited,
         "signed_up": counts.get(InvitationStatus.SIGNED_UP, 0),
+        "coming_with_guests": seats.get(InvitationStatus.SIGNED_UP, 0),
         "waiting": counts.get(InvitationStatus.WAITING, 0),
+        "offered": counts.get(InvitationStatus.OFFERED, 0),
+        "declined": sum(counts.get(status, 0) for status in InvitationStatus.NOT_COMING),
         "attended": came,
+        "places_left": max(gathering.capacity - gathering.taken, 0),
         "average_mark": round(float(average), 1) if average is not None else None,
     }

@@ -48,6 +48,22 @@ def _audience(gathering: Gathering):
     return query
 
 
+INVITATIONS_SENT = "appreciation.invitations_sent.v1"
+
+
+def invitations_sent(session: Session, gathering: Gathering, invitees: list[dict]) -> dict:
+    """The payload of `appreciation.invitations_sent.v1` for these invitees (name, email, language,
+    signup_url each): what the batch sends, and what the organiser's preview shows."""
+    about = summary(session, gathering)
+    return {
+        "event": about,
+        "network_name": about["network_name"],
+        "description": gathering.description,
+        "signup_deadline": gathering.signup_deadline.isoformat(),
+        "invitees": invitees,
+    }
+
+
 def invite_batch(session: Session, network_id: str, gathering_id: str, after: str, links: Links) -> int:
     """Invite the next `BATCH` people of the audience (by id, after `after`) and ask for the next
     batch through the outbox, in the same transaction: each batch exactly once, whatever crashes."""
@@ -62,26 +78,16 @@ def invite_batch(session: Session, network_id: str, gathering_id: str, after: st
     session.add_all(invitations)
     session.flush()
     gathering.invited = Gathering.invited + len(people)
-    outbox.add(
-        session,
-        "appreciation.invitations_sent.v1",
-        network_id,
+    invitees = [
         {
-            "event": (about := summary(session, gathering)),
-            "network_name": about["network_name"],
-            "description": gathering.description,
-            "signup_deadline": gathering.signup_deadline.isoformat(),
-            "invitees": [
-                {
-                    "name": person.name,
-                    "email": person.email,
-                    "language": person.language,
-                    "signup_url": links.invitation_page(invitation.id),
-                }
-                for person, invitation in zip(people, invitations, strict=True)
-            ],
-        },
-    )
+            "name": person.name,
+            "email": person.email,
+            "language": person.language,
+            "signup_url": links.invitation_page(invitation.id),
+        }
+        for person, invitation in zip(people, invitations, strict=True)
+    ]
+    outbox.add(session, INVITATIONS_SENT, network_id, invitations_sent(session, gathering, invitees))
     if len(people) == rules.BATCH:
         outbox.add_task(
             session, CONTINUE_INVITATIONS, network_id, {"event_id": gathering.id, "after": people[-1].id}

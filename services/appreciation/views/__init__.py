@@ -10,6 +10,7 @@ from flask import Flask
 from services.appreciation.views import (
     counter,
     gathering_admin,
+    gathering_guests,
     gatherings,
     member_passes,
     partner_admin,
@@ -33,6 +34,7 @@ VIEWS = (
     member_passes,
     partner_admin,
     gathering_admin,
+    gathering_guests,
 )
 
 

@@ -1,4 +1,5 @@
-"""Appreciation events in pages for the coordinator and members: list, editor, publish, cancel, guests."""
+"""Appreciation events in pages for the coordinator and members: list, editor, publish, cancel, and
+the invitation's preview (the guests are in gathering_guests.py)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,28 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from services.appreciation.api.gathering_schemas import EventInputSchema, EventPatchSchema
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.domain.errors import DomainError, NotFound
 from services.appreciation.domain.gatherings import KINDS
-from services.appreciation.models import Gathering, Invitation, PassHolder
+from services.appreciation.models import Gathering
 from services.appreciation.usecases import gatherings as usecases
-from services.appreciation.usecases import partners
+from services.appreciation.usecases import invitation_preview, partners
 from services.appreciation.views.common import db, links, pages
 from services.appreciation.views.pass_admin import refusal
+from shared.i18n import DEFAULT_LANGUAGE
 from shared.i18n import lazy_gettext as _l
 from shared.identity import Principal, Role
 from shared.web.auth import page_for
 from shared.web.forms import ActionForm
 from shared.web.schema_form import SchemaForm
-from shared.web.spreadsheet import csv_response
 
 ORGANISERS = (Role.COORDINATOR, Role.ORGANISATION)
 LIST_PATH = "pass_pages.event_admin_list"
+# Set when the event is created, not changed after (the API's patch takes none of them).
+FIXED = ("kind", "area", "capacity", "guests_allowed", "questions", "audience", "organisations")
 QUESTION_ROWS = 5  # empty question inputs the editor offers beyond those already asked
-# The guest list's order: who is coming first, then the waiting list, then the rest.
-GUEST_ORDER = ("signed_up", "offered", "waiting", "invited", "declined", "cancelled", "lapsed")
-CSV_COLUMNS = ("name", "email", "status", "guests", "waiting_position", "offered_until", "attended")
 
 
 @pages.get("/evenementen")
@@ -57,14 +56,16 @@ def event_admin_new(principal: Principal):
 def event_admin_edit(principal: Principal, event_id: str):
     """Change an event; a new time or venue is told to everyone coming. Its organiser."""
     with db().reader(network_id=principal.network_id) as session:
-        gathering = _organised(session, principal, event_id)
+        gathering = organised_or_404(session, principal, event_id)
         initial = {name: getattr(gathering, name) for name in EventPatchSchema().fields}
+        # What the API lets set only at creation, shown so the organiser sees the whole event.
+        fixed = {name: getattr(gathering, name) for name in FIXED}
     form = SchemaForm(EventPatchSchema(partial=True), initial=initial)
     step = lambda s: usecases.change(s, principal, event_id, form.data, links())  # noqa: E731
     if form.validate() and _save(form, principal, step):
         flash(_l("The event was changed."), "ok")
         return redirect(url_for(LIST_PATH), code=303)
-    return _editor(principal, form, event_id)
+    return _editor(principal, form, event_id, fixed)
 
 
 @pages.post("/evenementen/<event_id>/publiceren")
@@ -82,7 +83,7 @@ def event_admin_publish(principal: Principal, event_id: str):
 def event_admin_cancel(principal: Principal, event_id: str):
     """Ask first, then cancel: everyone invited is told. Its organiser."""
     with db().reader(network_id=principal.network_id) as session:
-        gathering = _organised(session, principal, event_id)
+        gathering = organised_or_404(session, principal, event_id)
         title, invited = gathering.title, gathering.invited
     if request.method == "GET":
         return render_template(
@@ -95,43 +96,19 @@ def event_admin_cancel(principal: Principal, event_id: str):
     return redirect(url_for(LIST_PATH), code=303)
 
 
-@pages.get("/evenementen/<event_id>/gasten")
+@pages.get("/evenementen/<event_id>/uitnodiging")
 @page_for(*ORGANISERS)
-def event_admin_guests(principal: Principal, event_id: str):
-    """The guest list by status, with the answers to the questions. Its organiser."""
+def event_admin_invitation(principal: Principal, event_id: str):
+    """The invitation e-mail this event sends, as a preview at notifications (a signed link that
+    carries the message, valid for an hour), before and after publishing. Its organiser."""
     with db().reader(network_id=principal.network_id) as session:
-        gathering = _organised(session, principal, event_id)
-        return render_template(
-            "appreciation/event_admin_guests.html",
-            gathering=gathering,
-            groups=_guests(session, gathering),
-            figures=usecases.figures(session, gathering),
-            when=when,
-        )
-
-
-@pages.get("/evenementen/<event_id>/gasten.csv")
-@page_for(*ORGANISERS)
-def event_admin_guests_csv(principal: Principal, event_id: str):
-    """The guest list as CSV, one row per person, with a column per question. Its organiser."""
-    with db().reader(network_id=principal.network_id) as session:
-        gathering = _organised(session, principal, event_id)
-        questions = list(gathering.questions or ())
-        rows = [
-            {
-                "name": i.holder.name,
-                "email": i.holder.email,
-                "status": i.status,
-                "guests": i.seats - 1,
-                "waiting_position": i.waiting_position,
-                "offered_until": when(i.offer_expires_at),
-                "attended": bool(i.checked_in_at),
-                **{q: (i.answers or {}).get(q, "") for q in questions},
-            }
-            for _, people in _guests(session, gathering)
-            for i in people
-        ]
-    return csv_response(rows, "gasten.csv", CSV_COLUMNS + tuple(questions))
+        try:
+            payload = invitation_preview.invitation_preview(
+                session, principal, event_id, str(_l("Sample Volunteer")), DEFAULT_LANGUAGE, links()
+            )
+        except NotFound:
+            abort(404)
+    return redirect(links().invitation_preview_page(principal.network_id, payload), code=303)
 
 
 def when(moment: datetime | None) -> str:
@@ -139,25 +116,12 @@ def when(moment: datetime | None) -> str:
     return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
-def _organised(session, principal: Principal, event_id: str) -> Gathering:
+def organised_or_404(session, principal: Principal, event_id: str) -> Gathering:
+    """The event if the caller organises it; a 404 page otherwise."""
     try:
         return usecases.organised(session, principal, event_id)
     except NotFound:
         abort(404)
-
-
-def _guests(session, gathering: Gathering) -> list[tuple[str, list[Invitation]]]:
-    """The invitations grouped by status in GUEST_ORDER; the waiting list in its order."""
-    people = session.scalars(
-        select(Invitation)
-        .join(PassHolder, PassHolder.id == Invitation.holder_id)
-        .where(Invitation.event_id == gathering.id)
-        .order_by(Invitation.waiting_position, PassHolder.name)
-    )
-    groups: dict[str, list[Invitation]] = {status: [] for status in GUEST_ORDER}
-    for invitation in people:
-        groups.setdefault(invitation.status, []).append(invitation)
-    return [(status, found) for status, found in groups.items() if found]
 
 
 def _save(form: SchemaForm, principal: Principal, step: Callable) -> bool:
@@ -186,17 +150,17 @@ def _act(principal: Principal, step: Callable, done: object) -> None:
         flash(done, "ok")
 
 
-def _editor(principal: Principal, form: SchemaForm, event_id: str | None):
-    members = []
-    if principal.role == Role.COORDINATOR and event_id is None:
-        with db().reader(network_id=principal.network_id) as session:
-            members = [(m.id, m.name) for m in partners.member_organisations(session)]
+def _editor(principal: Principal, form: SchemaForm, event_id: str | None, fixed: dict | None = None):
+    with db().reader(network_id=principal.network_id) as session:
+        members = [(m.id, m.name) for m in partners.member_organisations(session)]
     asked = [q for q in (form.value("questions") or []) if q]
     return render_template(
         "appreciation/event_admin_form.html",
         form=form,
         event_id=event_id,
-        members=members,
+        members=members if principal.role == Role.COORDINATOR else [],
+        member_names=dict(members),
+        fixed=fixed,
         kinds=KINDS,
         questions=asked + [""] * QUESTION_ROWS,
         action=request.path,
