@@ -51,11 +51,12 @@ class Links:
         """The person's e-mail preferences at notifications, opened at appreciation's invitations."""
         return self.url(f"/berichten/afmelden/{self.preferences.sign([email, 'invitations'])}")
 
-    def invitation_preview_page(self, network_id: str, payload: dict) -> str:
+    def invitation_preview_path(self, network_id: str, payload: dict) -> str:
         """Notifications' page showing the invitation e-mail `payload` (an invitations_sent.v1
-        payload) would make; only a viewer of `network_id` may open it, within the hour."""
+        payload) would make; only a viewer of `network_id` may open it, within the hour. A path:
+        the viewer is on this site already, whatever address e-mails use."""
         token = self.invitation_preview.sign({"network_id": network_id, "data": payload})
-        return self.url(f"/berichten/voorbeeld/uitnodiging/{token}")
+        return f"/berichten/voorbeeld/uitnodiging/{token}"
 
     def calendar_feed(self, holder_id: str, version: int) -> str:
         """A secret address per person: the events they signed up for, as an .ics feed (retired,

@@ -1,10 +1,11 @@
 """An appreciation event run by the coordinator in pages only, from the login e-mail on, while the
-invitees answer from their e-mails: the coordinator creates a draft and publishes it (everyone with
-a pass is invited), one person signs up for the only place and a second lands on the waiting list;
-the coordinator moves the event to another venue (the person coming is told); the first person
-cancels, the second is offered the freed place and takes it; the guest list shows who comes; the
-coordinator cancels the event after being told how many hear of it, and everyone invited is told.
-Every e-mail is read from the SMTP sink; every page is checked with axe and for a phone."""
+invitees answer from their e-mails: the coordinator creates a draft, previews the invitation e-mail
+and publishes it (everyone with a pass is invited); one person signs up for the only place and a
+second lands on the waiting list; the coordinator moves the event to another venue (the person
+coming is told); the first person cancels, the second is offered the freed place and takes it; the
+guest list shows who comes; the coordinator cancels the event after being told how many hear of
+it, and everyone invited is told. Every e-mail is read from the SMTP sink; every page is checked
+with axe and for a phone."""
 
 from datetime import timedelta
 
@@ -49,6 +50,9 @@ def coordinator_creates_and_publishes(person) -> None:
     page.get_by_role("button", name="Opslaan").click()
     person.check()
     assert flash(person) == "Het evenement is als concept opgeslagen."
+    person.click("Voorbeeld van de uitnodiging")  # the real e-mail, rendered by notifications
+    assert "Buurthuis De Schakel" in page.locator("pre").inner_text()
+    person.menu("Waarderingsevenementen")
     person.click("Publiceren", role="button")
     assert flash(person) == "De uitnodigingen worden verstuurd."
 

@@ -108,7 +108,7 @@ def event_admin_invitation(principal: Principal, event_id: str):
             )
         except NotFound:
             abort(404)
-    return redirect(links().invitation_preview_page(principal.network_id, payload), code=303)
+    return redirect(links().invitation_preview_path(principal.network_id, payload), code=303)
 
 
 def when(moment: datetime | None) -> str:
