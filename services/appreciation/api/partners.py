@@ -1,4 +1,5 @@
-"""API of discount partners: the coordinator admits them (each gets its own API token)."""
+"""API of discount partners: the coordinator admits them (each gets its own API token), changes
+their contact, issues, lists and revokes their till tokens, and removes them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from services.appreciation.api.schemas import (
     NetworkQuerySchema,
     PartnerContactSchema,
     PartnerCreatedSchema,
+    TillTokenInputSchema,
+    TillTokenIssuedSchema,
+    TillTokenSchema,
 )
 from services.appreciation.usecases import partners as usecases
 from shared.identity import Role
@@ -60,3 +64,52 @@ class DiscountPartnerById(MethodView):
         network_id = current_principal().network_id
         with unit_of_work() as session:
             return usecases.update_partner(session, network_id, partner_id, changes)
+
+    @require_role(Role.COORDINATOR)
+    @partners.doc(security=SECURED)
+    @partners.response(204)
+    def delete(self, partner_id):
+        """Remove a partner: its current offers end, its till tokens are revoked, its logins are
+        refused; its redemptions stay in the figures. Again: no change. Coordinator only."""
+        network_id = current_principal().network_id
+        with unit_of_work() as session:
+            usecases.remove_partner(session, network_id, partner_id)
+
+
+@partners.route("/<partner_id>/tokens")
+class PartnerTokens(MethodView):
+    @require_role(Role.COORDINATOR)
+    @partners.doc(security=SECURED)
+    @partners.response(200, TillTokenSchema(many=True))
+    def get(self, partner_id):
+        """A partner's till tokens, the newest first, revoked ones too; never the secret.
+        Coordinator only."""
+        network_id = current_principal().network_id
+        with unit_of_work() as session:
+            return usecases.partner_tokens(session, network_id, partner_id)
+
+    @require_role(Role.COORDINATOR)
+    @partners.doc(security=SECURED)
+    @partners.arguments(TillTokenInputSchema)
+    @partners.response(201, TillTokenIssuedSchema)
+    def post(self, data, partner_id):
+        """Issue another till token to a partner (a new till); the token is in this answer only.
+        Coordinator only."""
+        network_id = current_principal().network_id
+        with unit_of_work() as session:
+            token, secret = usecases.issue_partner_token(session, network_id, partner_id, data["name"])
+            issued = {"id": token.id, "name": token.name, "created_at": token.created_at, "revoked_at": None}
+            return {**issued, "token": secret}
+
+
+@partners.route("/<partner_id>/tokens/<token_id>")
+class PartnerTokenById(MethodView):
+    @require_role(Role.COORDINATOR)
+    @partners.doc(security=SECURED)
+    @partners.response(204)
+    def delete(self, partner_id, token_id):
+        """Revoke a partner's till token: the till's next redemption is refused (401). Coordinator
+        only."""
+        network_id = current_principal().network_id
+        with unit_of_work() as session:
+            usecases.revoke_partner_token(session, network_id, partner_id, token_id)

@@ -95,6 +95,29 @@ class OfferById(MethodView):
             return offer_usecases.withdraw(session, current_principal(), offer_id)
 
 
+@redemption.route("/offers/<offer_id>/pause")
+class PauseOffer(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER)
+    @redemption.doc(security=SECURED)
+    @redemption.response(200, OfferSchema)
+    def post(self, offer_id):
+        """Pause an offer of yours: pass holders no longer see it and tills get `paused` (409) until
+        you resume it. 409 for an ended offer. Discount partners only."""
+        with unit_of_work() as session:
+            return offer_usecases.pause(session, current_principal(), offer_id)
+
+
+@redemption.route("/offers/<offer_id>/resume")
+class ResumeOffer(MethodView):
+    @require_role(Role.DISCOUNT_PARTNER)
+    @redemption.doc(security=SECURED)
+    @redemption.response(200, OfferSchema)
+    def post(self, offer_id):
+        """Switch a paused offer of yours on again. 409 for an ended offer. Discount partners only."""
+        with unit_of_work() as session:
+            return offer_usecases.resume(session, current_principal(), offer_id)
+
+
 def _request_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -163,8 +186,8 @@ class Redemptions(MethodView):
     def post(self):
         """Redeem an offer of yours for a scanned QR token or a typed pass number. Race-free: the
         database decides. `outcome` says what happened: redeemed (201), already_used, limit_reached,
-        sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now (409), unknown (404;
-        wrong codes are rate limited). Discount partners only."""
+        sold_out, not_yet_valid, no_longer_valid, revoked, not_eligible, not_now, paused (409),
+        unknown (404; wrong codes are rate limited). Discount partners only."""
         data = _redeem_input()
         principal, key = current_principal(), _idempotency_key()
         # Core statements, each complete in itself (see Database.core_unit): no ORM Session.

@@ -58,6 +58,27 @@ class PartnerCreatedSchema(BaseSchema):
     token = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
 
 
+class TillTokenInputSchema(BaseSchema):
+    name = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": 'A label for the till ("kassa 2"); empty: the partner\'s name'},
+    )
+
+
+class TillTokenSchema(BaseSchema):
+    """A partner's till token as the coordinator sees it: never the secret (only its hash is kept)."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class TillTokenIssuedSchema(TillTokenSchema):
+    token = fields.String(dump_only=True, metadata={"description": "Shown once; store it safely."})
+
+
 class PolicySchema(BaseSchema):
     validity_kind = fields.String(
         validate=validate.OneOf(VALIDITY_KINDS),
@@ -188,6 +209,8 @@ class OfferSchema(BaseSchema):
     redeemed = fields.Integer(dump_only=True)
     audience = fields.String(dump_only=True)
     organisations = fields.List(fields.String(), dump_only=True)
+    paused = fields.Boolean(dump_only=True, metadata={"description": "Paused by its partner for now"})
+    paused_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 NUMBER_MAX = 30  # characters of a typed pass number, spaces and dashes included

@@ -7,9 +7,11 @@ from datetime import date, time
 
 
 class OfferState:
-    """Where an offer stands for its partner: on the list, or ended (withdrawn or past its last day)."""
+    """Where an offer stands for its partner: on the list, paused by it for now, or ended (withdrawn
+    or past its last day)."""
 
     ACTIVE = "active"
+    PAUSED = "paused"
     ENDED = "ended"
 
 
@@ -66,12 +68,17 @@ def summarise(offer) -> Summary:
 
 
 def state(offer, today: date) -> str:
-    """Active, or ended: withdrawn by the partner, or past its last day."""
+    """Ended (withdrawn by the partner, or past its last day), else paused or active."""
     if offer.withdrawn_at is not None:
         return OfferState.ENDED
     if offer.valid_until is not None and offer.valid_until < today:
         return OfferState.ENDED
-    return OfferState.ACTIVE
+    return OfferState.PAUSED if offer.paused_at is not None else OfferState.ACTIVE
+
+
+def may_pause(offer, today: date) -> bool:
+    """Only an offer that has not ended may be paused or resumed."""
+    return state(offer, today) != OfferState.ENDED
 
 
 def clock(moment: time) -> str:

@@ -27,6 +27,7 @@ class Outcome:
     NOT_ELIGIBLE = "not_eligible"
     SOLD_OUT = "sold_out"
     NOT_NOW = "not_now"  # outside the offer's days, times or window
+    PAUSED = "paused"  # the partner paused the offer for now
     UNKNOWN = "unknown"  # no pass has this code
 
     MESSAGES = {
@@ -39,6 +40,7 @@ class Outcome:
         NOT_ELIGIBLE: "This offer is not for this pass holder.",
         SOLD_OUT: "Sold out: the offer's quantity is used up.",
         NOT_NOW: "This offer does not apply now.",
+        PAUSED: "This offer is paused.",
         UNKNOWN: "No pass has this code.",
     }
 
@@ -133,6 +135,7 @@ class Availability:
         Outcome.SOLD_OUT: "the quantity is used up.",
         Outcome.NOT_NOW: "not on this day or at this hour.",
         Outcome.NOT_ELIGIBLE: "this offer is not for this pass.",
+        Outcome.PAUSED: "paused by the partner.",
     }
 
     @property
@@ -142,6 +145,8 @@ class Availability:
 
 def availability(offer, holder, uses: list[datetime], now: datetime) -> Availability:
     """Whether a pass may use an offer now, given its uses not undone (this period's at least)."""
+    if offer.paused_at is not None:
+        return Availability(Outcome.PAUSED)  # until the partner resumes it: no moment to name
     if not is_eligible(offer, holder):
         return Availability(Outcome.NOT_ELIGIBLE)
     if offer.usage == "once" and uses:

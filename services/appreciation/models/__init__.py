@@ -65,6 +65,9 @@ class DiscountPartner(NetworkScoped, Base):
     contact_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
     language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
     admitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the coordinator removes the partner: its offers ended, its till keys revoked, its
+    # logins refused; the row stays for the figures.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class PassPolicy(Base):
@@ -171,8 +174,14 @@ class Offer(NetworkScoped, Base):
     organisations: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Paused by the partner: not redeemable and not listed until resumed (withdrawn is for good).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     partner: Mapped[DiscountPartner] = relationship(lazy="joined")
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
 
 class Redemption(NetworkScoped, Base):

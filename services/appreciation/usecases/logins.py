@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.appreciation.domain.errors import NotAllowed
 from services.appreciation.links import Links
 from services.appreciation.models import DiscountPartner, NetworkReplica, UsedLoginLink
 from services.appreciation.usecases.common import outbox
+from services.appreciation.usecases.partners import is_active
 from shared.identity import Principal, Role
 from shared.magic_links import login_mail, redeem
 
@@ -26,6 +28,7 @@ def request_login(
         session.scalars(
             select(DiscountPartner).where(
                 DiscountPartner.network_id == network.id,
+                DiscountPartner.removed_at.is_(None),
                 func.lower(DiscountPartner.contact_email) == email.strip().lower(),
             )
         )
@@ -53,5 +56,7 @@ def request_login(
 
 def redeem_login(session: Session, payload: dict) -> Principal:
     """The partner behind a verified login link, once: a second use raises
-    shared.magic_links.LinkAlreadyUsed."""
+    shared.magic_links.LinkAlreadyUsed; a link of a partner removed since it was sent, NotAllowed."""
+    if not is_active(session, payload.get("partner_id")):
+        raise NotAllowed("this discount partner was removed")
     return redeem(session, UsedLoginLink, payload)

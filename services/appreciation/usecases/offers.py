@@ -1,11 +1,12 @@
-"""Discount partners' offers: added by the partner, withdrawn by it or the coordinator, listed."""
+"""Discount partners' offers: added, paused and resumed by the partner, withdrawn by it or the
+coordinator, listed."""
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from services.appreciation.domain import access
+from services.appreciation.domain import access, offer_summary
 from services.appreciation.domain.clock import local_date
 from services.appreciation.domain.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 from services.appreciation.models import Offer, OrganisationReplica
@@ -82,13 +83,41 @@ def withdraw(session: Session, principal: Principal, offer_id: str) -> Offer:
     return offer
 
 
+def _pausable(session: Session, principal: Principal, offer_id: str) -> Offer:
+    offer = own_offer(session, principal, offer_id)
+    if not offer_summary.may_pause(offer, local_date(utcnow())):
+        raise InvalidTransition("An ended offer cannot be paused or resumed.")
+    return offer
+
+
+def pause(session: Session, principal: Principal, offer_id: str) -> Offer:
+    """The partner pauses an offer of its own: no longer listed or redeemable until resumed. The
+    redemption reads the pause in its own query on every tap (statements.presented), so it holds
+    at once in every process; pausing twice keeps the first moment."""
+    offer = _pausable(session, principal, offer_id)
+    offer.paused_at = offer.paused_at or utcnow()
+    return offer
+
+
+def resume(session: Session, principal: Principal, offer_id: str) -> Offer:
+    """The partner switches a paused offer of its own on again (one not paused stays as it is)."""
+    offer = _pausable(session, principal, offer_id)
+    offer.paused_at = None
+    return offer
+
+
 def current_offers(session: Session) -> list[Offer]:
-    """Offers not withdrawn and not past their end date, by partner."""
+    """Offers not withdrawn, not paused and not past their end date, by partner: what pass holders
+    see."""
     today = local_date(utcnow())
     return list(
         session.scalars(
             select(Offer)
-            .where(Offer.withdrawn_at.is_(None), or_(Offer.valid_until.is_(None), Offer.valid_until >= today))
+            .where(
+                Offer.withdrawn_at.is_(None),
+                Offer.paused_at.is_(None),
+                or_(Offer.valid_until.is_(None), Offer.valid_until >= today),
+            )
             .order_by(Offer.partner_id, Offer.title)
         )
     )

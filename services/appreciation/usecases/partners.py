@@ -1,14 +1,24 @@
 """Discount partners and the network they serve: admitting a partner (with its API token), its
-contact, and the replicas of the registry the pages and the API look networks up in."""
+contact, its till keys (issued, listed, revoked), removing it, and the replicas of the registry the
+pages and the API look networks up in."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from services.appreciation.domain.clock import local_date
 from services.appreciation.domain.errors import NotFound
 from services.appreciation.links import Links
-from services.appreciation.models import ApiToken, DiscountPartner, NetworkReplica, OrganisationReplica
+from services.appreciation.models import (
+    ApiToken,
+    DiscountPartner,
+    NetworkReplica,
+    Offer,
+    OrganisationReplica,
+)
 from services.appreciation.usecases.common import outbox
 from shared.api_tokens import issue_token
 from shared.db import utcnow
@@ -38,15 +48,19 @@ def admit_discount_partner(
     session.add(partner)
     session.flush()
     _welcome(session, partner, links)
-    _, token = issue_token(
+    _, token = _issue(session, partner, "")
+    return partner, token
+
+
+def _issue(session: Session, partner: DiscountPartner, name: str) -> tuple[ApiToken, str]:
+    return issue_token(
         session,
         ApiToken,
-        name=f"discount partner {partner.name}",
+        name=name or f"discount partner {partner.name}",
         role=Role.DISCOUNT_PARTNER,
-        network_id=network_id,
+        network_id=partner.network_id,
         partner_id=partner.id,
     )
-    return partner, token
 
 
 def _welcome(session: Session, partner: DiscountPartner, links: Links) -> None:
@@ -71,16 +85,32 @@ def _welcome(session: Session, partner: DiscountPartner, links: Links) -> None:
 
 
 def partner(session: Session, network_id: str, partner_id: str) -> DiscountPartner:
-    """One of this network's partners; another network's is as unknown as a made-up id."""
+    """One of this network's partners, removed or not; another network's is as unknown as a
+    made-up id."""
     found = session.get(DiscountPartner, partner_id)
     if found is None or found.network_id != network_id:
         raise NotFound("no such discount partner")
     return found
 
 
+def live_partner(session: Session, network_id: str, partner_id: str) -> DiscountPartner:
+    """One of this network's partners that was not removed: a removed one is no longer edited,
+    nor given keys."""
+    found = partner(session, network_id, partner_id)
+    if found.removed_at is not None:
+        raise NotFound("no such discount partner")
+    return found
+
+
+def is_active(session: Session, partner_id: str | None) -> bool:
+    """Whether this partner may still act (log in, use its pages): it exists and was not removed."""
+    found = session.get(DiscountPartner, partner_id) if partner_id else None
+    return found is not None and found.removed_at is None
+
+
 def update_partner(session: Session, network_id: str, partner_id: str, changes: dict) -> DiscountPartner:
     """The coordinator changes a partner's name or contact (where its login links go)."""
-    found = partner(session, network_id, partner_id)
+    found = live_partner(session, network_id, partner_id)
     for name, value in changes.items():
         setattr(found, name, value)
     return found
@@ -88,9 +118,19 @@ def update_partner(session: Session, network_id: str, partner_id: str, changes: 
 
 def partner_tokens(session: Session, network_id: str, partner_id: str) -> list[ApiToken]:
     """A partner's till tokens (never the secret), the newest first; revoked ones too."""
-    partner(session, network_id, partner_id)
+    live_partner(session, network_id, partner_id)
     query = select(ApiToken).where(ApiToken.network_id == network_id, ApiToken.partner_id == partner_id)
     return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
+
+
+def issue_partner_token(
+    session: Session, network_id: str, partner_id: str, name: str = ""
+) -> tuple[ApiToken, str]:
+    """The coordinator issues another till token to a partner (a new till); returns it with the
+    secret, which exists only in this answer (Knoop keeps its hash)."""
+    token, secret = _issue(session, live_partner(session, network_id, partner_id), name)
+    session.flush()  # its id and creation moment, for the answer
+    return token, secret
 
 
 def revoke_partner_token(session: Session, network_id: str, partner_id: str, token_id: str) -> ApiToken:
@@ -103,9 +143,55 @@ def revoke_partner_token(session: Session, network_id: str, partner_id: str, tok
     return token
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What removing a partner ends: its current offers and its till keys still in use."""
+
+    offers: int
+    tokens: int
+
+
+def _live_offers(session: Session, partner_id: str) -> list[Offer]:
+    today = local_date(utcnow())
+    current = or_(Offer.valid_until.is_(None), Offer.valid_until >= today)
+    query = select(Offer).where(Offer.partner_id == partner_id, Offer.withdrawn_at.is_(None), current)
+    return list(session.scalars(query))
+
+
+def _live_tokens(session: Session, partner: DiscountPartner) -> list[ApiToken]:
+    query = select(ApiToken).where(
+        ApiToken.network_id == partner.network_id,
+        ApiToken.partner_id == partner.id,
+        ApiToken.revoked_at.is_(None),
+    )
+    return list(session.scalars(query))
+
+
+def removal(session: Session, network_id: str, partner_id: str) -> Removal:
+    """What removing this partner would end (the confirmation page says it)."""
+    found = live_partner(session, network_id, partner_id)
+    return Removal(len(_live_offers(session, found.id)), len(_live_tokens(session, found)))
+
+
+def remove_partner(session: Session, network_id: str, partner_id: str) -> Removal:
+    """The coordinator removes a partner: its current offers end, every till key of it is revoked,
+    and its login links and page sessions are refused from now on (`is_active`). Its redemptions
+    stay in the figures. Removing it again changes nothing."""
+    found = partner(session, network_id, partner_id)
+    now = utcnow()
+    found.removed_at = found.removed_at or now
+    offers, tokens = _live_offers(session, found.id), _live_tokens(session, found)
+    for offer in offers:
+        offer.withdrawn_at = now
+    for token in tokens:
+        token.revoked_at = now
+    return Removal(len(offers), len(tokens))
+
+
 def discount_partners(session: Session) -> list[DiscountPartner]:
-    """The network's discount partners, by name."""
-    return list(session.scalars(select(DiscountPartner).order_by(DiscountPartner.name)))
+    """The network's discount partners that were not removed, by name."""
+    query = select(DiscountPartner).where(DiscountPartner.removed_at.is_(None))
+    return list(session.scalars(query.order_by(DiscountPartner.name)))
 
 
 def member_organisations(session: Session) -> list[OrganisationReplica]:

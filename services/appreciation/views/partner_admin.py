@@ -1,10 +1,16 @@
-"""The coordinator's discount partners: list, admit (its till token shown once), edit, revoke a token."""
+"""The coordinator's discount partners: list, admit (its till token shown once), edit, issue a till
+token (shown once) or revoke one, and remove a partner after confirming."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from services.appreciation.api.schemas import CATEGORIES, DiscountPartnerInputSchema, PartnerContactSchema
+from services.appreciation.api.schemas import (
+    CATEGORIES,
+    DiscountPartnerInputSchema,
+    PartnerContactSchema,
+    TillTokenInputSchema,
+)
 from services.appreciation.domain.errors import NotFound
 from services.appreciation.usecases import partners as usecases
 from services.appreciation.views.common import db, links, pages
@@ -64,7 +70,7 @@ def partner_edit(principal: Principal, partner_id: str):
     """Change a partner's name, contact and login address. Coordinator, own network."""
     with db().reader(network_id=principal.network_id) as session:
         try:
-            found = usecases.partner(session, principal.network_id, partner_id)
+            found = usecases.live_partner(session, principal.network_id, partner_id)
         except NotFound:
             abort(404)
         initial = {name: getattr(found, name) for name in CONTACT_FIELDS}
@@ -75,6 +81,7 @@ def partner_edit(principal: Principal, partner_id: str):
         return render_template(
             "appreciation/partner_edit.html",
             form=form,
+            token_form=SchemaForm(TillTokenInputSchema(), submitted=False),
             name=initial["name"],
             partner_id=partner_id,
             tokens=tokens,
@@ -116,3 +123,49 @@ def partner_token_revoke(principal: Principal, partner_id: str, token_id: str):
         usecases.revoke_partner_token(session, principal.network_id, partner_id, token_id)
     flash(_l("Till token revoked."), "ok")
     return redirect(back, code=303)
+
+
+def _live_name(principal: Principal, partner_id: str) -> str:
+    with db().reader(network_id=principal.network_id) as session:
+        try:
+            return usecases.live_partner(session, principal.network_id, partner_id).name
+        except NotFound:
+            abort(404)
+
+
+@pages.route("/partners/<partner_id>/sleutels/nieuw", methods=["GET", "POST"])
+@page_for(Role.COORDINATOR)
+def partner_token_new(principal: Principal, partner_id: str):
+    """Issue another till token to a partner; the page shows it once, as the API does. Coordinator,
+    own network."""
+    name = _live_name(principal, partner_id)
+    form = SchemaForm(TillTokenInputSchema())
+    if not form.validate():
+        status = 422 if form.submitted else 200
+        return render_template(
+            "appreciation/partner_token_new.html", form=form, name=name, partner_id=partner_id
+        ), status
+    with db().transaction(network_id=principal.network_id) as session:
+        _, token = usecases.issue_partner_token(session, principal.network_id, partner_id, form.data["name"])
+    # No redirect: the token exists only in this answer (only its hash is kept).
+    return render_template(
+        "appreciation/partner_token_issued.html", name=name, partner_id=partner_id, token=token
+    ), 201
+
+
+@pages.route("/partners/<partner_id>/verwijderen", methods=["GET", "POST"])
+@page_for(Role.COORDINATOR)
+def partner_remove(principal: Principal, partner_id: str):
+    """Remove a partner: GET says what ends and asks, POST does it. Coordinator, own network."""
+    name = _live_name(principal, partner_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        with db().reader(network_id=principal.network_id) as session:
+            ends = usecases.removal(session, principal.network_id, partner_id)
+        return render_template(
+            "appreciation/partner_remove.html", form=form, name=name, partner_id=partner_id, ends=ends
+        )
+    with db().transaction(network_id=principal.network_id) as session:
+        usecases.remove_partner(session, principal.network_id, partner_id)
+    flash(_l("%(name)s was removed.", name=name), "ok")
+    return redirect(url_for("pass_pages.partner_list"), code=303)

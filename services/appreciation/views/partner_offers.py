@@ -1,4 +1,5 @@
-"""A discount partner's own offers in pages: list with plain rules, editor, ending; the API's use cases."""
+"""A discount partner's own offers in pages: list with plain rules, editor, pausing, ending; the API's
+use cases."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def partner_offers(principal: Principal):
             (o, offer_summary.summarise(o), offer_summary.state(o, today))
             for o in offers.all_partner_offers(session, principal.partner_id)
         ]
-        return render_template("appreciation/partner_offers.html", rows=rows, clock=offer_summary.clock)
+        return render_template(
+            "appreciation/partner_offers.html", rows=rows, clock=offer_summary.clock, action=ActionForm()
+        )
 
 
 @pages.route("/partner/aanbod/nieuw", methods=["GET", "POST"])
@@ -80,6 +83,31 @@ def end_offer(principal: Principal, offer_id: str):
     with db().transaction(network_id=principal.network_id) as session:
         offers.withdraw(session, principal, offer_id)
     flash(_l("The offer has ended."), "ok")
+    return redirect(url_for(LIST_PATH), code=303)
+
+
+PAUSE_STEPS = {
+    "pauzeren": (offers.pause, _l("The offer is paused: pass holders do not see it for now.")),
+    "aanzetten": (offers.resume, _l("The offer is on again.")),
+}
+
+
+@pages.post("/partner/aanbod/<offer_id>/<any(pauzeren, aanzetten):step>")
+@partner_only
+def pause_offer(principal: Principal, offer_id: str, step: str):
+    """Pause an offer, or switch it on again: no confirmation, as either is undone with one tap.
+    The partner whose offer it is."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    usecase, said = PAUSE_STEPS[step]
+    try:
+        with db().transaction(network_id=principal.network_id) as session:
+            usecase(session, principal, offer_id)
+        flash(said, "ok")
+    except NotFound:
+        abort(404)
+    except InvalidTransition:
+        flash(_l("An ended offer cannot be paused or switched on again."), "error")
     return redirect(url_for(LIST_PATH), code=303)
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 
 from services.appreciation.usecases.redemptions import figures, today
-from services.appreciation.views.common import db, pages
+from services.appreciation.views.common import db, pages, partner_only
 from services.appreciation.views.counter import undo_and_say
 from shared.db import utcnow
-from shared.identity import Principal, Role
-from shared.web.auth import page_for
+from shared.identity import Principal
 from shared.web.forms import ActionForm
 from shared.web.spreadsheet import csv_response
 
 
 @pages.get("/partner")
-@page_for(Role.DISCOUNT_PARTNER)
+@partner_only
 def partner_start(principal: Principal):
     """Today's redemptions (undo a wrong one) and the offers. Discount partners."""
     now = utcnow()
@@ -29,7 +28,7 @@ def partner_start(principal: Principal):
 
 
 @pages.post("/partner/inwisselingen/<redemption_id>/ongedaan")
-@page_for(Role.DISCOUNT_PARTNER)
+@partner_only
 def undo_from_start(principal: Principal, redemption_id: str):
     """Undo one of today's redemptions, back on the start page. The partner that made it."""
     undo_and_say(principal, redemption_id)
@@ -37,7 +36,7 @@ def undo_from_start(principal: Principal, redemption_id: str):
 
 
 @pages.get("/partner/cijfers")
-@page_for(Role.DISCOUNT_PARTNER)
+@partner_only
 def partner_figures(principal: Principal):
     """The partner's redemptions per offer and month: a bar per month with its number beside it.
     Discount partners."""
@@ -47,7 +46,7 @@ def partner_figures(principal: Principal):
 
 
 @pages.get("/partner/cijfers.csv")
-@page_for(Role.DISCOUNT_PARTNER)
+@partner_only
 def partner_figures_csv(principal: Principal):
     """The same figures as CSV, as the API gives them. Discount partners."""
     with db().reader(network_id=principal.network_id) as session:

@@ -22,5 +22,6 @@ def an_offer(**fields) -> SimpleNamespace:
         "period": None,
         "total_quantity": None,
         "redeemed": 0,
+        "paused_at": None,
     }
     return SimpleNamespace(**{**defaults, **fields})

@@ -84,6 +84,12 @@ def test_an_offer_for_students_is_not_for_this_pass():
     assert found.refusal == Outcome.NOT_ELIGIBLE
 
 
+def test_a_paused_offer_is_unavailable_to_everyone_without_a_moment_to_name():
+    found = availability(an_offer(audience="students", paused_at=NOON), HOLDER, [], NOON)
+    assert (found.refusal, found.again) == (Outcome.PAUSED, None)
+    assert found.refusal in found.REASONS and found.refusal in Outcome.MESSAGES
+
+
 def test_the_period_limit_waits_for_the_offers_hours_in_the_next_period():
     offer = an_offer(usage="per_period", per_period=1, period="week", weekdays=[3], starts_at=time(10))
     found = availability(offer, HOLDER, [NOON], NOON)

@@ -3,7 +3,14 @@
 from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
-from services.appreciation.domain.offer_summary import OfferState, clock, day_ranges, state, summarise
+from services.appreciation.domain.offer_summary import (
+    OfferState,
+    clock,
+    day_ranges,
+    may_pause,
+    state,
+    summarise,
+)
 
 
 def offer(**fields):
@@ -21,6 +28,7 @@ def offer(**fields):
         "audience": "all",
         "organisations": [],
         "withdrawn_at": None,
+        "paused_at": None,
     }
     return SimpleNamespace(**(base | fields))
 
@@ -78,6 +86,16 @@ def test_an_offer_is_ended_when_withdrawn_or_past_its_last_day():
     assert state(offer(valid_until=today), today) == OfferState.ACTIVE
     assert state(offer(valid_until=date(2026, 12, 5)), today) == OfferState.ENDED
     assert state(offer(withdrawn_at=datetime(2026, 12, 1, tzinfo=UTC)), today) == OfferState.ENDED
+
+
+def test_a_paused_offer_is_paused_until_it_ends_and_only_one_not_ended_may_be_paused():
+    today, moment = date(2026, 12, 6), datetime(2026, 12, 1, tzinfo=UTC)
+    assert state(offer(paused_at=moment), today) == OfferState.PAUSED
+    assert state(offer(paused_at=moment, withdrawn_at=moment), today) == OfferState.ENDED
+    assert state(offer(paused_at=moment, valid_until=date(2026, 12, 5)), today) == OfferState.ENDED
+    assert may_pause(offer(), today) and may_pause(offer(paused_at=moment), today)
+    assert not may_pause(offer(withdrawn_at=moment), today)
+    assert not may_pause(offer(valid_until=date(2026, 12, 5)), today)
 
 
 def test_a_whole_hour_is_said_without_minutes():

@@ -50,10 +50,10 @@ def presented(
     *,
     pass_id: str | None = None,
     number: str | None = None,
-) -> tuple[CounterOffer, CounterPass | None]:
-    """The offer and the pass behind a scanned QR code (its id, already verified) or a typed number,
-    both of the caller's network, in one query. NotFound for an offer that is not there (or
-    withdrawn); None for the pass if no pass has this code."""
+) -> tuple[CounterOffer, CounterPass | None, bool]:
+    """The offer, the pass behind a scanned QR code (its id, already verified) or a typed number,
+    both of the caller's network, and whether the offer is paused, in one query. NotFound for an
+    offer that is not there (or withdrawn); None for the pass if no pass has this code."""
     code = pass_id if pass_id is not None else normalise_number(number or "")
     params = {
         "offer_id": offer_id,
@@ -63,26 +63,26 @@ def presented(
     }
     known = _offers.get(offer_id)
     row = statements.presented(pass_id is not None, known is None).first(session.connection(), params)
-    if principal.token_id is not None and row is not None and row[-1] is None:
+    if principal.token_id is not None and row is not None and row[-2] is None:
         raise TokenRevoked("this API token has been revoked")
     if row is None:
         raise NotFound("no such offer")
     if known is None:
         known = _offers.keep(CounterOffer(*row[:_OFFER_END]))
-        pass_columns = row[_OFFER_END:-1]
+        pass_columns = row[_OFFER_END:-2]
     else:
-        pass_columns = row[1:-1]  # after the offer's id
-    return known, (CounterPass(*pass_columns) if pass_columns[0] is not None else None)
+        pass_columns = row[1:-2]  # after the offer's id
+    return known, (CounterPass(*pass_columns) if pass_columns[0] is not None else None), bool(row[-1])
 
 
 # Where a row of `presented` splits when it has the offer's columns: the offer's, the pass's (its
-# id first), then the token's.
+# id first), then the token's and whether the offer is paused.
 _OFFER_END = len(statements.OFFER_COLUMNS)
 
 
 class _RememberedOffers:
-    """What a redemption reads of an offer, kept a while per process. Withdrawing an offer is
-    checked in the database every time (`presented`); an edit of its rules is forgotten at once in
+    """What a redemption reads of an offer, kept a while per process. Withdrawing and pausing an
+    offer are checked in the database every time (`presented`); an edit of its rules is forgotten at once in
     the process that made it, and reaches the others within SECONDS, as do the partner's and
     network's names (in the receipt). Saves the offer's columns and two joins on every tap at the
     counter."""
@@ -130,7 +130,7 @@ def redeem(
     typed number; every refusal is a Result, not an error. With `attempt`, its audit row is written
     too, whatever the outcome. Plain SQL on the session's connection: one query reads offer and
     pass; on PostgreSQL one statement takes the slot and writes the event and the audit row."""
-    offer, pass_ = presented(session, principal, offer_id, pass_id=pass_id, number=number)
+    offer, pass_, paused = presented(session, principal, offer_id, pass_id=pass_id, number=number)
     access.ensure_partner_of(principal, offer.partner_id)
     now = utcnow()
     audit_row = attempt_row(principal, attempt, now) if attempt is not None else None
@@ -142,7 +142,7 @@ def redeem(
         "first_name": first_name(pass_.name),
         "valid_until": pass_.valid_until.isoformat(),
     }
-    refusal = _refusal(session, offer, pass_, now)
+    refusal = Outcome.PAUSED if paused else _refusal(session, offer, pass_, now)
     if refusal is not None:
         record(session, audit_row, refusal)
         return Result(refusal, **shown)

@@ -132,9 +132,10 @@ class CounterPass:
 def presented(by_id: bool, with_offer: bool = True) -> HotStatement:
     """The offer (not withdrawn, of the caller's network), with its columns and its partner's and
     network's names if `with_offer` (else its id only: the caller remembers the rest), the pass
-    with this id or number (of the same network) with its holder, and whether the caller's API
-    token is still unrevoked (it may have been remembered): one round trip. No row: no such offer
-    here. A row without pass columns: no such pass here."""
+    with this id or number (of the same network) with its holder, whether the caller's API token
+    is still unrevoked (it may have been remembered), and whether the offer is paused (read here
+    on every tap, like the withdrawal: the remembered columns never say it): one round trip. No
+    row: no such offer here. A row without pass columns: no such pass here."""
     code = PASSES.c.id if by_id else PASSES.c.number
     pass_here = (code == bindparam("code")) & (PASSES.c.network_id == OFFERS.c.network_id)
     token_live = (TOKENS.c.id == bindparam("token_id")) & TOKENS.c.revoked_at.is_(None)
@@ -145,7 +146,12 @@ def presented(by_id: bool, with_offer: bool = True) -> HotStatement:
             NETWORKS, NETWORKS.c.id == OFFERS.c.network_id
         )
     return HotStatement(
-        select(*offer_columns, *PASS_COLUMNS, TOKENS.c.id.label("token_live"))
+        select(
+            *offer_columns,
+            *PASS_COLUMNS,
+            TOKENS.c.id.label("token_live"),
+            OFFERS.c.paused_at.is_not(None).label("paused"),  # the row's own column: nothing to join
+        )
         .select_from(
             offers.outerjoin(PASSES, pass_here)
             .outerjoin(HOLDERS, HOLDERS.c.id == PASSES.c.holder_id)

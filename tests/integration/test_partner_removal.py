@@ -1,0 +1,120 @@
+"""The coordinator removes a discount partner, in pages after confirming or by API: its current
+offers end, its till tokens stop working, its login links and open sessions are refused, and its
+redemptions stay in the figures; another network's partner is unknown."""
+
+import time
+import uuid
+
+import pytest
+
+from services.appreciation.models import DiscountPartner, NetworkReplica
+from tests.support.appreciation import appreciation_events, page_session, pass_network
+from tests.support.placements import csrf
+
+pytestmark = pytest.mark.integration
+THEATRE, MUSEUM = "Theater De Drommedaris", "Zuiderzeemuseum"
+MUSEUM_LOGIN = "balie@museum.example.org"
+
+
+@pytest.fixture
+def pn(stack):
+    pn = pass_network(stack)
+    pn.admit_partner(THEATRE)
+    pn.admit_partner(MUSEUM, category="museum", contact_email=MUSEUM_LOGIN)
+    return pn
+
+
+def partner_session(pn, partner: str):
+    client = pn.app.test_client()
+    network = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen")
+    with client.session_transaction() as browser:
+        browser["principal"] = {
+            "role": "discount_partner",
+            "network_id": network.id,
+            "partner_id": pn.partners[partner]["id"],
+            "since": time.time(),
+        }
+    return client
+
+
+def login_links(pn, email: str) -> list[str]:
+    """Ask a login link at the partners' login page as anyone would: the paths of the links sent."""
+    client = pn.app.test_client()
+    page = client.get("/waardering/n/enkhuizen/inloggen").get_data(as_text=True)
+    before = len(appreciation_events(pn.app, "appreciation.partner_login_requested.v1"))
+    client.post("/waardering/n/enkhuizen/inloggen", data={"csrf_token": csrf(page), "email": email})
+    sent = appreciation_events(pn.app, "appreciation.partner_login_requested.v1")[before:]
+    return [link["url"].split("localhost:8000", 1)[1] for e in sent for link in e["links"]]
+
+
+def use_link(pn, path: str):
+    client = pn.app.test_client()
+    confirm = client.get(path).get_data(as_text=True)
+    return client.post(path, data={"csrf_token": csrf(confirm)})
+
+
+def test_the_coordinator_removes_a_partner_after_confirming_and_everything_of_it_stops(pn):
+    museum = pn.partners[MUSEUM]["id"]
+    offer = pn.offer(MUSEUM, "Gratis entree")
+    ended_before = pn.offer(MUSEUM, "Oud aanbod")
+    pn.api("delete", f"/offers/{ended_before}", who=MUSEUM)
+    joop = pn.nominate("Humanitas", "Joop Visser")
+    assert pn.redeem(MUSEUM, offer, number=joop["number"]).status_code == 201
+    second_till = pn.api("post", f"/partners/{museum}/tokens", json={"name": "Kassa 2"}).get_json()["token"]
+    [early_link] = login_links(pn, MUSEUM_LOGIN)  # sent before the removal, used after it
+    open_page = partner_session(pn, MUSEUM)
+    assert open_page.get("/waardering/partner").status_code == 200
+
+    coordinator = page_session(pn)
+    edit = coordinator.get(f"/waardering/partners/{museum}/bewerken").get_data(as_text=True)
+    assert f'href="/waardering/partners/{museum}/verwijderen"' in edit and "Partner verwijderen" in edit
+    asked = coordinator.get(f"/waardering/partners/{museum}/verwijderen").get_data(as_text=True)
+    assert "1 lopende aanbieding stopt" in asked and "2 kassasleutels werken niet meer" in asked
+    assert "niet meer inloggen" in asked and "blijven in de cijfers" in asked
+    assert pn.api("get", "/offers?network=enkhuizen").get_json() != []  # asking changed nothing
+    removed = coordinator.post(
+        f"/waardering/partners/{museum}/verwijderen", data={"csrf_token": csrf(asked)}, follow_redirects=True
+    )
+    listed = removed.get_data(as_text=True)
+    assert "Zuiderzeemuseum is verwijderd." in listed
+    assert f"/waardering/partners/{museum}/bewerken" not in listed and THEATRE in listed
+
+    # A key this process has not seen yet (none other is remembered for a few seconds, TOKEN_SECONDS).
+    till = {"Authorization": f"Bearer {second_till}"}
+    body = {"offer_id": offer, "number": joop["number"]}
+    assert pn.client.post("/api/appreciation/redemptions", json=body, headers=till).status_code == 401
+    assert pn.api("get", "/offers?network=enkhuizen").get_json() == []
+    assert MUSEUM not in [p["name"] for p in pn.api("get", "/partners?network=enkhuizen").get_json()]
+    assert login_links(pn, MUSEUM_LOGIN) == []
+    assert use_link(pn, early_link).status_code == 403
+    gone = open_page.get("/waardering/partner/aanbod")
+    assert gone.status_code in (302, 303) and "/waardering/inloggen" in gone.headers["Location"]
+    assert open_page.get("/waardering/kassa").status_code in (302, 303)  # the session ended
+    figures = pn.api("get", "/figures/redemptions").get_json()
+    assert [(f["partner"], f["offer"], f["redemptions"]) for f in figures] == [(MUSEUM, "Gratis entree", 1)]
+    assert coordinator.get(f"/waardering/partners/{museum}/bewerken").status_code == 404
+    assert coordinator.get(f"/waardering/partners/{museum}/verwijderen").status_code == 404
+
+
+def test_a_partner_is_removed_by_api_once_harmlessly_twice_and_only_in_the_coordinators_network(pn):
+    theatre = pn.partners[THEATRE]["id"]
+    pn.offer(THEATRE, "Twee voor één")
+    elsewhere = str(uuid.uuid4())
+    with pn.app.extensions["knoop"].db.transaction() as session:
+        network_id = str(uuid.uuid4())
+        session.add(NetworkReplica(id=network_id, name="Elders", slug="elders"))
+        session.add(DiscountPartner(id=elsewhere, network_id=network_id, name="Bioscoop"))
+
+    assert pn.api("delete", f"/partners/{elsewhere}").status_code == 404
+    assert pn.api("delete", f"/partners/{theatre}", who="Humanitas").status_code == 403
+    assert pn.api("delete", f"/partners/{theatre}", who=THEATRE).status_code == 403
+    for _ in range(2):
+        answer = pn.api("delete", f"/partners/{theatre}")
+        assert answer.status_code == 204 and answer.get_data() == b""
+    tokens = pn.api("get", f"/partners/{theatre}/tokens")
+    assert tokens.status_code == 404  # a removed partner is not given keys, nor edited
+    assert pn.api("patch", f"/partners/{theatre}", json={"name": "Nieuw"}).status_code == 404
+    assert pn.api("get", "/offers?network=enkhuizen").get_json() == []
+    with pn.app.extensions["knoop"].db.reader() as session:
+        assert session.get(DiscountPartner, elsewhere).removed_at is None
+        assert session.get(DiscountPartner, theatre).removed_at is not None
