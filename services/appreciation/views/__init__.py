@@ -12,6 +12,7 @@ from services.appreciation.views import (
     gathering_admin,
     gatherings,
     member_passes,
+    nomination_imports,
     partner_admin,
     partner_offers,
     partner_start,
@@ -31,6 +32,7 @@ VIEWS = (
     gatherings,
     pass_admin,
     member_passes,
+    nomination_imports,
     partner_admin,
     gathering_admin,
 )
