@@ -17,18 +17,18 @@ class MemberNominationSchema(NominationSchema):
     organisation_id = fields.String(validate=validate.Length(min=1, max=36), metadata={"description": MEMBER})
 
 
-class ImportArgsSchema(BaseSchema):
+class NominationImportArgsSchema(BaseSchema):
     organisation_id = fields.String(validate=validate.Length(min=1, max=36), metadata={"description": MEMBER})
 
 
-class ImportStartedSchema(BaseSchema):
+class NominationImportStartedSchema(BaseSchema):
     id = fields.String(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
     total = fields.Integer(dump_only=True, metadata={"description": "Rows in the file"})
     url = fields.String(dump_only=True, metadata={"description": "Where its progress and report are"})
 
 
-class ImportSchema(BaseSchema):
+class NominationImportSchema(BaseSchema):
     id = fields.String(dump_only=True, attribute="job.id")
     organisation_id = fields.String(
         dump_only=True, attribute="job.organisation_id", metadata={"description": "Whose volunteers"}

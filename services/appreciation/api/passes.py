@@ -8,10 +8,10 @@ from flask.views import MethodView
 
 from services.appreciation.api.common import PREFIX, SECURED, kit, links, reader, unit_of_work
 from services.appreciation.api.nomination_schemas import (
-    ImportArgsSchema,
-    ImportSchema,
-    ImportStartedSchema,
     MemberNominationSchema,
+    NominationImportArgsSchema,
+    NominationImportSchema,
+    NominationImportStartedSchema,
 )
 from services.appreciation.api.schemas import (
     HolderPassSchema,
@@ -86,11 +86,11 @@ class PassImport(MethodView):
         security=SECURED,
         requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True},
     )
-    @passes.arguments(ImportArgsSchema, location="query")
+    @passes.arguments(NominationImportArgsSchema, location="query")
     @passes.response(200, NominationReportSchema)
     @passes.alt_response(
         202,
-        schema=ImportStartedSchema,
+        schema=NominationImportStartedSchema,
         description="More rows than KNOOP_NOMINATION_INLINE_ROWS: nominated in the background; "
         "follow the job at `url` (also the Location header)",
         headers={"Location": {"description": "The job's progress and report", "schema": {"type": "string"}}},
@@ -113,14 +113,14 @@ class PassImport(MethodView):
             return {"summary": done.summary, "rows": done.rows}
         url = url_for("passes.PassImportProgress", import_id=done.id)
         body = {"id": done.id, "status": done.status, "total": done.total, "url": url}
-        return jsonify(ImportStartedSchema().dump(body)), 202, {"Location": url}
+        return jsonify(NominationImportStartedSchema().dump(body)), 202, {"Location": url}
 
 
 @passes.route("/passes/imports/<import_id>")
 class PassImportProgress(MethodView):
     @require_role(*MANAGERS)
     @passes.doc(security=SECURED)
-    @passes.response(200, ImportSchema)
+    @passes.response(200, NominationImportSchema)
     def get(self, import_id):
         """How far a nomination file is and, once done, its report. Only whoever started it (404
         for anyone else)."""

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from services.appreciation.domain import imports as rules
@@ -78,7 +78,10 @@ def start(
     )
     session.add(job)
     session.flush()
-    session.add_all(NominationImportRow(import_id=job.id, line=line, **cells(row)) for line, row in rows)
+    # One INSERT for every row (executemany): a file of thousands of rows is kept while the person waits.
+    session.execute(
+        insert(NominationImportRow), [{"import_id": job.id, "line": line, **cells(row)} for line, row in rows]
+    )
     _queue(session, job, 0, chunk_rows)
     return job
 
