@@ -7,53 +7,19 @@ from io import BytesIO
 
 import pytest
 import schemathesis
-from sqlalchemy import select
 
-from services.appreciation.handlers import command_handlers
-from services.appreciation.models import OutboxMessage
-from services.appreciation.usecases.imports import CONTINUE_NOMINATIONS
-from shared.messaging.commands import run_command
 from tests.support.appreciation import appreciation_events, pass_network, run_own_events
 from tests.support.appreciation import page_session as browser
+from tests.support.nomination_files import LARGE, SMALL, chunks, run, run_one_chunk
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
-
-# Seven rows: five people (one twice, in other capitals), one bad address.
-LARGE = """name;email
-Joop Visser;joop@example.org
-Anna de Boer;anna@example.org
-Piet Jansen;geen-adres
-Fatima El Amrani;fatima@example.org
-Kees Smit;kees@example.org
-Joop Visser;JOOP@example.org
-Els Bakker;els@example.org
-"""
-SMALL = "name;email\nJoop Visser;joop@example.org\nPiet;piet@\nAnna de Boer;anna@example.org\n"
 
 
 @pytest.fixture
 def pn(stack):
     stack.overrides = {"nomination_inline_rows": 3, "nomination_chunk_rows": 3}
     return pass_network(stack)
-
-
-def chunks(app) -> list[dict]:
-    """The chunk commands appreciation queued for itself, in order."""
-    with app.extensions["knoop"].db.reader() as session:
-        query = select(OutboxMessage.message).where(OutboxMessage.type == CONTINUE_NOMINATIONS)
-        return list(session.scalars(query.order_by(OutboxMessage.id)))
-
-
-def run(app, message: dict) -> bool:
-    """What appreciation's worker does with one command (False: it had run already)."""
-    return run_command(
-        app.extensions["knoop"], command_handlers(app.extensions["appreciation_links"]), message
-    )
-
-
-def run_one_chunk(app) -> None:
-    assert any(run(app, message) for message in chunks(app))
 
 
 def issued(app) -> list[str]:
@@ -85,18 +51,19 @@ def test_a_large_file_shows_its_progress_and_then_the_report_only_to_its_member(
     started = upload(member, LARGE)
     assert started.status_code == 303 and started.location.startswith("/waardering/nominaties/bestand/")
     waiting = member.get(started.location).get_data(as_text=True)
-    assert "0 van 7 rijen verwerkt" in waiting and '<meta http-equiv="refresh" content="2">' in waiting
+    assert "0 van 7 rijen verwerkt" in waiting and 'data-refresh="2"' in waiting
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in waiting  # without JS too
     assert 'aria-live="polite"' in waiting and '<progress max="7" value="0"' in waiting
     assert issued(pn.app) == []
 
     run_one_chunk(pn.app)
     partial = member.get(started.location).get_data(as_text=True)
-    assert "3 van 7 rijen verwerkt" in partial and 'http-equiv="refresh"' in partial
+    assert "3 van 7 rijen verwerkt" in partial and 'data-refresh="2"' in partial
     assert issued(pn.app) == ["anna@example.org", "joop@example.org"]
 
     run_own_events(pn.app)
     done = member.get(started.location).get_data(as_text=True)
-    assert "7 van 7 rijen verwerkt" in done and 'http-equiv="refresh"' not in done
+    assert "7 van 7 rijen verwerkt" in done and "refresh" not in done and "progress.js" not in done
     assert "5 voorgedragen, 1 met al een pas, 1 geweigerd" in done
     assert "geen-adres" in done and "het e-mailadres is niet geldig" in done
     assert issued(pn.app) == [f"{n}@example.org" for n in ("anna", "els", "fatima", "joop", "kees")]
