@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
-from services.appreciation.usecases import invitations, passes
+from services.appreciation.usecases import imports, invitations, passes
 from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS
 from shared.api_tokens import token_replica_handlers
 from shared.messaging.commands import Command, CommandHandler
@@ -60,6 +60,16 @@ def next_invitations(links: Links) -> CommandHandler:
     return invite_next_batch
 
 
+def next_nominations(links: Links) -> CommandHandler:
+    """appreciation.continue_nominations (queued by itself): the next chunk of a nomination file."""
+
+    def nominate_next_chunk(session: Session, command: Command) -> None:
+        data = command.data
+        imports.continue_import(session, data["import_id"], data["start"], data["size"], links)
+
+    return nominate_next_chunk
+
+
 # The event that asked for the next batch before it became a command (2026-12): one still queued in
 # Redis when a worker of this release takes over is run as the command it stands for (unsent outbox
 # rows of it are rewritten by migration 0009).
@@ -68,7 +78,10 @@ LEGACY_COMMANDS = {"appreciation.invitations_continue.v1": CONTINUE_INVITATIONS}
 
 def command_handlers(links: Links) -> dict[str, CommandHandler]:
     """The tasks appreciation queues for itself through its outbox (shared.messaging.commands)."""
-    return {CONTINUE_INVITATIONS: next_invitations(links)}
+    return {
+        CONTINUE_INVITATIONS: next_invitations(links),
+        imports.CONTINUE_NOMINATIONS: next_nominations(links),
+    }
 
 
 def event_handlers(links: Links) -> dict[str, list[Handler]]:

@@ -1,20 +1,26 @@
-"""API of the volunteer pass: the network's policy, nominations (one or a CSV), reissue, revoke."""
+"""API of the volunteer pass: the network's policy, nominations (one, or a CSV answered at once or
+followed as an import job), reissue, revoke."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, request, url_for
 from flask.views import MethodView
 
-from services.appreciation.api.common import PREFIX, SECURED, links, reader, unit_of_work
+from services.appreciation.api.common import PREFIX, SECURED, kit, links, reader, unit_of_work
+from services.appreciation.api.nomination_schemas import (
+    MemberNominationSchema,
+    NominationImportArgsSchema,
+    NominationImportSchema,
+    NominationImportStartedSchema,
+)
 from services.appreciation.api.schemas import (
     HolderPassSchema,
     NominatedSchema,
     NominationReportSchema,
-    NominationSchema,
     PassSchema,
     PolicySchema,
 )
-from services.appreciation.usecases import nominations
+from services.appreciation.usecases import imports, nominations
 from services.appreciation.usecases import passes as usecases
 from shared.identity import Role
 from shared.web.api import Blueprint
@@ -59,14 +65,15 @@ class Passes(MethodView):
         with reader() as session:
             return usecases.passes_of(session, current_principal())
 
-    @require_role(Role.ORGANISATION)
+    @require_role(*MANAGERS)
     @passes.doc(security=SECURED)
-    @passes.arguments(NominationSchema)
+    @passes.arguments(MemberNominationSchema)
     @passes.response(201, NominatedSchema)
     @passes.alt_response(200, schema=NominatedSchema, description="The person has an active pass already")
     def post(self, data):
         """Nominate one of your volunteers: they get a pass by e-mail. Nominating the same person
-        again returns the pass they have (200). Member organisations only."""
+        again returns the pass they have (200). Member organisations; the coordinator for a member
+        it names in `organisation_id`."""
         with unit_of_work() as session:
             issued = usecases.nominate(session, current_principal(), data, links())
             return {"created": issued.new, "pass_": issued.pass_}, 201 if issued.new else 200
@@ -74,22 +81,51 @@ class Passes(MethodView):
 
 @passes.route("/passes/import")
 class PassImport(MethodView):
-    @require_role(Role.ORGANISATION)
+    @require_role(*MANAGERS)
     @passes.doc(
         security=SECURED,
         requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True},
     )
+    @passes.arguments(NominationImportArgsSchema, location="query")
     @passes.response(200, NominationReportSchema)
-    def post(self):
-        """Nominate volunteers from CSV (columns name, email; optional language); every row reported."""
+    @passes.alt_response(
+        202,
+        schema=NominationImportStartedSchema,
+        description="More rows than KNOOP_NOMINATION_INLINE_ROWS: nominated in the background; "
+        "follow the job at `url` (also the Location header)",
+        headers={"Location": {"description": "The job's progress and report", "schema": {"type": "string"}}},
+        success=True,
+    )
+    def post(self, args):
+        """Nominate volunteers from CSV (columns name, email; optional language); every row reported.
+        A small file is answered with its report; a larger one becomes an import job (202).
+        Member organisations; the coordinator for a member it names in `organisation_id`."""
         try:
             text = request.get_data().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise nominations.BadCsv("save the file as CSV in UTF-8 and try again") from None
-        _, rows = nominations.read_rows(text)
+        file, limits = nominations.read_rows(text), imports.Limits.of(kit().settings)
         with unit_of_work() as session:
-            report = nominations.nominate_many(session, current_principal(), rows, links())
-        return {"summary": report.summary, "rows": report.rows}
+            done = imports.nominate_file(
+                session, current_principal(), file, links(), args.get("organisation_id"), limits
+            )
+        if isinstance(done, nominations.NominationReport):
+            return {"summary": done.summary, "rows": done.rows}
+        url = url_for("passes.PassImportProgress", import_id=done.id)
+        body = {"id": done.id, "status": done.status, "total": done.total, "url": url}
+        return jsonify(NominationImportStartedSchema().dump(body)), 202, {"Location": url}
+
+
+@passes.route("/passes/imports/<import_id>")
+class PassImportProgress(MethodView):
+    @require_role(*MANAGERS)
+    @passes.doc(security=SECURED)
+    @passes.response(200, NominationImportSchema)
+    def get(self, import_id):
+        """How far a nomination file is and, once done, its report. Only whoever started it (404
+        for anyone else)."""
+        with reader() as session:
+            return imports.progress(session, current_principal(), import_id)
 
 
 @passes.route("/passes/<pass_id>/reissue")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.appreciation.domain.errors import NotAllowed
+from services.appreciation.domain.errors import MemberChoice, NotAllowed
 from shared.identity import Principal, Role
 
 
@@ -18,11 +18,14 @@ def ensure_partner_of(principal: Principal, partner_id: str) -> None:
 
 
 def nominating_member(principal: Principal, chosen: str | None) -> str:
-    """The member a nomination is for: an organisation's own; the coordinator's chosen member."""
+    """The member a nomination is for: an organisation's own (naming another is refused); the
+    coordinator's chosen member, which it must name."""
     if principal.role == Role.ORGANISATION:
+        if chosen and chosen != principal.organisation_id:
+            raise MemberChoice("a member organisation nominates its own volunteers only")
         return principal.organisation_id
     if principal.role == Role.COORDINATOR:
         if not chosen:
-            raise NotAllowed("choose the member organisation this person volunteers for")
+            raise MemberChoice("choose the member organisation this person volunteers for")
         return chosen
     raise NotAllowed("only member organisations nominate their volunteers")

@@ -15,6 +15,12 @@ class NotAllowed(DomainError):
     """The caller may not do this to this record."""
 
 
+class MemberChoice(DomainError):
+    """The member organisation a nomination is for is missing or not one of the network's."""
+
+    field = "organisation_id"
+
+
 class InvalidTransition(DomainError):
     """The record is not in a state that allows this step."""
 

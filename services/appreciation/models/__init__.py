@@ -1,6 +1,7 @@
 """Appreciation's tables: replicas of the network registry, discount partners and their offers, the
 volunteer pass and its redemptions, and the plumbing. Appreciation events (Gathering in code) live in
-`gatherings.py`; every table shares the one `Base` of `base.py`."""
+`gatherings.py`, nominations from a large file in `imports.py`; every table shares the one `Base`
+of `base.py`."""
 
 from __future__ import annotations
 
@@ -270,5 +271,6 @@ class DeadLetter(DeadLetterMixin, Base):
 
 
 from services.appreciation.models.gatherings import Gathering, Invitation  # noqa: E402, F401
+from services.appreciation.models.imports import NominationImport, NominationImportRow  # noqa: E402, F401
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from services.appreciation.domain import access
 from services.appreciation.domain import passes as rules
 from services.appreciation.domain.clock import local_today
-from services.appreciation.domain.errors import InvalidTransition, NotAllowed, NotFound
+from services.appreciation.domain.errors import InvalidTransition, MemberChoice, NotAllowed, NotFound
 from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
 from services.appreciation.models import (
@@ -148,13 +148,22 @@ def _new_pass(session: Session, holder: PassHolder, links: Links, reason: str) -
     return pass_
 
 
+def nominating_member(session: Session, principal: Principal, chosen: str | None) -> str:
+    """The member organisation a nomination is for, one of the network's (the coordinator's choice
+    is refused beside its field; a member that left is not allowed to nominate)."""
+    organisation_id = access.nominating_member(principal, chosen)
+    member = session.get(OrganisationReplica, organisation_id)
+    if member is None or member.network_id != principal.network_id:
+        if principal.role == Role.COORDINATOR:
+            raise MemberChoice("choose one of the network's member organisations")
+        raise NotAllowed("your organisation is not (or no longer) a member of this network")
+    return organisation_id
+
+
 def nominate(session: Session, principal: Principal, person: dict, links: Links) -> Issued:
     """A member organisation nominates one of its own volunteers; the coordinator one of a chosen
     member's (`person["organisation_id"]`)."""
-    organisation_id = access.nominating_member(principal, person.get("organisation_id"))
-    member = session.get(OrganisationReplica, organisation_id)
-    if member is None or member.network_id != principal.network_id:
-        raise NotAllowed("your organisation is not (or no longer) a member of this network")
+    organisation_id = nominating_member(session, principal, person.get("organisation_id"))
     return issue(
         session,
         principal.network_id,

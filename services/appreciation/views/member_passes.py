@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.appreciation.api.schemas import CoordinatorNominationSchema, NominationSchema
 from services.appreciation.domain import passes as rules
 from services.appreciation.domain.clock import local_today
 from services.appreciation.domain.errors import DomainError, NotFound
-from services.appreciation.usecases import nominations, partners
+from services.appreciation.usecases import imports, nominations, partners
 from services.appreciation.usecases import passes as usecases
 from services.appreciation.views.common import db, links, pages
 from services.appreciation.views.pass_admin import refusal
@@ -53,6 +53,7 @@ def _nominate_page(principal: Principal, form: SchemaForm, report=None, upload=N
         upload=upload or ActionForm(),
         members=members,
         chosen=request.form.get("organisation_id", ""),
+        inline_rows=current_app.extensions["knoop"].settings.nomination_inline_rows,
     ), status
 
 
@@ -68,7 +69,7 @@ def nominate_one(principal: Principal):
                 issued = usecases.nominate(session, principal, form.data, links())
                 holder_id = issued.pass_.holder_id
         except DomainError as exc:
-            form.add_error("_form", refusal(exc))
+            form.add_error(getattr(exc, "field", None) or "_form", refusal(exc))
         else:
             flash(_l("Pass sent by e-mail.") if issued.new else _l("This person has a pass already."), "ok")
             if principal.role == Role.COORDINATOR:
@@ -80,8 +81,9 @@ def nominate_one(principal: Principal):
 @pages.post("/nominaties/bestand")
 @page_for(Role.ORGANISATION, Role.COORDINATOR)
 def nominate_file(principal: Principal):
-    """Nominate volunteers from a CSV file (name, email; optional language): every row reported.
-    Member organisations; the coordinator on behalf of a member."""
+    """Nominate volunteers from a CSV file (name, email; optional language): every row reported, at
+    once for a small file, on a progress page for a larger one. Member organisations; the
+    coordinator on behalf of a member."""
     upload = ActionForm()
     form = SchemaForm(_schema(principal), initial={"language": "nl"}, submitted=False)
     if not upload.validate_on_submit():
@@ -96,14 +98,18 @@ def nominate_file(principal: Principal):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise nominations.BadCsv("save the file as CSV in UTF-8 and try again") from None
-        _, rows = nominations.read_rows(text)
+        file = nominations.read_rows(text)
+        limits = imports.Limits.of(current_app.extensions["knoop"].settings)
         chosen = request.form.get("organisation_id") or None
         with db().transaction(network_id=principal.network_id) as session:
-            report = nominations.nominate_many(session, principal, rows, links(), organisation_id=chosen)
+            done = imports.nominate_file(session, principal, file, links(), chosen, limits)
     except DomainError as exc:
         flash(refusal(exc), "error")
         return _nominate_page(principal, form, upload=upload, status=422)
-    return _nominate_page(principal, form, report=report)
+    if isinstance(done, nominations.NominationReport):
+        return _nominate_page(principal, form, report=done)
+    flash(_l("Your file has %(rows)s rows: they are nominated in the background.", rows=done.total), "ok")
+    return redirect(url_for("pass_pages.nomination_import", import_id=done.id), code=303)
 
 
 @pages.route("/nominaties/<pass_id>/intrekken", methods=["GET", "POST"])

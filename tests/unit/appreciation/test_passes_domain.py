@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.appreciation.domain.access import nominating_member
-from services.appreciation.domain.errors import NotAllowed
+from services.appreciation.domain.errors import MemberChoice, NotAllowed
 from services.appreciation.domain.offers import Outcome, pass_refusal
 from services.appreciation.domain.passes import (
     NUMBER_DIGITS,
@@ -117,9 +117,11 @@ def test_a_search_of_three_or_more_digits_is_the_end_of_a_pass_number():
 def test_the_coordinator_nominates_for_a_chosen_member_and_a_member_only_for_itself():
     member = Principal(role=Role.ORGANISATION, network_id="n", organisation_id="own")
     coordinator = Principal(role=Role.COORDINATOR, network_id="n")
-    assert nominating_member(member, "other") == "own"
+    assert nominating_member(member, None) == nominating_member(member, "own") == "own"
     assert nominating_member(coordinator, "chosen") == "chosen"
-    with pytest.raises(NotAllowed):
+    with pytest.raises(MemberChoice):
+        nominating_member(member, "other")
+    with pytest.raises(MemberChoice):
         nominating_member(coordinator, None)
     with pytest.raises(NotAllowed):
         nominating_member(Principal(role=Role.DISCOUNT_PARTNER, network_id="n", partner_id="p"), "x")
