@@ -1,7 +1,7 @@
 """nominations from a large CSV file: the job and its rows, worked through in chunks
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-08 10:00:00
 
 A file with more rows than KNOOP_NOMINATION_INLINE_ROWS becomes a job: its rows are kept with the
@@ -16,7 +16,7 @@ import shared.db
 
 revision = "0011"
 # Written beside 0010 (another branch of issue 18); chained after it when both are merged.
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
