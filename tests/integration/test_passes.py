@@ -1,11 +1,15 @@
 """The volunteer pass: nominations, passes for students, reissue, offers, redemption at the counter
 and from a till (race-free, idempotent, rate limited), and who may do what."""
 
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
+from sqlalchemy import update
 
 from services.appreciation.domain import passes as domain
+from services.appreciation.domain.clock import local_today
+from services.appreciation.models import Offer
 from tests.support.appreciation import appreciation_events, pass_network, replicate
 from tests.support.placements import partner_with_cohort
 
@@ -64,6 +68,23 @@ def test_a_volunteer_of_two_members_keeps_the_pass_until_both_withdraw(pn):
     assert pn.api("get", "/passes", who="Zonnebloem").get_json() == []
     assert pn.api("post", f"/passes/{joop['id']}/revoke", who="Humanitas").get_json()["status"] == "revoked"
     assert pn.api("post", f"/passes/{joop['id']}/revoke").status_code == 409  # not active any more
+
+
+def test_an_edit_made_in_another_process_applies_at_the_next_tap_here(pn):
+    offer = pn.offer("Theater De Drommedaris", "Twee voor één", usage="unlimited")
+    number = pn.nominate("Humanitas", "Joop Visser")["number"]
+    assert pn.redeem("Theater De Drommedaris", offer, number=number).get_json()["outcome"] == "redeemed"
+    # This process now remembers the offer. Another web process moves its first day to tomorrow:
+    # the row changes and its version moves on, but nothing tells this process to forget its copy.
+    tomorrow = local_today() + timedelta(days=1)
+    with pn.app.extensions["knoop"].db.transaction() as session:
+        session.execute(
+            update(Offer)
+            .where(Offer.id == offer)
+            .values(valid_from=tomorrow, rules_version=Offer.rules_version + 1)
+        )
+    again = pn.redeem("Theater De Drommedaris", offer, number=number)
+    assert again.status_code == 409 and again.get_json()["outcome"] == "not_now"
 
 
 def test_once_per_pass_redeems_once_and_a_partner_can_undo_within_ten_minutes(pn):

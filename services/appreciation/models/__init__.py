@@ -177,6 +177,8 @@ class Offer(NetworkScoped, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Paused by the partner: not redeemable and not listed until resumed (withdrawn is for good).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Raised by every edit; the counter's per-tap query compares it with what a process remembers.
+    rules_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     partner: Mapped[DiscountPartner] = relationship(lazy="joined")
 

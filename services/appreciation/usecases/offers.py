@@ -63,8 +63,9 @@ def update_offer(session: Session, principal: Principal, offer_id: str, fields: 
         raise QuantityBelowRedeemed(f"at least {offer.redeemed}: redeemed so far")
     for name, value in fields.items():
         setattr(offer, name, value)
+    # Other processes see the new version at their next tap and read the rules afresh.
+    offer.rules_version = Offer.rules_version + 1
     session.flush()
-    # Tills served by another process apply the new rules within a minute (redeem._RememberedOffers).
     forget_offer(offer_id)
     return offer
 

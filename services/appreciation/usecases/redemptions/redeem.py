@@ -70,8 +70,12 @@ def presented(
     if known is None:
         known = _offers.keep(CounterOffer(*row[:_OFFER_END]))
         pass_columns = row[_OFFER_END:-2]
+    elif row[1] != known.rules_version:
+        # Edited (in another process) since this one remembered it: a second round trip, once.
+        _offers.forget(offer_id)
+        return presented(session, principal, offer_id, pass_id=pass_id, number=number)
     else:
-        pass_columns = row[1:-2]  # after the offer's id
+        pass_columns = row[2:-2]  # after the offer's id and rules version
     return known, (CounterPass(*pass_columns) if pass_columns[0] is not None else None), bool(row[-1])
 
 
@@ -82,9 +86,9 @@ _OFFER_END = len(statements.OFFER_COLUMNS)
 
 class _RememberedOffers:
     """What a redemption reads of an offer, kept a while per process. Withdrawing and pausing an
-    offer are checked in the database every time (`presented`); an edit of its rules is forgotten at once in
-    the process that made it, and reaches the others within SECONDS, as do the partner's and
-    network's names (in the receipt). Saves the offer's columns and two joins on every tap at the
+    offer are checked in the database every time (`presented`), and so is the version of its rules:
+    an edit reaches every process at its next tap. Only the partner's and network's names (in the
+    receipt) may lag, by up to SECONDS. Saves the offer's columns and two joins on every tap at the
     counter."""
 
     SECONDS = 60.0

@@ -72,6 +72,7 @@ OFFER_COLUMNS = (
     OFFERS.c.per_period,
     OFFERS.c.period,
     OFFERS.c.total_quantity,
+    OFFERS.c.rules_version,
     PARTNERS.c.name.label("partner_name"),
     NETWORKS.c.name.label("network_name"),
 )
@@ -107,6 +108,7 @@ class CounterOffer:
     per_period: int | None
     period: str | None
     total_quantity: int | None
+    rules_version: int
     partner_name: str
     network_name: str | None
 
@@ -131,7 +133,8 @@ class CounterPass:
 @cache
 def presented(by_id: bool, with_offer: bool = True) -> HotStatement:
     """The offer (not withdrawn, of the caller's network), with its columns and its partner's and
-    network's names if `with_offer` (else its id only: the caller remembers the rest), the pass
+    network's names if `with_offer` (else its id and rules version only: the caller remembers the
+    rest, and reads it afresh when the version moved on), the pass
     with this id or number (of the same network) with its holder, whether the caller's API token
     is still unrevoked (it may have been remembered), and whether the offer is paused (read here
     on every tap, like the withdrawal: the remembered columns never say it): one round trip. No
@@ -139,7 +142,7 @@ def presented(by_id: bool, with_offer: bool = True) -> HotStatement:
     code = PASSES.c.id if by_id else PASSES.c.number
     pass_here = (code == bindparam("code")) & (PASSES.c.network_id == OFFERS.c.network_id)
     token_live = (TOKENS.c.id == bindparam("token_id")) & TOKENS.c.revoked_at.is_(None)
-    offers, offer_columns = OFFERS, (OFFERS.c.id,)
+    offers, offer_columns = OFFERS, (OFFERS.c.id, OFFERS.c.rules_version)
     if with_offer:
         offer_columns = OFFER_COLUMNS
         offers = OFFERS.join(PARTNERS, PARTNERS.c.id == OFFERS.c.partner_id).outerjoin(
