@@ -54,11 +54,7 @@ def test_the_coordinator_moderates_reads_the_figures_and_allocates_a_cohort(stac
     cohort = prepared(stack)
     person = visitor(phone=phone)
     page = person.page
-    page.goto(person.base + "/")
-    person.check()
-    person.click("Inloggen voor organisaties, coördinatoren en onderwijspartners")
-    person.log_in("coordinator@example.org")
-    person.check()
+    person.log_in_from_the_front_page("coordinator@example.org")
     assert page.locator("#waiting").inner_text() == "2 vacatures wachten op je goedkeuring."
     assert "2 studenten wachten op een verdeling" in page.locator("#cohort-todo").inner_text()
 

@@ -32,11 +32,7 @@ def flash(person) -> str:
 
 def coordinator_creates_and_publishes(person) -> None:
     page = person.page
-    page.goto(person.base + "/")
-    person.check()
-    person.click("Inloggen voor organisaties, coördinatoren en onderwijspartners")
-    person.log_in("coordinator@example.org")
-    person.check()
+    person.log_in_from_the_front_page("coordinator@example.org")
     person.menu("Waarderingsevenementen")
     person.click("Nieuw evenement")
     day = local_today() + timedelta(days=14)

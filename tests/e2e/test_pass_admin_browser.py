@@ -32,11 +32,7 @@ def flash(person) -> str:
 
 def coordinator_sets_policy_admits_and_nominates(person, stack) -> None:
     page = person.page
-    page.goto(person.base + "/")
-    person.check()
-    person.click("Inloggen voor organisaties, coördinatoren en onderwijspartners")
-    person.log_in("coordinator@example.org")
-    person.check()
+    person.log_in_from_the_front_page("coordinator@example.org")
 
     person.menu("Pasbeleid")
     page.get_by_label("Hoe lang een pas geldig is").select_option(label="Twaalf maanden vanaf uitgifte")

@@ -3,14 +3,12 @@ offer is refused at the till and at the counter (read in the redemption's own qu
 not from the offers a process remembers), shown unavailable at the counter and left out of what
 pass holders see."""
 
-import time
-
 import pytest
 import schemathesis
 from sqlalchemy import select
 
 from services.appreciation.models import RedemptionAttempt
-from tests.support.appreciation import pass_network
+from tests.support.appreciation import page_session, pass_network
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
@@ -24,19 +22,6 @@ def pn(stack):
     pn.admit_partner(THEATRE)
     pn.admit_partner(MUSEUM, category="museum")
     return pn
-
-
-def logged_in(pn, partner: str):
-    client = pn.app.test_client()
-    network = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen")
-    with client.session_transaction() as browser:
-        browser["principal"] = {
-            "role": "discount_partner",
-            "network_id": network.id,
-            "partner_id": pn.partners[partner]["id"],
-            "since": time.time(),
-        }
-    return client
 
 
 def holders_see(pn, email: str) -> str:
@@ -69,7 +54,7 @@ def test_a_paused_offer_is_refused_at_till_and_counter_and_hidden_from_holders_u
         assert refused.status_code == 409 and refused.get_json()["outcome"] == "paused", key
     assert TITLE not in holders_see(pn, "joop@example.org")
 
-    client = logged_in(pn, THEATRE)
+    client = page_session(pn, THEATRE)
     counter = client.get("/waardering/kassa").get_data(as_text=True)
     shown = client.post("/waardering/kassa", data={"csrf_token": csrf(counter), "number": joop["number"]})
     text = shown.get_data(as_text=True)
@@ -107,12 +92,12 @@ def test_only_the_partner_pauses_its_own_offers_and_an_ended_one_not_at_all(pn):
 
 def test_the_partner_pauses_and_switches_on_an_offer_on_its_offers_page(pn):
     offer = pn.offer(THEATRE, TITLE)
-    client = logged_in(pn, THEATRE)
+    client = page_session(pn, THEATRE)
     page = client.get("/waardering/partner/aanbod").get_data(as_text=True)
     assert "Pauzeren" in page and "actief" in page
     path = f"/waardering/partner/aanbod/{offer}/pauzeren"
     assert client.post(path).status_code == 400  # no CSRF token
-    museum = logged_in(pn, MUSEUM)
+    museum = page_session(pn, MUSEUM)
     museum_page = museum.get("/waardering/partner/aanbod").get_data(as_text=True)
     assert museum.post(path, data={"csrf_token": csrf(museum_page)}).status_code == 404
 

@@ -2,7 +2,6 @@
 the counter showing an offer this pass can no longer use, with why and from when."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import update
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.models import Redemption
 from shared.db import utcnow
-from tests.support.appreciation import pass_network
+from tests.support.appreciation import page_session, pass_network
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
@@ -27,19 +26,6 @@ def pn(stack):
     return pn
 
 
-def logged_in(pn, partner: str):
-    client = pn.app.test_client()
-    network = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen")
-    with client.session_transaction() as browser:
-        browser["principal"] = {
-            "role": "discount_partner",
-            "network_id": network.id,
-            "partner_id": pn.partners[partner]["id"],
-            "since": time.time(),
-        }
-    return client
-
-
 @pytest.fixture
 def redeemed(pn):
     """Joop's pass redeemed once for the theatre's once-offer."""
@@ -51,7 +37,7 @@ def redeemed(pn):
 
 
 def test_the_start_page_lists_todays_redemption_with_the_last_four_digits_and_the_offers(pn, redeemed):
-    page = logged_in(pn, THEATRE).get("/waardering/partner")
+    page = page_session(pn, THEATRE).get("/waardering/partner")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Inwisselingen van vandaag" in text
     digits = redeemed["number"].replace(" ", "")
@@ -66,7 +52,7 @@ def test_the_start_page_lists_todays_redemption_with_the_last_four_digits_and_th
 
 
 def test_a_redemption_is_undone_from_the_start_page_within_the_window(pn, redeemed):
-    client = logged_in(pn, THEATRE)
+    client = page_session(pn, THEATRE)
     page = client.get("/waardering/partner").get_data(as_text=True)
     answer = client.post(
         f"/waardering/partner/inwisselingen/{redeemed['redemption']}/ongedaan",
@@ -87,7 +73,7 @@ def test_after_the_undo_window_the_start_page_refuses_in_plain_dutch(pn, redeeme
             .where(Redemption.id == redeemed["redemption"])
             .values(redeemed_at=utcnow() - timedelta(minutes=11))
         )
-    client = logged_in(pn, THEATRE)
+    client = page_session(pn, THEATRE)
     page = client.get("/waardering/partner").get_data(as_text=True)
     assert "Twee kaartjes" in page and f"{redeemed['redemption']}/ongedaan" not in page  # past the window
     token = csrf(client.get("/waardering/kassa").get_data(as_text=True))  # a form left open in a tab
@@ -107,7 +93,7 @@ def test_the_counter_shows_a_used_once_offer_as_unavailable_with_no_button(pn, r
         THEATRE, "Koffie bij de voorstelling", usage="per_period", per_period=1, period="month"
     )
     pn.redeem(THEATRE, monthly, number=redeemed["number"])
-    client = logged_in(pn, THEATRE)
+    client = page_session(pn, THEATRE)
     counter = client.get("/waardering/kassa").get_data(as_text=True)
     page = client.post("/waardering/kassa", data={"csrf_token": csrf(counter), "number": redeemed["number"]})
     text = page.get_data(as_text=True)
@@ -121,7 +107,7 @@ def test_the_counter_shows_a_used_once_offer_as_unavailable_with_no_button(pn, r
 
 
 def test_another_partner_sees_nothing_of_this_partners_redemptions(pn, redeemed):
-    client = logged_in(pn, MUSEUM)
+    client = page_session(pn, MUSEUM)
     page = client.get("/waardering/partner").get_data(as_text=True)
     assert "Twee kaartjes" not in page and "Vandaag nog geen inwisselingen." in page
     counter = client.get("/waardering/kassa").get_data(as_text=True)
@@ -143,7 +129,7 @@ def test_the_start_page_is_for_discount_partners_only(pn):
 
 
 def test_the_figures_show_a_bar_per_offer_and_month_with_its_number_as_text(pn, redeemed):
-    page = logged_in(pn, THEATRE).get("/waardering/partner/cijfers")
+    page = page_session(pn, THEATRE).get("/waardering/partner/cijfers")
     text = page.get_data(as_text=True)
     month = utcnow().astimezone(LOCAL_TIME).strftime("%Y-%m")
     assert page.status_code == 200 and "<h2>Twee kaartjes voor de prijs van één</h2>" in text
@@ -154,7 +140,7 @@ def test_the_figures_show_a_bar_per_offer_and_month_with_its_number_as_text(pn, 
 
 
 def test_the_figures_download_as_csv_with_the_apis_header_and_rows(pn, redeemed):
-    answer = logged_in(pn, THEATRE).get("/waardering/partner/cijfers.csv")
+    answer = page_session(pn, THEATRE).get("/waardering/partner/cijfers.csv")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert "inwisselingen.csv" in answer.headers["Content-Disposition"]
     month = utcnow().astimezone(LOCAL_TIME).strftime("%Y-%m")
@@ -168,7 +154,7 @@ def test_the_figures_download_as_csv_with_the_apis_header_and_rows(pn, redeemed)
 
 
 def test_another_partner_sees_none_of_the_figures(pn, redeemed):
-    client = logged_in(pn, MUSEUM)
+    client = page_session(pn, MUSEUM)
     page = client.get("/waardering/partner/cijfers").get_data(as_text=True)
     assert "Twee kaartjes" not in page and "Nog geen inwisselingen." in page
     lines = client.get("/waardering/partner/cijfers.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()

@@ -2,7 +2,6 @@
 offers end, its till tokens stop working, its login links and open sessions are refused, and its
 redemptions stay in the figures; another network's partner is unknown."""
 
-import time
 import uuid
 
 import pytest
@@ -22,19 +21,6 @@ def pn(stack):
     pn.admit_partner(THEATRE)
     pn.admit_partner(MUSEUM, category="museum", contact_email=MUSEUM_LOGIN)
     return pn
-
-
-def partner_session(pn, partner: str):
-    client = pn.app.test_client()
-    network = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen")
-    with client.session_transaction() as browser:
-        browser["principal"] = {
-            "role": "discount_partner",
-            "network_id": network.id,
-            "partner_id": pn.partners[partner]["id"],
-            "since": time.time(),
-        }
-    return client
 
 
 def login_links(pn, email: str) -> list[str]:
@@ -62,7 +48,7 @@ def test_the_coordinator_removes_a_partner_after_confirming_and_everything_of_it
     assert pn.redeem(MUSEUM, offer, number=joop["number"]).status_code == 201
     second_till = pn.api("post", f"/partners/{museum}/tokens", json={"name": "Kassa 2"}).get_json()["token"]
     [early_link] = login_links(pn, MUSEUM_LOGIN)  # sent before the removal, used after it
-    open_page = partner_session(pn, MUSEUM)
+    open_page = page_session(pn, MUSEUM)
     assert open_page.get("/waardering/partner").status_code == 200
 
     coordinator = page_session(pn)

@@ -155,11 +155,15 @@ def publish(pn, who="coordinator", **fields) -> dict:
 
 
 def page_session(pn: PassNetwork, who: str = "coordinator"):
-    """A logged-in page session for the coordinator or a member organisation (`who`: its name)."""
+    """A logged-in page session for the coordinator, a discount partner admitted with
+    `admit_partner` or a member organisation (`who`: its name). The login links themselves are
+    tried in test_passes and the browser journeys."""
     client = pn.app.test_client()
     network_id = pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
     principal = {"role": "coordinator", "network_id": network_id, "since": time.time()}
-    if who != "coordinator":
+    if who in pn.partners:
+        principal = {**principal, "role": "discount_partner", "partner_id": pn.partners[who]["id"]}
+    elif who != "coordinator":
         principal = {**principal, "role": "organisation", "organisation_id": pn.net.id(who)}
     with client.session_transaction() as stored:
         stored["principal"] = principal

@@ -13,6 +13,7 @@ from tests.support.mail import mail_to, path_in
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SERIOUS = ("serious", "critical")
+STAFF_LOGIN = "Inloggen voor organisaties, coördinatoren en onderwijspartners"  # the front page's link
 _AXE = Axe()
 
 _TOO_WIDE = """(limit) => [...document.querySelectorAll('body *')]
@@ -84,6 +85,16 @@ class Visitor:
         self.check()
         self.page.get_by_role("button", name=confirm).click()
         self.page.wait_for_load_state()
+
+    def log_in_from_the_front_page(
+        self, address: str, entry: str = STAFF_LOGIN, confirm: str = "Inloggen"
+    ) -> None:
+        """Open the site's front page, follow its login link `entry`, and log in by e-mail."""
+        self.page.goto(self.base + "/")
+        self.check()
+        self.click(entry)
+        self.log_in(address, confirm=confirm)
+        self.check()
 
     def click(self, name: str, role: str = "link") -> None:
         self.page.get_by_role(role, name=name, exact=True).first.click()
