@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.config import PublicSiteSettings, from_env
+from shared.config import ConfigurationError, PublicSiteSettings, from_env
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,14 @@ class AppreciationSettings(PublicSiteSettings):
     # becomes a job that the worker does in chunks of `nomination_chunk_rows`, with a progress page.
     nomination_inline_rows: int = from_env("KNOOP_NOMINATION_INLINE_ROWS", 200)
     nomination_chunk_rows: int = from_env("KNOOP_NOMINATION_CHUNK_ROWS", 100)
+
+    def check(self) -> None:
+        """Besides the common checks: an import job must move (a chunk of 0 rows never ends)."""
+        super().check()
+        if self.nomination_chunk_rows < 1 or self.nomination_inline_rows < 0:
+            raise ConfigurationError(
+                "KNOOP_NOMINATION_CHUNK_ROWS must be at least 1 and KNOOP_NOMINATION_INLINE_ROWS at least 0"
+            )
 
 
 def load_settings(overrides: dict | None = None) -> AppreciationSettings:

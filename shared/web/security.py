@@ -11,6 +11,9 @@ CSP = (
 )
 
 
+# For an answer holding a secret shown only once (an API key): no browser or proxy keeps a copy.
+NO_STORE = {"Cache-Control": "no-store"}
+
 # The interactive API docs (Swagger UI) start with one inline script; the page shows no user content.
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 

@@ -60,6 +60,7 @@ def test_an_admitted_partner_shows_in_the_list_and_can_ask_a_login_link(pn):
     )
     shown = admitted.get_data(as_text=True)
     assert admitted.status_code == 201 and "alleen nu" in shown and "knp_" in shown
+    assert admitted.headers["Cache-Control"] == "no-store" and "een e-mail gekregen" in shown
     listed = client.get("/waardering/partners").get_data(as_text=True)
     assert "Filmhuis Enkhuizen" in listed and "Bioscoop" in listed and "kassa@filmhuis.example.org" in listed
     assert "Filmhuis Enkhuizen" in [

@@ -6,7 +6,10 @@ import uuid
 
 import pytest
 
-from services.appreciation.models import DiscountPartner, NetworkReplica
+from services.appreciation.domain.errors import NotAllowed
+from services.appreciation.models import DiscountPartner, NetworkReplica, Offer
+from services.appreciation.usecases import offers
+from shared.identity import Principal, Role
 from tests.support.appreciation import appreciation_events, page_session, pass_network
 from tests.support.placements import csrf
 
@@ -104,3 +107,22 @@ def test_a_partner_is_removed_by_api_once_harmlessly_twice_and_only_in_the_coord
     with pn.app.extensions["knoop"].db.reader() as session:
         assert session.get(DiscountPartner, elsewhere).removed_at is None
         assert session.get(DiscountPartner, theatre).removed_at is not None
+
+
+def test_a_removed_partner_adds_no_offer_and_its_offers_never_show_to_holders(pn):
+    theatre = pn.partners[THEATRE]["id"]
+    offer = pn.offer(THEATRE, "Twee voor één")
+    assert "Twee voor één" in pn.client.get("/waardering/n/enkhuizen/aanbod").get_data(as_text=True)
+    assert pn.api("delete", f"/partners/{theatre}").status_code == 204
+    db = pn.app.extensions["knoop"].db
+    with db.reader() as session:
+        network_id = session.get(DiscountPartner, theatre).network_id
+    partner = Principal(Role.DISCOUNT_PARTNER, network_id, partner_id=theatre)
+    # A request that passed its login check just before the removal reaches the use case after it.
+    with pytest.raises(NotAllowed), db.transaction(network_id=network_id) as session:
+        offers.add_offer(session, partner, {"title": "Nog eentje", "discount_kind": "free"})
+    # Even an offer the removal did not end (one added in that same moment) stays out of sight.
+    with db.transaction() as session:
+        session.get(Offer, offer).withdrawn_at = None
+    public = pn.client.get("/waardering/n/enkhuizen/aanbod").get_data(as_text=True)
+    assert "Twee voor één" not in public

@@ -43,6 +43,7 @@ def test_the_coordinator_issues_lists_and_revokes_till_tokens_by_api(pn):
 
     issued = pn.api("post", tokens, json={"name": "Kassa 2"})
     assert issued.status_code == 201 and issued.get_json()["token"].startswith("knp_")
+    assert issued.headers["Cache-Control"] == "no-store"
     documented(pn, "POST", "/api/appreciation/partners/{partner_id}/tokens", issued)
     new = issued.get_json()
     assert redeem_with(pn, new["token"], offer, joop["number"]).status_code == 201
@@ -96,6 +97,7 @@ def test_the_coordinator_issues_a_till_token_on_the_partner_page_and_sees_it_onc
     issued = client.post(path, data={"csrf_token": csrf(edit), "name": "Kassa 2"})
     shown = issued.get_data(as_text=True)
     assert issued.status_code == 201 and "alleen nu" in shown
+    assert issued.headers["Cache-Control"] == "no-store"  # no browser or proxy keeps the key
     token = re.search(r'<code id="token">(knp_[^<]+)</code>', shown).group(1)
     assert redeem_with(pn, token, offer, joop["number"]).status_code == 201
 

@@ -64,6 +64,14 @@ def test_a_lease_too_short_to_wait_for_the_mail_servers_reply_is_refused(monkeyp
         NotificationSettings.load("notifications")
 
 
+def test_a_nomination_chunk_of_no_rows_is_refused_as_it_would_never_finish(monkeypatch):
+    monkeypatch.setenv("KNOOP_NOMINATION_CHUNK_ROWS", "0")
+    with pytest.raises(ConfigurationError, match="KNOOP_NOMINATION_CHUNK_ROWS"):
+        AppreciationSettings.load("appreciation")
+    monkeypatch.setenv("KNOOP_NOMINATION_CHUNK_ROWS", "50")
+    assert AppreciationSettings.load("appreciation").nomination_chunk_rows == 50
+
+
 def test_body_limits_come_from_the_environment_with_a_mebibyte_and_five_megabytes_by_default(monkeypatch):
     monkeypatch.delenv("KNOOP_MAX_BODY_BYTES", raising=False)
     monkeypatch.delenv("KNOOP_MAX_UPLOAD_BYTES", raising=False)

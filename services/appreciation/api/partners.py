@@ -20,6 +20,7 @@ from services.appreciation.usecases import partners as usecases
 from shared.identity import Role
 from shared.web.api import Blueprint
 from shared.web.auth import current_principal, require_role
+from shared.web.security import NO_STORE
 
 partners = Blueprint(
     "discount_partners",
@@ -50,7 +51,7 @@ class DiscountPartners(MethodView):
         network_id = current_principal().network_id
         with unit_of_work() as session:
             partner, token = usecases.admit_discount_partner(session, network_id, data, links())
-            return {"partner": partner, "token": token}
+            return {"partner": partner, "token": token}, 201, NO_STORE
 
 
 @partners.route("/<partner_id>")
@@ -99,7 +100,7 @@ class PartnerTokens(MethodView):
         with unit_of_work() as session:
             token, secret = usecases.issue_partner_token(session, network_id, partner_id, data["name"])
             issued = {"id": token.id, "name": token.name, "created_at": token.created_at, "revoked_at": None}
-            return {**issued, "token": secret}
+            return {**issued, "token": secret}, 201, NO_STORE
 
 
 @partners.route("/<partner_id>/tokens/<token_id>")

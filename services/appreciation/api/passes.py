@@ -122,8 +122,8 @@ class PassImportProgress(MethodView):
     @passes.doc(security=SECURED)
     @passes.response(200, NominationImportSchema)
     def get(self, import_id):
-        """How far a nomination file is and, once done, its report. Only whoever started it (404
-        for anyone else)."""
+        """How far a nomination file is and, once done, its report. Only the member organisation that
+        sent it, or the coordinator for a file it sent on a member's behalf (404 for anyone else)."""
         with reader() as session:
             return imports.progress(session, current_principal(), import_id)
 

@@ -38,6 +38,17 @@ class InvitationStatus:
     NOT_COMING = (DECLINED, CANCELLED)
 
 
+# The guest list's groups: who came (signed up and checked in at the door) apart from who is coming.
+ATTENDED = "attended"
+# Their order: who is coming first, then who came, the waiting list and the rest.
+GUEST_ORDER = ("signed_up", ATTENDED, "offered", "waiting", "invited", "declined", "cancelled", "lapsed")
+
+
+def guest_group(status: str, checked_in: bool) -> str:
+    """The group an invitation shows in on the guest list."""
+    return ATTENDED if status == InvitationStatus.SIGNED_UP and checked_in else status
+
+
 class GatheringClosed(InvalidTransition):
     """The gathering takes no (more) sign-ups."""
 

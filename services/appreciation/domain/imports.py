@@ -27,8 +27,9 @@ def acting_as(role: str, network_id: str, organisation_id: str) -> Principal:
 
 
 def may_follow(principal: Principal, role: str, network_id: str, organisation_id: str) -> bool:
-    """Only whoever started the job follows it: the member organisation for its own file, the
-    network's coordinator for a file it sent on a member's behalf."""
+    """Only the party that started the job follows it: the member organisation for its own file
+    (whether sent from a page or with one of its API keys), the network's coordinator for a file
+    it sent on a member's behalf."""
     if principal.network_id != network_id or principal.role != role:
         return False
     return role == Role.COORDINATOR or principal.organisation_id == organisation_id

@@ -154,7 +154,8 @@ class Progress:
 
 
 def progress(session: Session, principal: Principal, import_id: str) -> Progress:
-    """How far the job is and, once done, its per-row report; only for whoever started it."""
+    """How far the job is and, once done, its per-row report; only for the party that started it
+    (domain.imports.may_follow)."""
     job = session.get(NominationImport, import_id)
     if job is None or not rules.may_follow(
         principal, job.started_by_role, job.network_id, job.organisation_id

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from services.appreciation.domain import access, offer_summary
 from services.appreciation.domain.clock import local_date
 from services.appreciation.domain.errors import DomainError, InvalidTransition, NotAllowed, NotFound
-from services.appreciation.models import Offer, OrganisationReplica
+from services.appreciation.models import DiscountPartner, Offer, OrganisationReplica
 from services.appreciation.usecases.redemptions.redeem import forget_offer
 from shared.db import utcnow
 from shared.identity import Principal, Role
@@ -35,7 +35,11 @@ def _check_organisations(session: Session, fields: dict) -> None:
 
 
 def add_offer(session: Session, principal: Principal, fields: dict) -> Offer:
-    """A discount partner adds an offer of its own."""
+    """A discount partner adds an offer of its own, while it is not removed (its row locked, so a
+    removal under way waits or comes first)."""
+    partner = session.get(DiscountPartner, principal.partner_id, with_for_update=True)
+    if partner is None or partner.removed_at is not None:
+        raise NotAllowed("this discount partner was removed")
     _check_organisations(session, fields)
     offer = Offer(partner_id=principal.partner_id, **fields)
     session.add(offer)
@@ -114,7 +118,9 @@ def current_offers(session: Session) -> list[Offer]:
     return list(
         session.scalars(
             select(Offer)
+            .join(DiscountPartner, DiscountPartner.id == Offer.partner_id)
             .where(
+                DiscountPartner.removed_at.is_(None),
                 Offer.withdrawn_at.is_(None),
                 Offer.paused_at.is_(None),
                 or_(Offer.valid_until.is_(None), Offer.valid_until >= today),

@@ -84,19 +84,20 @@ def _welcome(session: Session, partner: DiscountPartner, links: Links) -> None:
     outbox.add(session, "appreciation.partner_admitted.v1", partner.network_id, welcome)
 
 
-def partner(session: Session, network_id: str, partner_id: str) -> DiscountPartner:
+def partner(session: Session, network_id: str, partner_id: str, lock: bool = False) -> DiscountPartner:
     """One of this network's partners, removed or not; another network's is as unknown as a
-    made-up id."""
-    found = session.get(DiscountPartner, partner_id)
+    made-up id. With `lock`, its row stays locked to this transaction (PostgreSQL; SQLite has one
+    writer at a time anyway): a removal and a new key or offer wait for each other."""
+    found = session.get(DiscountPartner, partner_id, with_for_update=lock or None)
     if found is None or found.network_id != network_id:
         raise NotFound("no such discount partner")
     return found
 
 
-def live_partner(session: Session, network_id: str, partner_id: str) -> DiscountPartner:
+def live_partner(session: Session, network_id: str, partner_id: str, lock: bool = False) -> DiscountPartner:
     """One of this network's partners that was not removed: a removed one is no longer edited,
     nor given keys."""
-    found = partner(session, network_id, partner_id)
+    found = partner(session, network_id, partner_id, lock)
     if found.removed_at is not None:
         raise NotFound("no such discount partner")
     return found
@@ -128,7 +129,7 @@ def issue_partner_token(
 ) -> tuple[ApiToken, str]:
     """The coordinator issues another till token to a partner (a new till); returns it with the
     secret, which exists only in this answer (Knoop keeps its hash)."""
-    token, secret = _issue(session, live_partner(session, network_id, partner_id), name)
+    token, secret = _issue(session, live_partner(session, network_id, partner_id, lock=True), name)
     session.flush()  # its id and creation moment, for the answer
     return token, secret
 
@@ -177,7 +178,7 @@ def remove_partner(session: Session, network_id: str, partner_id: str) -> Remova
     """The coordinator removes a partner: its current offers end, every till key of it is revoked,
     and its login links and page sessions are refused from now on (`is_active`). Its redemptions
     stay in the figures. Removing it again changes nothing."""
-    found = partner(session, network_id, partner_id)
+    found = partner(session, network_id, partner_id, lock=True)
     now = utcnow()
     found.removed_at = found.removed_at or now
     offers, tokens = _live_offers(session, found.id), _live_tokens(session, found)

@@ -4,22 +4,19 @@ with the answers to the event's questions, and the same list as CSV for a spread
 from __future__ import annotations
 
 from flask import render_template
-from sqlalchemy import select
 
-from services.appreciation.domain.gatherings import InvitationStatus
-from services.appreciation.models import Gathering, Invitation, OrganisationReplica, PassHolder
+from services.appreciation.domain.gatherings import ATTENDED, InvitationStatus
+from services.appreciation.models import Invitation
 from services.appreciation.usecases import gatherings as usecases
+from services.appreciation.usecases import guests
 from services.appreciation.views.common import db, pages
 from services.appreciation.views.gathering_admin import ORGANISERS, organised_or_404, when
 from shared.i18n import lazy_gettext as _l
-from shared.identity import Principal, Role
+from shared.identity import Principal
 from shared.web.auth import page_for
 from shared.web.spreadsheet import csv_response
 
 PARTIES = (*InvitationStatus.COMING, InvitationStatus.WAITING)  # statuses whose guests count
-ATTENDED = "attended"  # a group of its own on the list: signed up and checked in at the door
-# The guest list's order: who is coming first, then who came, the waiting list and the rest.
-GUEST_ORDER = ("signed_up", ATTENDED, "offered", "waiting", "invited", "declined", "cancelled", "lapsed")
 # The CSV's columns (the questions follow, one column each), headed in the page's language.
 CSV_COLUMNS = {
     "name": _l("Name"),
@@ -53,7 +50,7 @@ def event_admin_guests(principal: Principal, event_id: str):
         return render_template(
             "appreciation/event_admin_guests.html",
             gathering=gathering,
-            groups=guests(session, gathering),
+            groups=guests.guest_list(session, gathering),
             figures=usecases.figures(session, gathering),
             when=when,
         )
@@ -67,38 +64,14 @@ def event_admin_guests_csv(principal: Principal, event_id: str):
     with db().reader(network_id=principal.network_id) as session:
         gathering = organised_or_404(session, principal, event_id)
         questions = list(gathering.questions or ())
-        names = _organisation_names(session, principal)
+        names = guests.organisation_names(session, principal)
         rows = [
             _row(i, status, n, names, questions)
-            for status, people in guests(session, gathering)
+            for status, people in guests.guest_list(session, gathering)
             for n, i in enumerate(people, start=1)
         ]
     headers = tuple(str(h) for h in CSV_COLUMNS.values()) + tuple(questions)
     return csv_response(rows, "gasten.csv", headers)
-
-
-def guests(session, gathering: Gathering) -> list[tuple[str, list[Invitation]]]:
-    """The invitations grouped in GUEST_ORDER (who came apart from who is coming); the waiting
-    list in its order, the rest by name."""
-    people = session.scalars(
-        select(Invitation)
-        .join(PassHolder, PassHolder.id == Invitation.holder_id)
-        .where(Invitation.event_id == gathering.id)
-        .order_by(Invitation.waiting_position, PassHolder.name)
-    )
-    groups: dict[str, list[Invitation]] = {status: [] for status in GUEST_ORDER}
-    for invitation in people:
-        came = invitation.status == InvitationStatus.SIGNED_UP and invitation.checked_in_at
-        groups.setdefault(ATTENDED if came else invitation.status, []).append(invitation)
-    return [(status, found) for status, found in groups.items() if found]
-
-
-def _organisation_names(session, principal: Principal) -> dict[str, str]:
-    """Member organisations by id; a member sees only its own name beside its volunteers."""
-    query = select(OrganisationReplica.id, OrganisationReplica.name)
-    if principal.role == Role.ORGANISATION:
-        query = query.where(OrganisationReplica.id == principal.organisation_id)
-    return dict(session.execute(query).all())
 
 
 def _row(i: Invitation, status: str, n: int, names: dict[str, str], questions: list[str]) -> dict:

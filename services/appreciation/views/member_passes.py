@@ -11,6 +11,7 @@ from services.appreciation.domain.errors import DomainError, NotFound
 from services.appreciation.usecases import imports, nominations, partners
 from services.appreciation.usecases import passes as usecases
 from services.appreciation.views.common import db, links, pages
+from services.appreciation.views.nomination_imports import shown_number
 from services.appreciation.views.pass_admin import refusal
 from shared.i18n import lazy_gettext as _l
 from shared.identity import Principal, Role
@@ -108,7 +109,8 @@ def nominate_file(principal: Principal):
         return _nominate_page(principal, form, upload=upload, status=422)
     if isinstance(done, nominations.NominationReport):
         return _nominate_page(principal, form, report=done)
-    flash(_l("Your file has %(rows)s rows: they are nominated in the background.", rows=done.total), "ok")
+    rows = shown_number(done.total)
+    flash(_l("Your file has %(rows)s rows: they are nominated in the background.", rows=rows), "ok")
     return redirect(url_for("pass_pages.nomination_import", import_id=done.id), code=303)
 
 

@@ -31,8 +31,8 @@ def nomination_import(principal: Principal, import_id: str):
         return render_template(
             "appreciation/nomination_import.html",
             job=job,
-            done=_number(job.done),
-            total=_number(job.total),
+            done=shown_number(job.done),
+            total=shown_number(job.total),
             finished=job.status == DONE,
             refresh=REFRESH_SECONDS,
             report=progress.report,
@@ -40,6 +40,6 @@ def nomination_import(principal: Principal, import_id: str):
         )
 
 
-def _number(n: int) -> str:
+def shown_number(n: int) -> str:
     """A count as the page's language writes it (1.000 in Dutch)."""
     return format_decimal(n, locale=current_language())

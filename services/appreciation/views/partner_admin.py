@@ -19,6 +19,7 @@ from shared.identity import Principal, Role
 from shared.web.auth import page_for
 from shared.web.forms import ActionForm
 from shared.web.schema_form import SchemaForm
+from shared.web.security import NO_STORE
 
 CATEGORY_NAMES = {
     "theatre": _l("Theatre"),
@@ -59,9 +60,10 @@ def partner_admit(principal: Principal):
         return render_template("appreciation/partner_admit.html", form=form, **_choices()), status
     with db().transaction(network_id=principal.network_id) as session:
         partner, token = usecases.admit_discount_partner(session, principal.network_id, form.data, links())
-        name = partner.name
+        name, welcomed = partner.name, bool(partner.contact_email)
     # No redirect: the token exists only in this answer (only its hash is kept).
-    return render_template("appreciation/partner_admitted.html", name=name, token=token), 201
+    page = render_template("appreciation/partner_admitted.html", name=name, token=token, welcomed=welcomed)
+    return page, 201, NO_STORE
 
 
 @pages.route("/partners/<partner_id>/bewerken", methods=["GET", "POST"])
@@ -148,9 +150,13 @@ def partner_token_new(principal: Principal, partner_id: str):
     with db().transaction(network_id=principal.network_id) as session:
         _, token = usecases.issue_partner_token(session, principal.network_id, partner_id, form.data["name"])
     # No redirect: the token exists only in this answer (only its hash is kept).
-    return render_template(
-        "appreciation/partner_token_issued.html", name=name, partner_id=partner_id, token=token
-    ), 201
+    return (
+        render_template(
+            "appreciation/partner_token_issued.html", name=name, partner_id=partner_id, token=token
+        ),
+        201,
+        NO_STORE,
+    )
 
 
 @pages.route("/partners/<partner_id>/verwijderen", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from services.recruitment.views.registry_admin import check_csrf
 from shared.i18n import lazy_gettext
 from shared.identity import Principal, Role
 from shared.web.schema_form import SchemaForm
+from shared.web.security import NO_STORE
 
 pages = Blueprint("registry_access", __name__)
 COORDINATOR = Role.COORDINATOR
@@ -199,7 +200,7 @@ def tokens(principal: Principal, kind: str, holder_id: str):
             issued=issued,
         )
     # A page showing a new secret must not stay in a browser's or a proxy's cache.
-    return page, 200, {"Cache-Control": "no-store"} if issued else {}
+    return page, 200, NO_STORE if issued else {}
 
 
 @pages.route("/portaal/toegang/sleutels/<token_id>/intrekken", methods=["GET", "POST"])
