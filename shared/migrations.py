@@ -9,6 +9,11 @@ from alembic.config import Config
 from sqlalchemy import MetaData, event
 
 
+# The advisory lock every migration of this database takes first (any constant of our own: it names
+# the lock, and each database has its own advisory locks).
+MIGRATION_LOCK = 0x6B6E6F6F70  # "knoop"
+
+
 def alembic_config(script_location: Path, database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(script_location))
@@ -44,6 +49,11 @@ def run_env(context, metadata: MetaData, unmanaged: tuple[str, ...] = ()) -> Non
             include_object=lambda obj, name, *_: not (name or "").startswith(unmanaged or ("\0",)),
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two releases starting at once (two pods, two `db-upgrade` runs) would both create
+                # the same tables and one fail half-way; the second waits here until the first has
+                # committed, then finds the schema at head and does nothing. Held until commit.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
         if url.startswith("sqlite"):
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

@@ -194,3 +194,35 @@ def test_a_pending_request_for_the_next_invitations_becomes_the_command_it_stand
         "data": {"event_id": "g1", "after": "p500"},
         "time": "2026-12-06T09:00:00+00:00",
     }
+
+
+def test_two_upgrades_started_at_once_on_postgresql_both_succeed_one_after_the_other(postgres):
+    """Two releases starting together (two pods, two `db-upgrade` runs) on an empty database: the
+    second waits for the first's lock, then finds the schema at head; neither fails half-way."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    url = postgres.fresh_empty("recruitment")
+    env = {**os.environ, "KNOOP_ENV": "test", "RECRUITMENT_DATABASE_URL": url}
+    argv = [sys.executable, "-m", "flask", "--app", "services.recruitment", "db-upgrade"]
+    runs = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(2)
+    ]
+    answers = [(run.wait(120), run.stdout.read().decode(errors="replace")) for run in runs]
+    assert [code for code, _ in answers] == [0, 0], answers
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        [version] = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    engine.dispose()
+    from alembic.script import ScriptDirectory
+
+    from shared.migrations import alembic_config
+    from tests.support.databases import migrations
+
+    assert (
+        version
+        == ScriptDirectory.from_config(alembic_config(migrations("recruitment"), url)).get_current_head()
+    )
