@@ -106,14 +106,31 @@ def default_database_url(service: str) -> str:
     return f"sqlite:///{VAR_DIR / f'{service}.db'}"
 
 
+# Words of the placeholders our examples publish (deploy/env.example, the Kubernetes secret): a key
+# holding one was copied from an example, not made at random.
+PLACEHOLDER_WORDS = ("change-me", "changeme", "replace", "example", "placeholder", "random-characters")
+# A random key of 32 or more characters from a base64 or hex alphabet has far more distinct ones.
+LEAST_DISTINCT_CHARACTERS = 12
+
+
 def check_production_safety(settings: Settings) -> None:
-    """Production refuses to start with a missing or default secret."""
+    """Production refuses to start with a missing, default, example or too simple secret."""
     if settings.profile != "production":
         return
     if DEFAULT_SECRET in settings.secret_keys:
         raise ConfigurationError("production needs KNOOP_SECRET_KEYS (a random secret of your own)")
     if any(len(k) < 32 for k in settings.secret_keys):
         raise ConfigurationError("every key in KNOOP_SECRET_KEYS must be at least 32 characters")
+    if any(_placeholder(k) for k in settings.secret_keys):
+        raise ConfigurationError(
+            "KNOOP_SECRET_KEYS holds an example's placeholder or a too simple key: make one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+        )
+
+
+def _placeholder(key: str) -> bool:
+    lowered = key.lower()
+    return any(word in lowered for word in PLACEHOLDER_WORDS) or len(set(key)) < LEAST_DISTINCT_CHARACTERS
 
 
 @dataclass(frozen=True)

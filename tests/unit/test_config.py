@@ -21,10 +21,46 @@ def test_production_refuses_a_short_secret(monkeypatch):
         RecruitmentSettings.load("recruitment", {"profile": "production"})
 
 
+OLD_KEY, NEW_KEY = "vQ3r8Zk1pX0bT7mW2yN6cL9dF4hJ5gS_aE", "Lq7Vw2Xe9Rt4Yu1Io6Pa3Sd8Fg5Hj0Kz-Bn"
+
+
 def test_production_starts_with_a_strong_secret_and_signs_with_the_newest_key(monkeypatch):
-    monkeypatch.setenv("KNOOP_SECRET_KEYS", f"{'o' * 40},{'n' * 40}")
+    monkeypatch.setenv("KNOOP_SECRET_KEYS", f"{OLD_KEY},{NEW_KEY}")
     settings = RecruitmentSettings.load("recruitment", {"profile": "production"})
-    assert settings.secret_key == "n" * 40
+    assert settings.secret_key == NEW_KEY
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        "change-me-to-64-random-characters-change-me-to-64-random-characters",  # deploy/env.example
+        "REPLACE-WITH-64-RANDOM-CHARACTERS",  # the Kubernetes secret's placeholder
+        "o" * 40,  # long, but no one's random key
+    ],
+)
+def test_production_refuses_a_key_copied_from_an_example_or_too_simple(monkeypatch, published):
+    monkeypatch.setenv("KNOOP_SECRET_KEYS", f"{NEW_KEY},{published}")
+    with pytest.raises(ConfigurationError, match="placeholder"):
+        RecruitmentSettings.load("recruitment", {"profile": "production"})
+
+
+def test_the_examples_keys_are_the_ones_production_refuses(monkeypatch):
+    """If an example's placeholder changes, production must still refuse it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    example = (root / "deploy/env.example").read_text()
+    manifest = (root / "deploy/kubernetes/knoop.yaml").read_text()
+    [env_key] = [
+        line.split("=", 1)[1] for line in example.splitlines() if line.startswith("KNOOP_SECRET_KEYS=")
+    ]
+    [k8s_key] = [
+        line.split(":", 1)[1].strip() for line in manifest.splitlines() if "KNOOP_SECRET_KEYS:" in line
+    ]
+    for key in (env_key, k8s_key):
+        monkeypatch.setenv("KNOOP_SECRET_KEYS", key)
+        with pytest.raises(ConfigurationError):
+            RecruitmentSettings.load("recruitment", {"profile": "production"})
 
 
 def test_production_app_factory_refuses_to_start_with_default_secret(monkeypatch):
