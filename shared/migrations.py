@@ -8,7 +8,6 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, event
 
-
 # The advisory lock every migration of this database takes first (any constant of our own: it names
 # the lock, and each database has its own advisory locks).
 MIGRATION_LOCK = 0x6B6E6F6F70  # "knoop"
