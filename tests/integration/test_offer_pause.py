@@ -8,20 +8,16 @@ import schemathesis
 from sqlalchemy import select
 
 from services.appreciation.models import RedemptionAttempt
-from tests.support.appreciation import page_session, pass_network
+from tests.support.appreciation import MUSEUM, THEATRE, page_session, with_two_partners
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
-THEATRE, MUSEUM = "Theater De Drommedaris", "Zuiderzeemuseum"
 TITLE = "Twee kaartjes voor de prijs van één"
 
 
 @pytest.fixture
 def pn(stack):
-    pn = pass_network(stack)
-    pn.admit_partner(THEATRE)
-    pn.admit_partner(MUSEUM, category="museum")
-    return pn
+    return with_two_partners(stack)
 
 
 def holders_see(pn, email: str) -> str:

@@ -10,20 +10,15 @@ from sqlalchemy import update
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.models import Redemption
 from shared.db import utcnow
-from tests.support.appreciation import page_session, pass_network
+from tests.support.appreciation import MUSEUM, THEATRE, page_session, with_two_partners
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
 
-THEATRE, MUSEUM = "Theater De Drommedaris", "Zuiderzeemuseum"
-
 
 @pytest.fixture
 def pn(stack):
-    pn = pass_network(stack)
-    pn.admit_partner(THEATRE)
-    pn.admit_partner(MUSEUM, category="museum")
-    return pn
+    return with_two_partners(stack)
 
 
 @pytest.fixture

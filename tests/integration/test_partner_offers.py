@@ -10,20 +10,15 @@ from services.appreciation.api.schemas import OfferInputSchema
 from services.appreciation.models import DiscountPartner, Offer
 from shared.identity import Role
 from shared.web.auth import SESSION_KEY
-from tests.support.appreciation import pass_network
+from tests.support.appreciation import MUSEUM, THEATRE, with_two_partners
 from tests.support.forms import assert_form_offers_schema
 
 pytestmark = pytest.mark.integration
-THEATRE = "Theater De Drommedaris"
-MUSEUM = "Zuiderzeemuseum"
 
 
 @pytest.fixture
 def pn(stack):
-    pn = pass_network(stack)
-    pn.admit_partner(THEATRE)
-    pn.admit_partner(MUSEUM, category="museum")
-    return pn
+    return with_two_partners(stack)
 
 
 def partner_client(pn, name: str, role: str = Role.DISCOUNT_PARTNER):

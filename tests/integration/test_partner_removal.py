@@ -10,20 +10,22 @@ from services.appreciation.domain.errors import NotAllowed
 from services.appreciation.models import DiscountPartner, NetworkReplica, Offer
 from services.appreciation.usecases import offers
 from shared.identity import Principal, Role
-from tests.support.appreciation import appreciation_events, page_session, pass_network
+from tests.support.appreciation import (
+    MUSEUM,
+    THEATRE,
+    appreciation_events,
+    page_session,
+    with_two_partners,
+)
 from tests.support.placements import csrf
 
 pytestmark = pytest.mark.integration
-THEATRE, MUSEUM = "Theater De Drommedaris", "Zuiderzeemuseum"
 MUSEUM_LOGIN = "balie@museum.example.org"
 
 
 @pytest.fixture
 def pn(stack):
-    pn = pass_network(stack)
-    pn.admit_partner(THEATRE)
-    pn.admit_partner(MUSEUM, category="museum", contact_email=MUSEUM_LOGIN)
-    return pn
+    return with_two_partners(stack, contact_email=MUSEUM_LOGIN)
 
 
 def login_links(pn, email: str) -> list[str]:

@@ -105,6 +105,18 @@ class PassNetwork:
         return self.api("post", "/redemptions", who=partner, json=body, headers=headers)
 
 
+THEATRE, MUSEUM = "Theater De Drommedaris", "Zuiderzeemuseum"
+
+
+def with_two_partners(stack, **museum) -> PassNetwork:
+    """The network with a theatre and a museum admitted as discount partners (`museum`: more of
+    the museum's fields)."""
+    pn = pass_network(stack)
+    pn.admit_partner(THEATRE)
+    pn.admit_partner(MUSEUM, category="museum", **museum)
+    return pn
+
+
 def pass_network(stack) -> PassNetwork:
     recruitment, appreciation = stack.app("recruitment"), stack.app("appreciation")
     net = network_with_members(recruitment)
