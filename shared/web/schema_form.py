@@ -87,6 +87,13 @@ class SchemaForm:
             return False
         return True
 
+    def changed(self, stored: Mapping) -> dict:
+        """The loaded values that differ from `stored` as the form showed it: a moment shown to the
+        minute and sent back as it was keeps its seconds, so it is no change."""
+        return {
+            name: value for name, value in self.data.items() if self.raw.get(name) != _shown(stored.get(name))
+        }
+
     # --- showing -------------------------------------------------------------------------------
 
     def value(self, name: str):

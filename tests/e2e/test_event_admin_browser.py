@@ -1,11 +1,11 @@
 """An appreciation event run by the coordinator in pages only, from the login e-mail on, while the
 invitees answer from their e-mails: the coordinator creates a draft, previews the invitation e-mail
 and publishes it (everyone with a pass is invited); one person signs up for the only place and a
-second lands on the waiting list; the coordinator moves the event to another venue (the person
-coming is told); the first person cancels, the second is offered the freed place and takes it; the
-guest list shows who comes; the coordinator cancels the event after being told how many hear of
-it, and everyone invited is told. Every e-mail is read from the SMTP sink; every page is checked
-with axe and for a phone."""
+second and a third land on the waiting list; the coordinator moves the event to another venue (the
+person coming is told); the first person cancels, the second is offered the freed place and takes
+it; the coordinator adds a place, which goes to the third; the guest list shows who comes; the
+coordinator cancels the event after being told how many hear of it, and everyone invited is told.
+Every e-mail is read from the SMTP sink; every page is checked with axe and for a phone."""
 
 from datetime import timedelta
 
@@ -83,6 +83,8 @@ def test_the_coordinator_runs_an_event_while_invitees_sign_up_wait_and_take_a_fr
         fatima, "fatima@example.org", "Meld mij aan", "Uitnodiging"
     )
     mail_to(stack, "fatima@example.org", f"Wachtlijst: {TITLE}")
+    kees = visitor()
+    assert "wachtlijst, nummer 2" in invitee_answers(kees, "kees@example.org", "Meld mij aan", "Uitnodiging")
 
     # Another venue: the person coming is told.
     coordinator.menu("Waarderingsevenementen")
@@ -102,10 +104,21 @@ def test_the_coordinator_runs_an_event_while_invitees_sign_up_wait_and_take_a_fr
     assert taken.startswith("Je bent aangemeld")
     mail_to(stack, "fatima@example.org", f"Je bent aangemeld: {TITLE}")
 
+    # One place more: it goes to Kees, next on the waiting list.
+    coordinator.menu("Waarderingsevenementen")
+    coordinator.click("Bewerken")
+    coordinator.check()  # the places' hint says how many are taken
+    coordinator.page.get_by_label("Plekken", exact=True).fill("2")
+    coordinator.page.get_by_role("button", name="Opslaan").click()
+    assert flash(coordinator) == "Het evenement is gewijzigd."
+    taken = invitee_answers(kees, "kees@example.org", "Ja, ik neem de plek", f"Een plek voor jou: {TITLE}")
+    assert taken.startswith("Je bent aangemeld")
+
     coordinator.menu("Waarderingsevenementen")
     coordinator.click("Gastenlijst")
     coming = coordinator.page.locator("h2", has_text="Komt").locator("xpath=following-sibling::ul[1]")
-    assert "Fatima El Amrani" in coming.inner_text() and "Joop Visser" not in coming.inner_text()
+    assert "Fatima El Amrani" in coming.inner_text() and "Kees de Boer" in coming.inner_text()
+    assert "Joop Visser" not in coming.inner_text()
 
     # Cancelled after saying how many hear of it; everyone invited is told.
     coordinator.menu("Waarderingsevenementen")

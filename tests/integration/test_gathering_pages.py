@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from services.appreciation.api.gathering_schemas import EventInputSchema, EventPatchSchema
+from services.appreciation.domain.gatherings import FIXED_ONCE_PUBLISHED
 from services.appreciation.models import Gathering, Invitation
 from services.appreciation.usecases import invitations as invitation_usecases
+from shared.i18n import LOCAL_TIME
 from tests.support.appreciation import appreciation_events, event_body, pass_network, run_own_events
 from tests.support.appreciation import page_session as browser
 from tests.support.forms import assert_form_offers_schema
@@ -25,7 +27,8 @@ def pn(stack):
 
 
 def wall_clock(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%dT%H:%M")
+    """A moment as the form shows it: Dutch time, to the minute."""
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M")
 
 
 def form_fields(page: str, **changes) -> dict:
@@ -244,40 +247,142 @@ def test_the_coordinator_invites_only_the_chosen_members_volunteers(pn):
     assert [i["email"] for i in batch["invitees"]] == ["fatima@example.org"]
 
 
-def test_the_edit_form_offers_what_the_api_lets_change_and_shows_the_rest(pn):
+def test_a_draft_changes_in_every_field_through_its_form(pn):
     body = event_body(capacity=40, guests_allowed=1, questions=["Dieetwensen?"], area="Enkhuizen")
     created = pn.api("post", "/events", json=body).get_json()
-    page = browser(pn).get(f"/waardering/evenementen/{created['id']}/bewerken").get_data(as_text=True)
+    client = browser(pn)
+    path = f"/waardering/evenementen/{created['id']}/bewerken"
+    page = client.get(path).get_data(as_text=True)
     assert_form_offers_schema(page, EventPatchSchema(), action=None)
-    fixed = page[page.index("Vastgelegd bij het aanmaken") : page.index("</section>")]
-    for shown in (
-        "Vrijwilligersdag",
-        "Enkhuizen",
-        "<dd>40</dd>",
-        "<dd>1</dd>",
-        "Het hele netwerk",
-        "Dieetwensen?",
-    ):
-        assert shown in fixed
-    member = browser(pn, "Humanitas").get("/waardering/evenementen/nieuw").get_data(as_text=True)
-    assert "Je eigen vrijwilligers met een geldige pas worden uitgenodigd." in member
+    assert 'value="Dieetwensen?"' in page and "Vastgelegd bij het publiceren" not in page
+    fields = form_fields(
+        page,
+        title="Verwenmiddag",
+        kind="pampering",
+        area="Hoorn",
+        capacity="12",
+        guests_allowed="0",
+        questions=["Allergieën?", "Vervoer nodig?", ""],
+        audience="organisations",
+        organisations=[pn.net.id("Zonnebloem")],
+    )
+    assert client.post(path, data=fields).status_code == 303
+    [event] = pn.api("get", "/events").get_json()
+    assert {k: event[k] for k in ("title", "kind", "area", "capacity", "guests_allowed", "status")} == {
+        "title": "Verwenmiddag",
+        "kind": "pampering",
+        "area": "Hoorn",
+        "capacity": 12,
+        "guests_allowed": 0,
+        "status": "draft",
+    }
+    assert event["questions"] == ["Allergieën?", "Vervoer nodig?"]
+    assert (event["audience"], event["organisations"]) == ("organisations", [pn.net.id("Zonnebloem")])
 
 
-def test_the_guest_list_shows_the_waiting_list_in_its_order(pn):
+def test_a_draft_for_chosen_members_names_one_or_is_refused_at_the_field(pn):
+    created = pn.api("post", "/events", json=event_body()).get_json()
+    client = browser(pn)
+    path = f"/waardering/evenementen/{created['id']}/bewerken"
+    page = client.get(path).get_data(as_text=True)
+    refused = client.post(path, data=form_fields(page, audience="organisations"))
+    assert refused.status_code == 422
+    assert 'id="f-organisations-error"' in refused.get_data(as_text=True)
+    assert pn.api("patch", f"/events/{created['id']}", json={"audience": "organisations"}).status_code == 422
+    [event] = pn.api("get", "/events").get_json()
+    assert event["audience"] == "all"
+
+
+def test_a_published_event_keeps_its_audience_and_questions(pn):
+    body = event_body(capacity=40, guests_allowed=1, questions=["Dieetwensen?"], area="Enkhuizen")
+    created = pn.api("post", "/events", json=body).get_json()
+    assert pn.api("post", f"/events/{created['id']}/publish").status_code == 200
+    page = browser(pn).get(f"/waardering/evenementen/{created['id']}/bewerken").get_data(as_text=True)
+    assert_form_offers_schema(page, EventPatchSchema(exclude=FIXED_ONCE_PUBLISHED), action=None)
+    assert 'name="questions"' not in page and 'name="audience"' not in page
+    fixed = page[page.index("Vastgelegd bij het publiceren") : page.index("</section>")]
+    assert "Het hele netwerk" in fixed and "Dieetwensen?" in fixed
+    path = f"/events/{created['id']}"
+    refused = pn.api("patch", path, json={"questions": ["Allergieën?"], "capacity": 50})
+    assert refused.status_code == 409 and "questions" in refused.get_json()["errors"]
+    assert pn.api("patch", path, json={"questions": ["Dieetwensen?"], "kind": "training"}).status_code == 200
+    [event] = pn.api("get", "/events").get_json()
+    assert (event["kind"], event["capacity"], event["questions"]) == ("training", 40, ["Dieetwensen?"])
+
+
+def test_places_added_go_to_the_waiting_list_in_order_and_never_below_those_taken(pn):
+    created = one_place_three_in_line(pn)
+    client = browser(pn)
+    path = f"/waardering/evenementen/{created['id']}/bewerken"
+    page = client.get(path).get_data(as_text=True)
+    assert "Minstens 1: zoveel plaatsen zijn bezet." in page
+    assert client.post(path, data=edit_fields(page, created, capacity="2")).status_code == 303
+    [offered] = appreciation_events(pn.app, "appreciation.place_offered.v1")
+    assert offered["person"]["name"] == "Anna de Boer"
+    assert statuses(pn, created["id"]) == {
+        "Cor Smit": "signed_up",
+        "Anna de Boer": "offered",
+        "Bram Bakker": "waiting",
+    }
+
+    page = client.get(path).get_data(as_text=True)
+    refused = client.post(path, data=edit_fields(page, created, capacity="1", venue="Drommedaris"))
+    assert refused.status_code == 422
+    assert "Er zijn al meer plaatsen bezet." in refused.get_data(as_text=True)
+    assert pn.api("patch", f"/events/{created['id']}", json={"capacity": 1}).get_json()["errors"] == {
+        "capacity": ["More places are taken than that."]
+    }
+    [event] = pn.api("get", "/events").get_json()
+    assert (event["capacity"], event["venue"]) == (2, "Zuiderzeemuseum")  # nothing written
+    assert appreciation_events(pn.app, "appreciation.event_changed.v1") == []
+
+    assert pn.api("patch", f"/events/{created['id']}", json={"capacity": 3}).status_code == 200
+    assert [e["person"]["name"] for e in appreciation_events(pn.app, "appreciation.place_offered.v1")] == [
+        "Anna de Boer",
+        "Bram Bakker",
+    ]
+
+
+def one_place_three_in_line(pn) -> dict:
+    """A published event with one place: Cor Smit has it, Anna de Boer and Bram Bakker wait."""
     for name in ("Anna de Boer", "Bram Bakker", "Cor Smit"):
         pn.nominate("Humanitas", name)
     created = pn.api("post", "/events", json=event_body(capacity=1)).get_json()
     assert pn.api("post", f"/events/{created['id']}/publish").status_code == 200
     run_own_events(pn.app)
-    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
-    with db.reader() as session:
-        people = {
+    sign_up(pn, invitations_by_name(pn, created["id"]), "Cor Smit", "Anna de Boer", "Bram Bakker")
+    return created
+
+
+def invitations_by_name(pn, event_id: str) -> dict[str, Invitation]:
+    with pn.app.extensions["knoop"].db.reader() as session:
+        return {
             i.holder.name: i
-            for i in session.scalars(select(Invitation).where(Invitation.event_id == created["id"]))
+            for i in session.scalars(select(Invitation).where(Invitation.event_id == event_id))
         }
-    for name in ("Cor Smit", "Anna de Boer", "Bram Bakker"):
+
+
+def sign_up(pn, people: dict[str, Invitation], *names: str) -> None:
+    db, links = pn.app.extensions["knoop"].db, pn.app.extensions["appreciation_links"]
+    for name in names:
         with db.transaction(network_id=people[name].network_id) as session:
             invitation_usecases.sign_up(session, people[name].id, 0, {}, links)
+
+
+def statuses(pn, event_id: str) -> dict[str, str]:
+    return {name: i.status for name, i in invitations_by_name(pn, event_id).items()}
+
+
+def edit_fields(page: str, created: dict, **changes) -> dict:
+    """The edit form of a published event as sent unchanged, with `changes`."""
+    fields = {k: v for k, v in form_fields(page).items() if k not in FIXED_ONCE_PUBLISHED}
+    for name in ("starts_at", "ends_at", "signup_deadline"):
+        fields[name] = wall_clock(datetime.fromisoformat(created[name]))
+    return {**fields, "capacity": str(created["capacity"]), **changes}
+
+
+def test_the_guest_list_shows_the_waiting_list_in_its_order(pn):
+    created = one_place_three_in_line(pn)
     page = browser(pn).get(f"/waardering/evenementen/{created['id']}/gasten").get_data(as_text=True)
     coming, waiting = page.index("Komt (1)"), page.index("Wachtlijst (2)")
     assert coming < page.index("Cor Smit") < waiting < page.index("Anna de Boer") < page.index("Bram Bakker")

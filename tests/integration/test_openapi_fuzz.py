@@ -62,6 +62,7 @@ RULES = {
     "GET /api/recruitment/tokens": "name exactly one holder: organisation_id or partner_id",
     "POST /api/recruitment/tokens": "name exactly one holder: organisation_id or partner_id",
     "POST /api/appreciation/events": "an event ends after it starts; sign-up closes before it starts",
+    "PATCH /api/appreciation/events/{event_id}": "an event ends after it starts; places ≥ those taken",
     "POST /api/appreciation/passes": "a coordinator names one of the network's member organisations",
     "POST /api/appreciation/passes/import": "the CSV names its columns; a coordinator names a member",
 }

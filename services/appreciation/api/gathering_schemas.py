@@ -44,7 +44,8 @@ class EventInputSchema(BaseSchema):
             and data["signup_deadline"] > data["starts_at"]
         ):
             errors["signup_deadline"] = ["Sign-up must close before the event starts."]
-        if data.get("audience") == "organisations" and not data.get("organisations"):
+        # A patch that leaves the organisations out keeps those the event names.
+        if data.get("audience") == "organisations" and data.get("organisations") == []:
             errors["organisations"] = ["Name the organisations whose volunteers are invited."]
         if errors:
             raise ValidationError(errors)
@@ -58,8 +59,10 @@ class EventSchema(BaseSchema):
         metadata={"description": "The organising member; null: the coordinator"},
     )
     title = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
     kind = fields.String(dump_only=True)
     venue = fields.String(dump_only=True)
+    area = fields.String(dump_only=True)
     starts_at = fields.DateTime(dump_only=True)
     ends_at = fields.DateTime(dump_only=True)
     capacity = fields.Integer(dump_only=True)
@@ -67,21 +70,18 @@ class EventSchema(BaseSchema):
     invited = fields.Integer(dump_only=True)
     signup_deadline = fields.DateTime(dump_only=True)
     guests_allowed = fields.Integer(dump_only=True)
+    accessibility = fields.String(dump_only=True)
+    questions = fields.List(fields.String(), dump_only=True)
+    audience = fields.String(dump_only=True)
+    organisations = fields.List(fields.String(), dump_only=True)
     status = fields.String(dump_only=True)
 
 
-class EventPatchSchema(BaseSchema):
-    """Use with partial=True: a new time or venue is told to everyone coming."""
-
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=5000))
-    venue = fields.String(validate=validate.Length(min=1, max=200))
-    starts_at = PlausibleDateTime()
-    ends_at = PlausibleDateTime()
-    signup_deadline = PlausibleDateTime()
-    accessibility = fields.String(validate=validate.Length(max=2000))
-
-    MULTILINE = ("description", "accessibility")
+class EventPatchSchema(EventInputSchema):
+    """Use with partial=True: any field of the event. In a draft every field may change; once
+    published, all but audience, organisations and questions (a 409 at the field), places never
+    below those taken (a 422 at `capacity`). Places added go to the waiting list in its order; a
+    new time or venue is told to everyone coming."""
 
 
 class EventFiguresSchema(BaseSchema):

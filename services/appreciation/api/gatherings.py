@@ -12,6 +12,7 @@ from services.appreciation.api.gathering_schemas import (
     EventPatchSchema,
     EventSchema,
 )
+from services.appreciation.usecases import gathering_changes
 from services.appreciation.usecases import gatherings as usecases
 from shared.identity import Role
 from shared.web.api import Blueprint
@@ -65,9 +66,12 @@ class GatheringById(MethodView):
     @gatherings.arguments(EventPatchSchema(partial=True))
     @gatherings.response(200, EventSchema)
     def patch(self, changes, event_id):
-        """Change the event; a new time or venue is told to everyone coming (and reminded again)."""
+        """Change the event: any field of a draft; once published, all but its audience and
+        questions (409 at the field). Places never go below those taken (422 at `capacity`); places
+        added are offered to the waiting list in its order; a new time or venue is told to everyone
+        coming (and reminded again)."""
         with unit_of_work() as session:
-            return usecases.change(session, current_principal(), event_id, changes, links())
+            return gathering_changes.change(session, current_principal(), event_id, changes, links())
 
 
 @gatherings.route("/<event_id>/cancel")

@@ -25,5 +25,21 @@ class InvalidTransition(DomainError):
     """The record is not in a state that allows this step."""
 
 
+class FixedOncePublished(InvalidTransition):
+    """A field of an event that stays as it was published (the invitations went out on it)."""
+
+    def __init__(self, field: str):
+        super().__init__("This stays as it was when the event was published.")
+        self.field = field
+
+
+class FieldRefused(DomainError):
+    """A rule refuses the value of one field (the API answers beside it)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class TokenRevoked(DomainError):
     """The caller's API token was revoked after it was last checked (see TOKEN_SECONDS)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from services.appreciation.domain.errors import InvalidTransition
+from services.appreciation.domain.errors import FieldRefused, FixedOncePublished, InvalidTransition
 
 KINDS = ("volunteer_day", "pampering", "thank_you_evening", "training")
 BATCH = 500  # invitations per batch: one task and one message event per 500 people
@@ -94,6 +94,38 @@ def seats_for(gathering, guests: int) -> int:
     if seats > gathering.capacity:
         raise InvalidTransition("the event has fewer places than that")
     return seats
+
+
+# Chosen in the draft; once published, the invitations went out to this audience and people
+# answered these questions, so they stay. Everything else may change while the event is on.
+FIXED_ONCE_PUBLISHED = ("audience", "organisations", "questions")
+
+
+def fixed_fields(gathering) -> tuple[str, ...]:
+    """The fields its organiser can no longer change: none in a draft."""
+    return FIXED_ONCE_PUBLISHED if gathering.status != GatheringStatus.DRAFT else ()
+
+
+def ensure_may_change(gathering, changes: dict) -> None:
+    """A cancelled gathering stays as it was; a published one keeps its audience and questions
+    (the same value sent again is no change)."""
+    if gathering.status == GatheringStatus.CANCELLED:
+        raise InvalidTransition("a cancelled event cannot be changed")
+    for name in fixed_fields(gathering):
+        if name in changes and changes[name] != getattr(gathering, name):
+            raise FixedOncePublished(name)
+
+
+def ensure_places(gathering, capacity: int) -> None:
+    """Places may go up at any time, and down as far as the places already taken."""
+    if capacity < gathering.taken:
+        raise FieldRefused("capacity", "More places are taken than that.")
+
+
+def ensure_audience(gathering) -> None:
+    """An event for chosen members names at least one."""
+    if gathering.audience == "organisations" and not gathering.organisations:
+        raise FieldRefused("organisations", "Name the organisations whose volunteers are invited.")
 
 
 def ensure_times(gathering) -> None:

@@ -1,6 +1,7 @@
 """Appreciation events (Gathering in code): created and published by the coordinator (or a member
-for its own volunteers), changed, cancelled, checked in at the door, and counted. Invitations and
-the waiting list are in invitations.py, reminders and feedback questions in follow_ups.py.
+for its own volunteers), cancelled, checked in at the door, and counted. Changes are in
+gathering_changes.py, invitations and the waiting list in invitations.py, reminders and feedback
+questions in follow_ups.py.
 
 Every rule about seats is a conditional UPDATE on the gathering's row (`taken + seats <= capacity`,
 and a CHECK behind it); a gathering changes state only from the state it was read in. Nothing is
@@ -123,44 +124,13 @@ def tell(
     return len(people)
 
 
-def _invitations(session: Session, gathering_id: str, *statuses: str) -> list[Invitation]:
+def invitations_in(session: Session, gathering_id: str, *statuses: str) -> list[Invitation]:
+    """The gathering's invitations in these states."""
     return list(
         session.scalars(
             select(Invitation).where(Invitation.event_id == gathering_id, Invitation.status.in_(statuses))
         )
     )
-
-
-def change(
-    session: Session, principal: Principal, gathering_id: str, changes: dict, links: Links
-) -> Gathering:
-    """The organiser changes the gathering; a new time or venue is told to everyone coming."""
-    gathering = organised(session, principal, gathering_id)
-    if gathering.status == GatheringStatus.CANCELLED:
-        raise InvalidTransition("a cancelled event cannot be changed")
-    previous_start, previous_venue = gathering.starts_at, gathering.venue
-    for name, value in changes.items():
-        setattr(gathering, name, value)
-    rules.ensure_times(gathering)
-    moved = gathering.starts_at != previous_start or gathering.venue != previous_venue
-    if gathering.status == GatheringStatus.PUBLISHED and moved:
-        session.flush()
-        coming = _invitations(session, gathering.id, *InvitationStatus.COMING)
-        if coming:
-            tell(
-                session,
-                gathering,
-                "appreciation.event_changed.v1",
-                coming,
-                lambda i: links.invitation_page(i.id),
-                previous_starts_at=previous_start.isoformat(),
-                previous_venue=previous_venue,
-            )
-        # A reminder already sent named the old time: the new one deserves its own.
-        session.execute(
-            update(Invitation).where(Invitation.event_id == gathering.id).values(reminded_at=None)
-        )
-    return gathering
 
 
 def cancel(session: Session, principal: Principal, gathering_id: str, links: Links) -> Gathering:

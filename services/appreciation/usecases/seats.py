@@ -39,3 +39,16 @@ def take_waiting_number(session: Session, gathering_id: str) -> int:
         .returning(Gathering.waiting_seq)
         .execution_options(synchronize_session=False)
     ).scalar_one()
+
+
+def set_places(session: Session, gathering_id: str, capacity: int) -> bool:
+    """Set the gathering's places if the seats held still fit: decided by the database, so a
+    sign-up at the same moment cannot end up beyond the new number."""
+    return bool(
+        session.execute(
+            update(Gathering)
+            .where(Gathering.id == gathering_id, Gathering.taken <= capacity)
+            .values(capacity=capacity)
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+    )

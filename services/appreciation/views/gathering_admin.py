@@ -11,10 +11,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from services.appreciation.api.gathering_schemas import EventInputSchema, EventPatchSchema
 from services.appreciation.domain.clock import LOCAL_TIME
 from services.appreciation.domain.errors import DomainError, NotFound
-from services.appreciation.domain.gatherings import KINDS
+from services.appreciation.domain.gatherings import KINDS, fixed_fields
 from services.appreciation.models import Gathering
+from services.appreciation.usecases import gathering_changes, invitation_preview, partners
 from services.appreciation.usecases import gatherings as usecases
-from services.appreciation.usecases import invitation_preview, partners
 from services.appreciation.views.common import db, links, pages
 from services.appreciation.views.pass_admin import refusal
 from shared.i18n import DEFAULT_LANGUAGE
@@ -22,12 +22,10 @@ from shared.i18n import lazy_gettext as _l
 from shared.identity import Principal, Role
 from shared.web.auth import page_for
 from shared.web.forms import ActionForm
-from shared.web.schema_form import SchemaForm
+from shared.web.schema_form import FORM_ERRORS, SchemaForm
 
 ORGANISERS = (Role.COORDINATOR, Role.ORGANISATION)
 LIST_PATH = "pass_pages.event_admin_list"
-# Set when the event is created, not changed after (the API's patch takes none of them).
-FIXED = ("kind", "area", "capacity", "guests_allowed", "questions", "audience", "organisations")
 QUESTION_ROWS = 5  # empty question inputs the editor offers beyond those already asked
 
 
@@ -54,18 +52,24 @@ def event_admin_new(principal: Principal):
 @pages.route("/evenementen/<event_id>/bewerken", methods=["GET", "POST"])
 @page_for(*ORGANISERS)
 def event_admin_edit(principal: Principal, event_id: str):
-    """Change an event; a new time or venue is told to everyone coming. Its organiser."""
+    """Change an event: every field of a draft; once published all but its audience and questions
+    (shown, not offered). Places added go to the waiting list; a new time or venue is told to
+    everyone coming. Its organiser."""
     with db().reader(network_id=principal.network_id) as session:
         gathering = organised_or_404(session, principal, event_id)
-        initial = {name: getattr(gathering, name) for name in EventPatchSchema().fields}
-        # What the API lets set only at creation, shown so the organiser sees the whole event.
-        fixed = {name: getattr(gathering, name) for name in FIXED}
-    form = SchemaForm(EventPatchSchema(partial=True), initial=initial)
-    step = lambda s: usecases.change(s, principal, event_id, form.data, links())  # noqa: E731
+        locked = fixed_fields(gathering)
+        current = {name: getattr(gathering, name) for name in EventPatchSchema().fields}
+        taken = gathering.taken
+    schema = EventPatchSchema(partial=True, exclude=locked)
+    form = SchemaForm(schema, initial={name: current[name] for name in schema.fields})
+
+    def step(session):  # only what the person changed: a time shown to the minute keeps its seconds
+        return gathering_changes.change(session, principal, event_id, form.changed(current), links())
+
     if form.validate() and _save(form, principal, step):
         flash(_l("The event was changed."), "ok")
         return redirect(url_for(LIST_PATH), code=303)
-    return _editor(principal, form, event_id, fixed)
+    return _editor(principal, form, event_id, {name: current[name] for name in locked}, taken)
 
 
 @pages.post("/evenementen/<event_id>/publiceren")
@@ -134,7 +138,7 @@ def _save(form: SchemaForm, principal: Principal, step: Callable) -> bool:
     except NotFound:
         abort(404)
     except DomainError as exc:
-        form.add_error("_form", refusal(exc))
+        form.add_error(getattr(exc, "field", None) or FORM_ERRORS, refusal(exc))
     return False
 
 
@@ -150,7 +154,9 @@ def _act(principal: Principal, step: Callable, done: object) -> None:
         flash(done, "ok")
 
 
-def _editor(principal: Principal, form: SchemaForm, event_id: str | None, fixed: dict | None = None):
+def _editor(
+    principal: Principal, form: SchemaForm, event_id: str | None, fixed: dict | None = None, taken: int = 0
+):
     with db().reader(network_id=principal.network_id) as session:
         members = [(m.id, m.name) for m in partners.member_organisations(session)]
     asked = [q for q in (form.value("questions") or []) if q]
@@ -161,6 +167,8 @@ def _editor(principal: Principal, form: SchemaForm, event_id: str | None, fixed:
         members=members if principal.role == Role.COORDINATOR else [],
         member_names=dict(members),
         fixed=fixed,
+        taken=taken,
+        editable=form.schema.fields,
         kinds=KINDS,
         questions=asked + [""] * QUESTION_ROWS,
         action=request.path,
