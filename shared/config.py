@@ -73,7 +73,8 @@ class Settings:
             database_url=_env(f"{service.upper()}_DATABASE_URL", default_database_url(service)),
             redis_url=redis_url,
             broker_url=_env("KNOOP_BROKER_URL", redis_url),
-            # Behind the reverse proxy (production) the client's address comes from X-Forwarded-For.
+            # How many reverse proxies stand in front, whose X-Forwarded-* headers are believed: one
+            # (nginx, or the Ingress) in production; none elsewhere, where the apps face clients.
             proxy_hops=int(_env("KNOOP_PROXY_HOPS", "1" if profile == "production" else "0")),
         )
         known = {f.name for f in dataclasses.fields(cls)}
@@ -85,6 +86,8 @@ class Settings:
     def check(self) -> None:
         """Refuse a configuration that must not run; subclasses add their own checks."""
         check_production_safety(self)
+        if self.proxy_hops < 0:
+            raise ConfigurationError("KNOOP_PROXY_HOPS counts the proxies in front: 0 or more")
 
 
 def _env(name: str, default: str | None = None) -> str | None:

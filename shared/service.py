@@ -84,9 +84,9 @@ def build_service(
     install_body_limits(app, settings.max_body_bytes, settings.max_upload_bytes)
     install_security_headers(app, production=settings.profile == "production")
     if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops
-        )
+        # Each trusted proxy adds one address to X-Forwarded-For; the scheme and host are set once, by the
+        # proxy next to the app, which overwrites the client's (deploy/nginx.conf.template).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=1, x_host=1)
     install_sessions(app, production=settings.profile == "production")
     app.register_blueprint(health_blueprint(service, db, settings.redis_url))
     install_frame(app, login_path=login_path, url_prefix=url_prefix)
