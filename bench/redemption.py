@@ -8,7 +8,7 @@ afterwards the database must hold exactly one redemption per success (zero doubl
     KNOOP_BENCH_POSTGRES_URL=postgresql+psycopg://… python bench/redemption.py [--quick]
 
 gunicorn runs as deploy/ runs appreciation (5 sync workers); each request comes on a new
-connection, as nginx (deploy/nginx.conf, no upstream keepalive) sends them. `--worker-class`,
+connection, as nginx (deploy/nginx.conf.template, no upstream keepalive) sends them. `--worker-class`,
 `--workers`, `--threads` and `--keep-alive` measure other models, both endpoints alike. Each step
 also reports the CPU per request of the workers, PostgreSQL and the load generator, and how many
 cores other processes on the machine kept busy meanwhile (a shared machine shows there).
@@ -260,8 +260,8 @@ class Load:
     ):
         self.port, self.token, self.offer_id = port, token, offer_id
         self.server_pid = server_pid
-        # Per request: a new connection for every request, as nginx (deploy/nginx.conf, no upstream
-        # keepalive) connects to gunicorn; each request then goes to whichever worker accepts it.
+        # Per request: a new connection for every request, as nginx (deploy/nginx.conf.template, no
+        # upstream keepalive) connects to gunicorn; each request then goes to whichever worker accepts it.
         self.headers = {"Connection": "close"} if per_request else {}
         self.numbers = iter(numbers)
         self.lock = threading.Lock()

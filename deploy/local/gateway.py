@@ -1,6 +1,6 @@
 """One entry point for people: routes path prefixes to the three service apps, like the production
-reverse proxy does (see deploy/nginx.conf). Prefixes are not stripped, so every app sees the same
-paths it would see behind the proxy.
+reverse proxy does (see deploy/nginx.conf.template). Prefixes are not stripped, so every app sees the
+same paths it would see behind the proxy.
 
     gunicorn 'deploy.local.gateway:create_gateway()'
 """

@@ -2,6 +2,7 @@
 keeps its data."""
 
 import itertools
+import re
 from pathlib import Path
 
 import yaml
@@ -38,11 +39,30 @@ def test_compose_and_kubernetes_run_every_process_of_every_service():
 
 
 def test_proxy_routes_match_the_development_gateway():
+    """nginx's map from path to service holds the gateway's routes, each owning its prefix and all below."""
     from deploy.local.gateway import ROUTES
 
-    nginx = (DEPLOY / "nginx.conf").read_text()
-    for prefix, service in ROUTES:
-        assert f"location {prefix}/" in nginx and f"proxy_pass http://{service};" in nginx
+    nginx = (DEPLOY / "nginx.conf.template").read_text()
+    [routing] = re.findall(r"map \$uri \$knoop_service \{(.*?)\}", nginx, re.S)
+    routes = re.findall(r"~\^(\S+)\(/\|\$\)\s+(\w+);", routing)
+    assert routes == list(ROUTES)
+    assert re.search(r"default\s+recruitment;", routing)
+    for service in SERVICES:
+        assert re.search(rf"\n\s+{service}\s+\$\{{NGINX_{service.upper()}_UPSTREAM\}};", nginx)
+
+
+def test_compose_gives_the_proxy_every_variable_of_its_template_and_mounts_it_as_one():
+    from tests.support.nginx import template_variables
+
+    proxy = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]["proxy"]
+    env = proxy["environment"]
+    assert set(env) == template_variables()
+    # Named default.conf.template, it replaces the image's own default server in conf.d.
+    assert "./nginx.conf.template:/etc/nginx/templates/default.conf.template:ro" in proxy["volumes"]
+    assert "./certs:/etc/nginx/certs:ro" in proxy["volumes"]
+    # Published on the ports nginx listens on: its redirects to HTTPS name that port.
+    assert sorted(proxy["ports"]) == ["443:443", "80:80"]
+    assert (env["NGINX_HTTP_PORT"], env["NGINX_HTTPS_PORT"]) == ("80", "443")
 
 
 def _gunicorn_options(command: list[str]) -> dict[str, str]:
