@@ -60,7 +60,7 @@ OPEN_LOOP_RATE = 200
 # mean of 0.485 (40 pairs in one run): means of 5 slices, as the other steps take, still ranged
 # from 0.46 to 0.53, means of 20 from 0.483 to 0.487.
 JUDGED_STEP_FACTOR = 4
-# What deploy/ runs appreciation's web app with (docker-compose.yml, kubernetes/knoop.yaml).
+# What deploy/ runs appreciation's web app with (docker-compose.yml, kubernetes/base/appreciation.yaml).
 WORKER_CLASS, WORKERS = "sync", 5
 TARGET = f"ratio >= {TARGET_RATIO} at 16 clients; p99 <= {TARGET_P99_MS} ms at {OPEN_LOOP_RATE}/s"
 

@@ -109,8 +109,8 @@ def default_database_url(service: str) -> str:
     return f"sqlite:///{VAR_DIR / f'{service}.db'}"
 
 
-# Words of the placeholders our examples publish (deploy/env.example, the Kubernetes secret): a key
-# holding one was copied from an example, not made at random.
+# Words of the placeholders our examples publish (deploy/env.example, the Kubernetes overlays'
+# secrets.env.example): a key holding one was copied from an example, not made at random.
 PLACEHOLDER_WORDS = ("change-me", "changeme", "replace", "example", "placeholder", "random-characters")
 # A random key of 32 or more characters from a base64 or hex alphabet has far more distinct ones.
 LEAST_DISTINCT_CHARACTERS = 12

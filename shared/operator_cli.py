@@ -1,7 +1,7 @@
 """Operator commands every service has: migrate, run the relay, replay events, handle dead letters.
 
 flask --app services.<service> db-upgrade
-flask --app services.<service> relay
+flask --app services.<service> relay [--alive-file /tmp/alive]
 flask --app services.<service> outbox-replay --since 2026-11-01T00:00:00Z
 flask --app services.<service> dead-letters [--show ID | --replay ID [--body FIXED_FILE]]
 """
@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import Flask
 
+from shared.alive import AliveFile
 from shared.migrations import upgrade
 
 
@@ -27,7 +28,12 @@ def register_operator_commands(app: Flask, kit) -> None:
 
     @app.cli.command("relay")
     @click.option("--once", is_flag=True, help="Sweep once and exit.")
-    def relay(once: bool):
+    @click.option(
+        "--alive-file",
+        type=click.Path(dir_okay=False),
+        help="Touch this file every round, for a liveness probe (python -m shared.alive FILE SECONDS).",
+    )
+    def relay(once: bool, alive_file: str | None):
         """Send committed outbox events to their subscribers (runs until stopped)."""
         outbox_relay = kit.relay()
         if once:
@@ -37,7 +43,7 @@ def register_operator_commands(app: Flask, kit) -> None:
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         click.echo(f"{kit.settings.service} relay running")
         with contextlib.suppress(KeyboardInterrupt):
-            outbox_relay.run(kit.wakeup(), kit.settings.outbox_sweep_seconds)
+            outbox_relay.run(kit.wakeup(), kit.settings.outbox_sweep_seconds, _rounds(alive_file))
 
     @app.cli.command("outbox-replay")
     @click.option("--since", required=True, help="ISO time, e.g. 2026-11-01T00:00:00Z")
@@ -77,6 +83,18 @@ def register_operator_commands(app: Flask, kit) -> None:
             what = letter.task_name or "(poisoned message)"
             when = f"{letter.failed_at:%Y-%m-%d %H:%M}"
             click.echo(f"{letter.id}\t{when}\t{letter.queue}\t{what}\t{letter.error}")
+
+
+def _rounds(alive_file: str | None):
+    """The relay asks this every round whether to stop (never); it touches the alive file, if any."""
+    alive = AliveFile(alive_file) if alive_file else None
+
+    def should_stop() -> bool:
+        if alive is not None:
+            alive.touch()
+        return False
+
+    return should_stop
 
 
 def _show(letter) -> None:

@@ -34,7 +34,7 @@ def test_production_starts_with_a_strong_secret_and_signs_with_the_newest_key(mo
     "published",
     [
         "change-me-to-64-random-characters-change-me-to-64-random-characters",  # deploy/env.example
-        "REPLACE-WITH-64-RANDOM-CHARACTERS",  # the Kubernetes secret's placeholder
+        "REPLACE-WITH-64-RANDOM-CHARACTERS",  # the Kubernetes overlays' secrets.env.example
         "o" * 40,  # long, but no one's random key
     ],
 )
@@ -49,15 +49,16 @@ def test_the_examples_keys_are_the_ones_production_refuses(monkeypatch):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    example = (root / "deploy/env.example").read_text()
-    manifest = (root / "deploy/kubernetes/knoop.yaml").read_text()
-    [env_key] = [
-        line.split("=", 1)[1] for line in example.splitlines() if line.startswith("KNOOP_SECRET_KEYS=")
+    examples = [root / "deploy/env.example", *root.glob("deploy/kubernetes/overlays/*/secrets.env.example")]
+    assert len(examples) == 3
+    keys = [
+        line.split("=", 1)[1]
+        for example in examples
+        for line in example.read_text().splitlines()
+        if line.startswith("KNOOP_SECRET_KEYS=")
     ]
-    [k8s_key] = [
-        line.split(":", 1)[1].strip() for line in manifest.splitlines() if "KNOOP_SECRET_KEYS:" in line
-    ]
-    for key in (env_key, k8s_key):
+    assert len(keys) == len(examples)
+    for key in keys:
         monkeypatch.setenv("KNOOP_SECRET_KEYS", key)
         with pytest.raises(ConfigurationError):
             RecruitmentSettings.load("recruitment", {"profile": "production"})

@@ -5,7 +5,10 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+
+from tests.support.kustomize import OVERLAYS, build, of_kind
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SERVICES = ("recruitment", "appreciation", "notifications")
@@ -27,15 +30,15 @@ def test_procfile_runs_a_worker_and_a_relay_per_service_plus_web_mail_and_redis(
     assert set(names) == expected
 
 
-def test_compose_and_kubernetes_run_every_process_of_every_service():
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_compose_and_kubernetes_run_every_process_of_every_service(overlay):
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]
-    manifests = list(yaml.safe_load_all((DEPLOY / "kubernetes" / "knoop.yaml").read_text()))
-    deployments = {m["metadata"]["name"] for m in manifests if m["kind"] == "Deployment"}
+    deployments = of_kind(build(overlay), "Deployment")
     for service in SERVICES:
         for kind in ("web", "worker", "beat", "relay"):
             assert f"{service}-{kind}" in compose and f"{service}-{kind}" in deployments
-    beats = [m for m in manifests if m["kind"] == "Deployment" and m["metadata"]["name"].endswith("-beat")]
-    assert all(m["spec"]["replicas"] == 1 for m in beats)
+    beats = [d for name, d in deployments.items() if name.endswith("-beat")]
+    assert len(beats) == 3 and all(d["spec"]["replicas"] == 1 for d in beats)
 
 
 def test_proxy_routes_match_the_development_gateway():
@@ -73,13 +76,12 @@ def test_appreciation_web_runs_the_worker_model_its_benchmark_measures():
     from bench.redemption import WORKER_CLASS, WORKERS
 
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]
-    manifests = yaml.safe_load_all((DEPLOY / "kubernetes" / "knoop.yaml").read_text())
-    [deployment] = [
-        m for m in manifests if m["metadata"]["name"] == "appreciation-web" and m["kind"] == "Deployment"
+    pods = [
+        of_kind(build(overlay), "Deployment")["appreciation-web"]["spec"]["template"] for overlay in OVERLAYS
     ]
     commands = [
         compose["appreciation-web"]["command"].split(),
-        deployment["spec"]["template"]["spec"]["containers"][0]["command"],
+        *(p["spec"]["containers"][0]["command"] for p in pods),
     ]
     procfile = next(
         line for line in (DEPLOY / "Procfile").read_text().splitlines() if line.startswith("web:")
