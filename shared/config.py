@@ -41,6 +41,9 @@ class Settings:
     consumer_heartbeat_seconds: float = from_env("KNOOP_CONSUMER_HEARTBEAT_SECONDS", 10.0)
     outbox_sweep_seconds: float = from_env("KNOOP_OUTBOX_SWEEP_SECONDS", 5.0)
     outbox_retention_days: int = from_env("KNOOP_OUTBOX_RETENTION_DAYS", 30)
+    # How long a beat's lock outlives it: a beat that dies without letting go (SIGKILL, a lost node)
+    # is replaced by a waiting one after at most this long.
+    beat_lock_seconds: int = from_env("KNOOP_BEAT_LOCK_SECONDS", 60)
     proxy_hops: int = 0  # read below: its default depends on the profile
     # Request bodies: every endpoint, and the CSV imports (a file of a few thousand rows).
     max_body_bytes: int = from_env("KNOOP_MAX_BODY_BYTES", 1024 * 1024)
