@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Every dependency pinned (pip-compile from pyproject.toml, dev extras included): `make` installs these.
 LOCK   := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
 TOOLS  := .venv-tools
 LATEST := .venv-latest
 # Upper-bounded in pyproject.toml because shared/ leans on their internals; test-latest lifts the bound.
@@ -39,11 +40,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	touch $(STAMP)
 
 # Rewrite the lock after a change to pyproject.toml's dependencies; pins that still fit are kept.
-# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release the bounds allow.
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release the bounds allow. The image
+# installs $(RUNTIME_LOCK): the same pins without the dev extra (tests/unit/test_image.py checks both).
 lock:
 	test -x $(TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q pip-tools; }
 	$(TOOLS)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
 	  $(LOCK_ARGS) -o $(LOCK) pyproject.toml
+	$(TOOLS)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links \
+	  -c $(LOCK) -o $(RUNTIME_LOCK) pyproject.toml
 
 # The newest release of everything, past the upper bounds too, in a venv of its own: run on purpose
 # (before refreshing the lock or raising a bound) to learn what a new SQLAlchemy or marshmallow breaks.
