@@ -60,12 +60,12 @@ test-latest: system-deps
 	$(LATEST)/bin/python -m pip show $(UNBOUNDED) | grep -E '^(Name|Version):'
 	$(LATEST)/bin/python -m pytest $(LATEST_TESTS) $(PYTEST_ARGS)
 
-# Redis from Debian's packages, when the machine has none.
+# Redis (and shellcheck, for the test of deploy/check-images.sh) from Debian's packages, when missing.
 system-deps:
-	@command -v redis-server >/dev/null || { \
-	  echo "installing redis-server (Debian package)"; \
+	@command -v redis-server >/dev/null && command -v shellcheck >/dev/null || { \
+	  echo "installing redis-server and shellcheck (Debian packages)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server shellcheck; }
 
 clean:
 	rm -rf var .pytest_cache $(LATEST)

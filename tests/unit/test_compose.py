@@ -120,3 +120,11 @@ def test_beats_keep_their_schedule_in_redis_not_in_a_file():
     for name in ("recruitment-beat", "appreciation-beat", "notifications-beat"):
         argv = shlex.split(COMPOSE[name]["command"])
         assert argv[3] == "beat" and not {"-s", "--schedule", "-S", "--scheduler"} & set(argv), name
+
+
+def test_the_script_that_runs_compose_passes_shellcheck():
+    """No container engine here: deploy/check-images.sh is checked by reading (make test installs it)."""
+    import subprocess
+
+    result = subprocess.run(["shellcheck", str(DEPLOY / "check-images.sh")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
