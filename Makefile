@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Every dependency pinned (pip-compile from pyproject.toml, dev extras included): `make` installs these.
 LOCK   := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
 TOOLS  := .venv-tools
 LATEST := .venv-latest
 # Upper-bounded in pyproject.toml because shared/ leans on their internals; test-latest lifts the bound.
@@ -39,11 +40,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	touch $(STAMP)
 
 # Rewrite the lock after a change to pyproject.toml's dependencies; pins that still fit are kept.
-# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release the bounds allow.
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release the bounds allow. The image
+# installs $(RUNTIME_LOCK): the same pins without the dev extra (tests/unit/test_image.py checks both).
 lock:
 	test -x $(TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q pip-tools; }
 	$(TOOLS)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
 	  $(LOCK_ARGS) -o $(LOCK) pyproject.toml
+	$(TOOLS)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links \
+	  -c $(LOCK) -o $(RUNTIME_LOCK) pyproject.toml
 
 # The newest release of everything, past the upper bounds too, in a venv of its own: run on purpose
 # (before refreshing the lock or raising a bound) to learn what a new SQLAlchemy or marshmallow breaks.
@@ -56,12 +60,12 @@ test-latest: system-deps
 	$(LATEST)/bin/python -m pip show $(UNBOUNDED) | grep -E '^(Name|Version):'
 	$(LATEST)/bin/python -m pytest $(LATEST_TESTS) $(PYTEST_ARGS)
 
-# Redis from Debian's packages, when the machine has none.
+# Redis (and shellcheck, for the test of deploy/check-images.sh) from Debian's packages, when missing.
 system-deps:
-	@command -v redis-server >/dev/null || { \
-	  echo "installing redis-server (Debian package)"; \
+	@command -v redis-server >/dev/null && command -v shellcheck >/dev/null || { \
+	  echo "installing redis-server and shellcheck (Debian packages)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server shellcheck; }
 
 clean:
 	rm -rf var .pytest_cache $(LATEST)

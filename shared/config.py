@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 PROFILES = ("development", "test", "production")
 DEFAULT_SECRET = "dev-only-secret-change-me"
@@ -41,6 +42,9 @@ class Settings:
     consumer_heartbeat_seconds: float = from_env("KNOOP_CONSUMER_HEARTBEAT_SECONDS", 10.0)
     outbox_sweep_seconds: float = from_env("KNOOP_OUTBOX_SWEEP_SECONDS", 5.0)
     outbox_retention_days: int = from_env("KNOOP_OUTBOX_RETENTION_DAYS", 30)
+    # How long a beat's lock outlives it: a beat that dies without letting go (SIGKILL, a lost node)
+    # is replaced by a waiting one after at most this long.
+    beat_lock_seconds: int = from_env("KNOOP_BEAT_LOCK_SECONDS", 60)
     proxy_hops: int = 0  # read below: its default depends on the profile
     # Request bodies: every endpoint, and the CSV imports (a file of a few thousand rows).
     max_body_bytes: int = from_env("KNOOP_MAX_BODY_BYTES", 1024 * 1024)
@@ -117,7 +121,8 @@ LEAST_DISTINCT_CHARACTERS = 12
 
 
 def check_production_safety(settings: Settings) -> None:
-    """Production refuses to start with a missing, default, example or too simple secret."""
+    """Production refuses to start with a missing, default, example or too simple secret, and with
+    an example's placeholder as the password of its database or Redis."""
     if settings.profile != "production":
         return
     if DEFAULT_SECRET in settings.secret_keys:
@@ -129,6 +134,20 @@ def check_production_safety(settings: Settings) -> None:
             "KNOOP_SECRET_KEYS holds an example's placeholder or a too simple key: make one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
         )
+    for name, url in _service_urls(settings).items():
+        password = urlsplit(url).password or ""
+        if any(word in password.lower() for word in PLACEHOLDER_WORDS):
+            raise ConfigurationError(
+                f"{name} holds an example's placeholder password: set a password of your own"
+            )
+
+
+def _service_urls(settings: Settings) -> dict[str, str]:
+    return {
+        f"{settings.service.upper()}_DATABASE_URL": settings.database_url,
+        "KNOOP_REDIS_URL": settings.redis_url,
+        "KNOOP_BROKER_URL": settings.broker_url,
+    }
 
 
 def _placeholder(key: str) -> bool:

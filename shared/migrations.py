@@ -6,7 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, event
 
 # The advisory lock every migration of this database takes first (any constant of our own: it names
 # the lock, and each database has its own advisory locks).
@@ -25,6 +27,16 @@ def upgrade(script_location: Path, database_url: str) -> None:
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(script_location, database_url), "head")
+
+
+def script_heads(script_location: Path) -> frozenset[str]:
+    """The revisions a fully migrated database of this service is at (one, unless branches)."""
+    return frozenset(ScriptDirectory(str(script_location)).get_heads())
+
+
+def database_heads(connection: Connection) -> frozenset[str]:
+    """The revisions the database says it is at; none for an empty, never migrated database."""
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def run_env(context, metadata: MetaData, unmanaged: tuple[str, ...] = ()) -> None:

@@ -88,7 +88,7 @@ def build_service(
         # proxy next to the app, which overwrites the client's (deploy/nginx.conf.template).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=1, x_host=1)
     install_sessions(app, production=settings.profile == "production")
-    app.register_blueprint(health_blueprint(service, db, settings.redis_url))
+    app.register_blueprint(health_blueprint(service, db, settings.redis_url, package_dir / "migrations"))
     install_frame(app, login_path=login_path, url_prefix=url_prefix)
     init_i18n(app, Catalogue(package_dir / "translations"))
     app.extensions["knoop_authenticator"] = _authenticator(db, tables.api_tokens)

@@ -102,6 +102,9 @@ class Stack:
             "KNOOP_DELIVERY_RETRY_MAX_SECONDS": "8",
             "KNOOP_CONSUMER_HEARTBEAT_SECONDS": "2",
             "KNOOP_OUTBOX_SWEEP_SECONDS": "0.5",
+            # A worker killed with its embedded beat leaves the beat's lock behind until it expires:
+            # its successor's beat waits this long (in production beat runs apart from workers).
+            "KNOOP_BEAT_LOCK_SECONDS": "2",
             "KNOOP_VAR_DIR": str(tmp_path / "var"),
             **{f"{s.upper()}_DATABASE_URL": url for s, url in databases.items()},
         }

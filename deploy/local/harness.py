@@ -182,7 +182,7 @@ def worker(
         "INFO",
     ]
     if beat:
-        argv += ["--beat", "--schedule", str(log_dir / f"{service}-beat-schedule")]
+        argv += ["--beat"]  # its schedule and lock in Redis (RedBeat), as every beat's
     return ServiceProcess(f"{service}-worker", argv, env, log_dir)
 
 

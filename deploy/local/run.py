@@ -127,6 +127,9 @@ def main() -> None:
         "PYTHONUNBUFFERED": "1",
     }
     port = env.setdefault("KNOOP_PORT", "8000")
+    # Each worker's embedded beat keeps its lock in Redis; one killed with its worker (Ctrl-C, a
+    # restart) holds it until it expires, and the next run's beat waits that long to schedule.
+    env.setdefault("KNOOP_BEAT_LOCK_SECONDS", "10")
     settings = Settings.load("recruitment")
     # Redis is started first (not by the process manager), so the demo's events wake the relays.
     entries = [e for e in procfile_entries(PROCFILE) if e[0] != "redis"]

@@ -77,6 +77,27 @@ def celery_settings(settings: Settings) -> dict:
         "enable_utc": True,
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
+        **beat_settings(settings),
+    }
+
+
+def beat_settings(settings: Settings) -> dict:
+    """Beat keeps its schedule in Redis (RedBeat), so the last run of each entry survives a restart
+    (a file in /tmp forgot it, and a 6-hourly job never ran if deploys came more often), and a beat
+    runs only while it holds its service's lock there: a second replica waits instead of sending
+    every task twice. It extends the lock every tick, and ticks five times per lock period."""
+    lock = settings.beat_lock_seconds
+    prefix = f"redbeat:{settings.service}:"
+    return {
+        "beat_scheduler": "redbeat.RedBeatScheduler",
+        "beat_max_loop_interval": lock / 5,
+        "redbeat_redis_url": settings.redis_url,
+        "redbeat_key_prefix": prefix,
+        "redbeat_lock_key": f"{prefix}:lock",
+        "redbeat_lock_timeout": lock,
+        # Named here, so RedBeat does not take the broker's transport options for its own. A beat
+        # that loses Redis exits (its lock is then no longer its own); its supervisor restarts it.
+        "redbeat_redis_options": {"socket_timeout": 10, "socket_connect_timeout": 5},
     }
 
 

@@ -32,10 +32,10 @@ def test_the_docs_page_loads_its_script_and_styles_from_our_own_files(stack, ser
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_healthz_reports_database_and_redis(stack, service):
+def test_healthz_reports_database_redis_and_schema(stack, service):
     response = stack.app(service).test_client().get(f"/api/{service}/healthz")
     assert response.status_code == 200
-    assert response.get_json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert response.get_json()["checks"] == {"database": "ok", "redis": "ok", "schema": "ok"}
 
 
 def test_healthz_fails_when_redis_is_unreachable(databases, tmp_path):

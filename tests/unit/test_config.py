@@ -136,3 +136,27 @@ def test_every_service_refuses_the_default_secret_in_production(monkeypatch):
     for service, kind in [("appreciation", AppreciationSettings), ("notifications", NotificationSettings)]:
         with pytest.raises(ConfigurationError, match="KNOOP_SECRET_KEYS"):
             kind.load(service, {"profile": "production"})
+
+
+def example_environment() -> dict[str, str]:
+    from pathlib import Path
+
+    example = (Path(__file__).resolve().parents[2] / "deploy/env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in example if line and not line.startswith("#"))
+
+
+@pytest.mark.parametrize("url", ["RECRUITMENT_DATABASE_URL", "KNOOP_REDIS_URL"])
+def test_production_refuses_the_examples_database_and_redis_passwords(monkeypatch, url):
+    """An unedited deploy/.env, but for a real key, still does not start."""
+    for name, value in example_environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("KNOOP_SECRET_KEYS", NEW_KEY)
+    real = {"RECRUITMENT_DATABASE_URL": "postgresql+psycopg://knoop:Zq8rT2vX9pL4mN7w@postgres:5432/r"}
+    real["KNOOP_REDIS_URL"] = "redis://:Zq8rT2vX9pL4mN7w@redis:6379/0"
+    for name, value in real.items():
+        if name != url:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=f"{url} holds an example's placeholder password"):
+        RecruitmentSettings.load("recruitment")
+    monkeypatch.setenv(url, real[url])
+    assert RecruitmentSettings.load("recruitment").profile == "production"
