@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Knoop's image from deploy/Dockerfile and runs deploy/docker-compose.yml end to end with a
-# container engine: docker (with its compose plugin) or podman (with podman-compose). It waits until
+# container engine: docker (with its compose plugin or docker-compose) or podman (with podman-compose;
+# or podman's Docker API: DOCKER_HOST=unix:///run/podman/podman.sock and docker-compose). It waits until
 # every service is ready through the proxy, has a demo organisation submit a vacancy, waits for the
 # e-mail in an SMTP sink (Compose profile `check`), and tears the stack down again.
 #
@@ -14,11 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+build_format=()
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
   engine=(docker)
-  compose=(docker compose)
+  if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 elif command -v podman >/dev/null; then
   engine=(podman)
+  build_format=(--format docker)  # podman's default (OCI) drops the HEALTHCHECK
   if command -v podman-compose >/dev/null; then compose=(podman-compose); else compose=(podman compose); fi
 elif command -v docker >/dev/null; then
   echo "check-images: docker is installed but its daemon does not answer (docker info), and there is no podman" >&2
@@ -44,7 +47,7 @@ sed -e "s/change-me-redis-password/$redis_password/g" \
     -e "s/change-me-postgres-password/$postgres_password/g" \
     -e "s|^KNOOP_SECRET_KEYS=.*|KNOOP_SECRET_KEYS=$(secret)|" \
     -e "s|^KNOOP_PUBLIC_URL=.*|KNOOP_PUBLIC_URL=http://localhost:$http_port|" \
-    -e '/^KNOOP_SMTP_/d' -e '/^KNOOP_MAIL_FROM=/d' \
+    -e '/^#/d' -e '/^KNOOP_SMTP_/d' -e '/^KNOOP_MAIL_FROM=/d' \
     deploy/env.example >"$envfile"
 cat >>"$envfile" <<EOF
 KNOOP_SMTP_HOST=mailsink
@@ -81,7 +84,7 @@ trap finish EXIT
 echo "check-images: building $image with ${engine[0]}"
 build_args=()
 if [ -n "${PYTHON_IMAGE:-}" ]; then build_args=(--build-arg "PYTHON_IMAGE=$PYTHON_IMAGE"); fi
-"${engine[@]}" build -f deploy/Dockerfile -t "$image" "${build_args[@]}" .
+"${engine[@]}" build "${build_format[@]}" -f deploy/Dockerfile -t "$image" "${build_args[@]}" .
 
 echo "check-images: starting the stack (${compose[*]})"
 "${stack[@]}" up -d --no-build

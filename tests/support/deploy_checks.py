@@ -53,6 +53,13 @@ def _python(args: list[str]) -> None:
     assert find_spec(args[1]) is not None, f"no module {args[1]}"
 
 
+def _imported(load, name: str):
+    try:
+        return load(name)
+    except ImportError as exc:
+        raise AssertionError(f"cannot import {name}: {exc}") from None
+
+
 def _parse(command: click.Command, name: str, args: list[str], parent=None) -> click.Context:
     """Parse `args` as `command` would, running nothing: unknown options and bad values fail."""
     try:
@@ -66,10 +73,11 @@ def _celery(args: list[str]) -> None:
     from celery.bin.base import CLIContext
     from celery.bin.celery import celery as celery_cli
 
+    args = [part for a in args for part in (a.split("=", 1) if a.startswith("--app=") else [a])]
     app_flags = {"-A", "--app"}
     assert any(flag in args for flag in app_flags), f"celery {args}: no -A <app module>"
     at = next(i for i, a in enumerate(args) if a in app_flags)
-    app = find_app(args[at + 1])
+    app = _imported(find_app, args[at + 1])
     rest = args[:at] + args[at + 2 :]
     name, options = rest[0], rest[1:]
     command = celery_cli.commands.get(name)
@@ -81,8 +89,9 @@ def _celery(args: list[str]) -> None:
 
 
 def _flask(args: list[str]) -> None:
+    args = [part for a in args for part in (a.split("=", 1) if a.startswith("--app=") else [a])]
     assert args[:1] == ["--app"], f"flask {args}: expected flask --app services.<service> <command>"
-    app = flask_app(args[1])
+    app = _imported(flask_app, args[1])
     name, options = args[2], args[3:]
     command = app.cli.get_command(click.Context(app.cli), name) or FlaskGroup().commands.get(name)
     assert command is not None, f"flask --app {args[1]} has no command {name!r}"
@@ -94,7 +103,7 @@ def _gunicorn(args: list[str]) -> None:
     parsed = gunicorn_options(args)
     assert len(parsed.args) == 1, f"gunicorn {args}: expected one application"
     module, _, attribute = parsed.args[0].partition(":")
-    target = getattr(import_module(module), attribute.removesuffix("()").strip(), None)
+    target = getattr(_imported(import_module, module), attribute.removesuffix("()").strip(), None)
     assert callable(target), f"gunicorn: {parsed.args[0]} is not a WSGI application or factory"
 
 
