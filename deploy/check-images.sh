@@ -32,6 +32,7 @@ else
 fi
 
 http_port=${KNOOP_CHECK_HTTP_PORT:-8080}
+https_port=${KNOOP_CHECK_HTTPS_PORT:-8443}
 mail_port=${KNOOP_CHECK_MAIL_PORT:-8025}
 image=knoop:check
 project=knoop-check
@@ -46,7 +47,8 @@ postgres_password=$(secret)
 sed -e "s/change-me-redis-password/$redis_password/g" \
     -e "s/change-me-postgres-password/$postgres_password/g" \
     -e "s|^KNOOP_SECRET_KEYS=.*|KNOOP_SECRET_KEYS=$(secret)|" \
-    -e "s|^KNOOP_PUBLIC_URL=.*|KNOOP_PUBLIC_URL=http://localhost:$http_port|" \
+    -e "s|^KNOOP_PUBLIC_URL=.*|KNOOP_PUBLIC_URL=https://localhost:$https_port|" \
+    -e "s|^NGINX_SERVER_NAME=.*|NGINX_SERVER_NAME=localhost|" \
     -e '/^#/d' -e '/^KNOOP_SMTP_/d' -e '/^KNOOP_MAIL_FROM=/d' \
     deploy/env.example >"$envfile"
 cat >>"$envfile" <<EOF
@@ -56,12 +58,22 @@ KNOOP_SMTP_STARTTLS=false
 KNOOP_MAIL_FROM=Knoop check <noreply@knoop.invalid>
 KNOOP_IMAGE=$image
 KNOOP_HTTP_PORT=$http_port
+KNOOP_HTTPS_PORT=$https_port
+KNOOP_CERTS_DIR=$workdir/certs
+KNOOP_ACME_DIR=$workdir/acme
 KNOOP_CHECK_MAIL_PORT=$mail_port
 EOF
 if grep -q change-me "$envfile"; then
   echo "check-images: a placeholder of deploy/env.example is left: $(grep change-me "$envfile")" >&2
   exit 1
 fi
+# The proxy's TLS: a self-signed certificate for localhost, trusted by check_stack.py alone.
+mkdir -p "$workdir/certs" "$workdir/acme"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost -keyout "$workdir/certs/privkey.pem" -out "$workdir/certs/fullchain.pem" \
+  2>/dev/null
+chmod a+r "$workdir/certs/privkey.pem"  # the proxy's workers read it as nginx's user
+export KNOOP_CHECK_CA="$workdir/certs/fullchain.pem"
 export KNOOP_ENV_FILE="$envfile"
 stack=("${compose[@]}" -p "$project" -f deploy/docker-compose.yml --env-file "$envfile" --profile check)
 
@@ -88,11 +100,11 @@ if [ -n "${PYTHON_IMAGE:-}" ]; then build_args=(--build-arg "PYTHON_IMAGE=$PYTHO
 
 echo "check-images: starting the stack (${compose[*]})"
 "${stack[@]}" up -d --no-build
-python3 deploy/check_stack.py wait-ready "http://127.0.0.1:$http_port"
+python3 deploy/check_stack.py wait-ready "https://localhost:$https_port"
 
 # The demo network gives an organisation and its API token (demo.json, in the container's var/).
 "${stack[@]}" exec -T recruitment-web flask --app services.recruitment demo
 "${stack[@]}" exec -T recruitment-web cat /srv/knoop/var/demo.json >"$workdir/demo.json"
-python3 deploy/check_stack.py vacancy-mail "http://127.0.0.1:$http_port" "http://127.0.0.1:$mail_port" \
+python3 deploy/check_stack.py vacancy-mail "https://localhost:$https_port" "http://127.0.0.1:$mail_port" \
   "$workdir/demo.json"
 echo "check-images: OK"

@@ -1,8 +1,9 @@
 """The end-to-end check deploy/check-images.sh runs against a started stack (standard library only, so
 it runs from a checkout with any Python 3.11):
 
-    python3 deploy/check_stack.py wait-ready http://127.0.0.1:8080
-    python3 deploy/check_stack.py vacancy-mail http://127.0.0.1:8080 http://127.0.0.1:8025 demo.json
+    export KNOOP_CHECK_CA=certs/fullchain.pem   # the proxy's self-signed certificate
+    python3 deploy/check_stack.py wait-ready https://localhost:8443
+    python3 deploy/check_stack.py vacancy-mail https://localhost:8443 http://127.0.0.1:8025 demo.json
 
 `wait-ready` waits until every service's readyz answers 200 through the proxy; `vacancy-mail` has a
 demo organisation submit a vacancy and waits for its e-mail in the sink. Exit 0 on success.
@@ -11,6 +12,8 @@ demo organisation submit a vacancy and waits for its e-mail in the sink. Exit 0 
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import sys
 import time
 import urllib.error
@@ -18,6 +21,9 @@ import urllib.request
 import uuid
 
 SERVICES = ("recruitment", "appreciation", "notifications")
+# The proxy's certificate is the check's own, self-signed: trusted from the file check-images.sh made.
+CA = os.environ.get("KNOOP_CHECK_CA")
+TLS = ssl.create_default_context(cafile=CA) if CA else None
 
 
 def call(url: str, method: str = "GET", body: dict | None = None, token: str = "") -> tuple[int, object]:
@@ -28,7 +34,7 @@ def call(url: str, method: str = "GET", body: dict | None = None, token: str = "
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10, context=TLS) as response:
             return response.status, _decode(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, _decode(exc.read())

@@ -72,13 +72,18 @@ def test_the_examples_urls_name_compose_services_and_carry_the_passwords_compose
 @pytest.mark.parametrize("name", sorted(WEB))
 def test_each_web_process_binds_the_port_the_proxy_and_the_healthcheck_connect_to(name):
     port = gunicorn_port(WEB[name]["command"])
-    upstreams = dict(re.findall(r"\b([a-z][a-z0-9-]*):(\d+)\b", (DEPLOY / "nginx.conf").read_text()))
+    upstreams = dict(address.split(":") for address in _proxy_upstreams())
     assert int(upstreams[name]) == port == healthcheck.PORT
 
 
 def test_the_proxy_sends_only_to_compose_services():
-    upstreams = re.findall(r"\b([a-z][a-z0-9-]*-web):\d+\b", (DEPLOY / "nginx.conf").read_text())
-    assert set(upstreams) == set(WEB)
+    assert {address.split(":")[0] for address in _proxy_upstreams()} == set(WEB)
+
+
+def _proxy_upstreams() -> list[str]:
+    """The web addresses Compose gives the proxy's template (NGINX_<SERVICE>_UPSTREAM)."""
+    environment = COMPOSE["proxy"]["environment"]
+    return [value for name, value in environment.items() if name.endswith("_UPSTREAM")]
 
 
 def test_every_path_that_is_probed_is_a_route_of_its_service():
