@@ -75,7 +75,7 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url)
-        wait_until(lambda: _pings(client), 10, message="redis-server to answer")
+        wait_until(lambda: answers_ping(client), 10, message="redis-server to answer")
 
     def client(self) -> redis.Redis:
         return redis.Redis.from_url(self.url)
@@ -86,7 +86,8 @@ class RedisServer:
             self.process.wait(10)
 
 
-def _pings(client: redis.Redis) -> bool:
+def answers_ping(client: redis.Redis) -> bool:
+    """Whether this Redis answers (False while it starts)."""
     try:
         return client.ping()
     except redis.RedisError:

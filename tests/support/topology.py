@@ -23,7 +23,7 @@ from pathlib import Path
 import redis
 import yaml
 
-from deploy.local.harness import REPO_ROOT, free_port, wait_until
+from deploy.local.harness import REPO_ROOT, answers_ping, free_port, wait_until
 
 DEPLOY = REPO_ROOT / "deploy"
 COMPOSE = DEPLOY / "docker-compose.yml"
@@ -117,7 +117,7 @@ class Redis:
         self.process.stdin.write(f'requirepass "{self.password}"\n')
         self.process.stdin.close()
         client = redis.Redis.from_url(self.url)
-        wait_until(lambda: _pings(client), 10, message="redis-server to answer")
+        wait_until(lambda: answers_ping(client), 10, message="redis-server to answer")
 
     @property
     def url(self) -> str:
@@ -126,13 +126,6 @@ class Redis:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(10)
-
-
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return client.ping()
-    except redis.RedisError:
-        return False
 
 
 def start_redis(directory: Path) -> Redis:
