@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, MetaData, event
+from sqlalchemy import Connection, MetaData, create_engine, event
 
 # The advisory lock every migration of this database takes first (any constant of our own: it names
 # the lock, and each database has its own advisory locks).
@@ -22,16 +23,36 @@ def alembic_config(script_location: Path, database_url: str) -> Config:
     return config
 
 
+# Where a database stands to this release's migrations (schema_state).
+CURRENT, BEHIND, AHEAD = "current", "behind", "ahead"
+log = logging.getLogger(__name__)
+
+
 def upgrade(script_location: Path, database_url: str) -> None:
-    """Bring the service's database to the newest schema."""
+    """Bring the service's database to the newest schema; one a newer release migrated is left as
+    it is (a rollback: this release runs on it, and downgrades are never run by themselves)."""
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            heads = database_heads(connection)
+    finally:
+        engine.dispose()
+    if schema_state(script_location, heads) == AHEAD:
+        log.warning("database at %s, newer than this release's migrations: left as it is", sorted(heads))
+        return
     command.upgrade(alembic_config(script_location, database_url), "head")
 
 
-def script_heads(script_location: Path) -> frozenset[str]:
-    """The revisions a fully migrated database of this service is at (one, unless branches)."""
-    return frozenset(ScriptDirectory(str(script_location)).get_heads())
+def schema_state(script_location: Path, heads: frozenset[str]) -> str:
+    """CURRENT at this release's head; AHEAD at a revision it does not know (a newer release's);
+    BEHIND otherwise (empty, or at an older revision of its own)."""
+    script = ScriptDirectory(str(script_location))
+    if heads == frozenset(script.get_heads()):
+        return CURRENT
+    known = {revision.revision for revision in script.walk_revisions()}
+    return AHEAD if heads and not heads <= known else BEHIND
 
 
 def database_heads(connection: Connection) -> frozenset[str]:

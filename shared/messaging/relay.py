@@ -34,6 +34,9 @@ BELL_PAUSE_SECONDS = 5.0
 RING_GAP_SECONDS = 0.1
 LINGER_SECONDS = 0.3  # > RING_GAP_SECONDS, so an event a process did not ring for is still found
 POLL_SECONDS = 0.01
+# Batches one round of the loop sends before it asks should_stop again, which also touches the
+# liveness file: a backlog (after an outbox replay, a long Redis outage) must not look like a hang.
+ROUND_BATCHES = 20
 
 
 class RelayWakeup:
@@ -154,11 +157,11 @@ class OutboxRelay:
                 row.sent_at = utcnow()
             return len(rows)
 
-    def sweep(self) -> int:
-        """Send everything that is waiting; returns the count."""
-        total = 0
-        while sent := self.send_batch():
-            total += sent
+    def sweep(self, batches: int | None = None) -> int:
+        """Send everything that is waiting, or at most `batches` batches of it; returns the count."""
+        total, rounds = 0, 0
+        while (batches is None or rounds < batches) and (sent := self.send_batch()):
+            total, rounds = total + sent, rounds + 1
         return total
 
     def run(
@@ -171,7 +174,7 @@ class OutboxRelay:
         lingering_until = 0.0
         while not should_stop():
             try:
-                sent = self.sweep()
+                sent = self.sweep(ROUND_BATCHES)
                 if sent:
                     log.info("relayed %d event(s)", sent)
                     lingering_until = time.monotonic() + LINGER_SECONDS

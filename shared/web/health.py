@@ -1,6 +1,10 @@
 """Probes of a service: `/api/<service>/livez` (the process answers), `/api/<service>/readyz` (it can
-serve: database and Redis answer, and the database is at the newest migration) and `healthz`, an
-alias of readyz kept for the probes and proxies that still ask for it."""
+serve pages: the database answers and is at a migration this release runs on) and `healthz`
+(everything answers, Redis too: for monitoring).
+
+Readiness leaves Redis out on purpose: pages and the API work without it (what they queue waits in
+the outbox), so a Redis restart must not take every web process out of the load balancer at once.
+It still shows in readyz's checks, and healthz fails on it."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from shared.db import Database
-from shared.migrations import database_heads, script_heads
+from shared.migrations import BEHIND, database_heads, schema_state
 
 
 def _check(probe) -> str:
@@ -27,20 +31,18 @@ def _reason(check: str, result: str) -> str:
 
 
 class SchemaState:
-    """Whether the service's database is at its migrations' head. Once it is, it stays so for this
-    process (a release's schema only moves forward), so a probe then costs no query for it."""
+    """Whether this release runs on the service's database: at its migrations' head, or ahead of it
+    (a newer release migrated it and this one was rolled back: migrations only add, so the older
+    code runs on it). Once true it stays so for this process, so a probe then costs no query."""
 
     def __init__(self, db: Database, migrations: Path):
         self.db, self.migrations = db, migrations
-        self._heads: frozenset[str] | None = None
         self._migrated = False
 
     def migrated(self) -> bool:
         if not self._migrated:
-            if self._heads is None:
-                self._heads = script_heads(self.migrations)
             with self.db.engine.connect() as connection:
-                self._migrated = database_heads(connection) == self._heads
+                self._migrated = schema_state(self.migrations, database_heads(connection)) != BEHIND
         return self._migrated
 
 
@@ -65,17 +67,25 @@ def health_blueprint(service: str, db: Database, redis_url: str, migrations: Pat
         not make an orchestrator restart every web process."""
         return jsonify({"service": service, "status": "alive"}), 200
 
-    @bp.get(f"/api/{service}/readyz")
-    @bp.get(f"/api/{service}/healthz", endpoint="healthz")
-    def readyz():
-        """Anyone (load balancers, operators) may call this: 503 until the service can serve."""
+    def report(required: tuple[str, ...]):
         checks = {"database": _check(database_probe), "redis": _check(client.ping)}
         if checks["database"] == "ok":
             checks["schema"] = schema_check()
-        failing = {name: result for name, result in checks.items() if result != "ok"}
+        failing = {name: result for name, result in checks.items() if result != "ok" and name in required}
         body = {"service": service, "status": "failing" if failing else "ok", "checks": checks}
         if failing:
             body["reason"] = ", ".join(_reason(name, result) for name, result in failing.items())
         return jsonify(body), 503 if failing else 200
+
+    @bp.get(f"/api/{service}/readyz")
+    def readyz():
+        """Anyone (load balancers, operators) may call this: 503 until the database answers and
+        this release runs on its schema ("not migrated" before the migration)."""
+        return report(("database", "schema"))
+
+    @bp.get(f"/api/{service}/healthz")
+    def healthz():
+        """Anyone (monitoring) may call this: 503 unless the database, its schema and Redis answer."""
+        return report(("database", "schema", "redis"))
 
     return bp

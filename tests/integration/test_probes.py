@@ -58,8 +58,28 @@ def test_a_database_that_does_not_answer_makes_the_service_unready_but_not_dead(
     assert client.get("/api/appreciation/livez").get_json() == {"service": "appreciation", "status": "alive"}
 
 
-def test_redis_that_does_not_answer_makes_the_service_unready(databases):
+def test_redis_that_does_not_answer_keeps_the_service_ready_and_fails_its_health(databases):
+    """A Redis restart must not take every web process out of the load balancer: pages work
+    without it. Monitoring still sees it in healthz."""
     client = service_app("notifications", databases["notifications"], "redis://127.0.0.1:1/0").test_client()
-    response = client.get("/api/notifications/readyz")
-    assert response.status_code == 503 and response.get_json()["reason"] == "redis unreachable"
+    ready = client.get("/api/notifications/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"]["redis"].startswith("error")
+    health = client.get("/api/notifications/healthz")
+    assert health.status_code == 503 and health.get_json()["reason"] == "redis unreachable"
     assert client.get("/api/notifications/livez").status_code == 200
+
+
+def test_a_release_rolled_back_runs_on_the_newer_schema_and_its_upgrade_changes_nothing(backend, redis_url):
+    """The previous release's pods start on a database a newer release migrated: its db-upgrade
+    leaves it as it is (no "Can't locate revision"), and it is ready."""
+    from sqlalchemy import create_engine, text
+
+    url = backend.fresh("appreciation")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_a_newer_release'"))
+    engine.dispose()
+
+    upgrade(migrations("appreciation"), url)  # raised CommandError before
+    client = service_app("appreciation", url, redis_url).test_client()
+    assert client.get("/api/appreciation/readyz").status_code == 200

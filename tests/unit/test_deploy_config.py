@@ -64,9 +64,10 @@ def test_compose_gives_the_proxy_every_variable_of_its_template_and_mounts_it_as
     assert "./nginx.conf.template:/etc/nginx/templates/default.conf.template:ro" in proxy["volumes"]
     # The certificates from deploy/certs unless told otherwise (deploy/check-images.sh makes its own).
     assert "${KNOOP_CERTS_DIR:-./certs}:/etc/nginx/certs:ro" in proxy["volumes"]
-    # Published on the ports nginx listens on (by default: its redirects to HTTPS name that port).
-    assert sorted(proxy["ports"]) == ["${KNOOP_HTTPS_PORT:-443}:443", "${KNOOP_HTTP_PORT:-80}:80"]
-    assert (env["NGINX_HTTP_PORT"], env["NGINX_HTTPS_PORT"]) == ("80", "443")
+    # Published on the ports nginx listens on: its redirects to HTTPS and the forwarded host name them.
+    http, https = "${KNOOP_HTTP_PORT:-80}", "${KNOOP_HTTPS_PORT:-443}"
+    assert sorted(proxy["ports"]) == [f"{https}:{https}", f"{http}:{http}"]
+    assert (env["NGINX_HTTP_PORT"], env["NGINX_HTTPS_PORT"]) == (http, https)
 
 
 def _gunicorn_options(command: list[str]) -> dict[str, str]:
