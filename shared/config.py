@@ -45,6 +45,8 @@ class Settings:
     # How long a beat's lock outlives it: a beat that dies without letting go (SIGKILL, a lost node)
     # is replaced by a waiting one after at most this long.
     beat_lock_seconds: int = from_env("KNOOP_BEAT_LOCK_SECONDS", 60)
+    # A file beat touches each tick, for a liveness probe (deploy/kubernetes); none by default.
+    beat_alive_file: str = from_env("KNOOP_BEAT_ALIVE_FILE", "")
     proxy_hops: int = 0  # read below: its default depends on the profile
     # Request bodies: every endpoint, and the CSV imports (a file of a few thousand rows).
     max_body_bytes: int = from_env("KNOOP_MAX_BODY_BYTES", 1024 * 1024)

@@ -89,7 +89,8 @@ def beat_settings(settings: Settings) -> dict:
     lock = settings.beat_lock_seconds
     prefix = f"redbeat:{settings.service}:"
     return {
-        "beat_scheduler": "redbeat.RedBeatScheduler",
+        "beat_scheduler": "shared.messaging.beat:LivelyRedBeatScheduler",
+        "knoop_beat_alive_file": settings.beat_alive_file,
         "beat_max_loop_interval": lock / 5,
         "redbeat_redis_url": settings.redis_url,
         "redbeat_key_prefix": prefix,

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from deploy.local.harness import BIN, ServiceProcess, wait_until
+from shared.alive import main as main_alive
 
 pytestmark = pytest.mark.integration
 
@@ -76,9 +77,12 @@ def test_two_beats_send_each_task_once_and_a_new_one_keeps_the_schedule(redis_se
         standby.stop()  # SIGTERM: lets go of the lock
         assert not client.exists(LOCK)
 
-        restarted = compose_beat("beat-c", env, tmp_path)
+        alive = tmp_path / "alive"
+        restarted = compose_beat("beat-c", {**env, "KNOOP_BEAT_ALIVE_FILE": str(alive)}, tmp_path)
         beats.append(restarted)
         wait_until(lambda: holds_lock(restarted), 20, message="the restarted beat to take the lock")
+        # Its ticks touch the file its liveness probe reads (deploy/kubernetes).
+        wait_until(lambda: main_alive([str(alive), "5"]) == 0, 10, message="beat to touch its alive file")
         # The 6-hourly prune remembers when it last ran (a schedule in /tmp restarted its clock).
         assert last_run(client, PRUNE) == prune_last_run
         resumed = sweeps_sent(client)
