@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.config import ConfigurationError, Settings, from_env
+from shared.config import PLACEHOLDER_WORDS, ConfigurationError, Settings, from_env
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,13 @@ class NotificationSettings(Settings):
     delivery_give_up_hours: float = from_env("KNOOP_DELIVERY_GIVE_UP_HOURS", 72.0)
 
     def check(self) -> None:
-        """Besides the common checks: a lease long enough to wait for the mail server's reply."""
+        """Besides the common checks: a lease long enough to wait for the mail server's reply, and in
+        production no example's placeholder as the mail server's password (every message would
+        fail at login, retry for days and end as a dead letter)."""
         super().check()
         check_timing(self)
+        if self.profile == "production" and any(w in self.smtp_password.lower() for w in PLACEHOLDER_WORDS):
+            raise ConfigurationError("KNOOP_SMTP_PASSWORD holds an example's placeholder: set the real one")
 
 
 def load_settings(overrides: dict | None = None) -> NotificationSettings:

@@ -160,3 +160,16 @@ def test_production_refuses_the_examples_database_and_redis_passwords(monkeypatc
         RecruitmentSettings.load("recruitment")
     monkeypatch.setenv(url, real[url])
     assert RecruitmentSettings.load("recruitment").profile == "production"
+
+
+def test_production_refuses_the_examples_mail_password(monkeypatch):
+    """Every e-mail would fail at the mail server's login, retry for days and become a dead letter."""
+    for name, value in example_environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("KNOOP_SECRET_KEYS", NEW_KEY)
+    monkeypatch.setenv("NOTIFICATIONS_DATABASE_URL", "postgresql+psycopg://knoop:Zq8rT2vX9pL4mN7w@pg:5432/n")
+    monkeypatch.setenv("KNOOP_REDIS_URL", "redis://:Zq8rT2vX9pL4mN7w@redis:6379/0")
+    with pytest.raises(ConfigurationError, match="KNOOP_SMTP_PASSWORD"):
+        NotificationSettings.load("notifications")
+    monkeypatch.setenv("KNOOP_SMTP_PASSWORD", "Zq8rT2vX9pL4mN7w")
+    assert NotificationSettings.load("notifications").profile == "production"
