@@ -3,6 +3,7 @@ and relays, on SQLite and (where KNOOP_TEST_POSTGRES_URL is set) PostgreSQL."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from deploy.local.harness import MailSink, RedisServer, relay, worker
 from tests.support.databases import SERVICES, PostgresProvider, SqliteProvider, postgres_url
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# Each test builds its service apps anew (recruitment's alone leaves some 13,000 objects for the
+# collector to track) and drops them at its end. At Python's default threshold (a collection every 700
+# new objects) the collector ran dozens of times per app and walked the same objects again and again;
+# the same garbage still goes, in fewer collections (docs/performance.md, "The suite").
+gc.set_threshold(20_000, 50, 100)
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,7 @@ class PostgresProvider:
         self.run = uuid.uuid4().hex[:6]
         self.created: list[str] = []
         self.templates: dict[str, str] = {}
+        self._admin: psycopg.Connection | None = None
 
     def _conninfo(self, database: str) -> str:
         return self.admin_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + (
@@ -62,8 +63,11 @@ class PostgresProvider:
         return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
 
     def _execute(self, sql: str) -> None:
-        with psycopg.connect(self._conninfo("postgres"), autocommit=True) as conn:
-            conn.execute(sql)
+        # One connection for the whole session: a connection of its own per statement cost about as
+        # much as the CREATE or DROP it carried, some 2,000 times a run (docs/performance.md).
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(self._conninfo("postgres"), autocommit=True)
+        self._admin.execute(sql)
 
     def _create(self, name: str, template: str | None = None) -> str:
         suffix = f" TEMPLATE {template}" if template else ""
@@ -88,6 +92,8 @@ class PostgresProvider:
     def close(self) -> None:
         for name in reversed(self.created):
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if self._admin is not None:
+            self._admin.close()
 
 
 def postgres_url() -> str | None:
