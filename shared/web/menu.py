@@ -29,6 +29,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Categories"), "/portaal/categorieen"),
         Entry(_l("Education partners"), "/portaal/onderwijspartners"),
         Entry(_l("Access"), "/portaal/toegang"),
+        Entry(_l("Privacy requests"), "/portaal/privacy"),
         Entry(_l("Student placements"), "/portaal/groepen"),
         Entry(_l("Students' progress"), "/onderwijs"),
         Entry(_l("Pass holders"), "/waardering/passen"),

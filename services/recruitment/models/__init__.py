@@ -271,5 +271,6 @@ from services.recruitment.models.placements import (  # noqa: E402, F401
     Student,
     StudentPreference,
 )
+from services.recruitment.models.privacy import PrivacyRequest, PrivacyRequestPart  # noqa: E402, F401
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)
