@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
 from shared.api_tokens import ApiTokenMixin
+from shared.audit import AuditEntryMixin
 from shared.db import Tables, UTCDateTime, new_id, utcnow
 from shared.magic_links import UsedLoginLinkMixin
 from shared.messaging.deadletters import DeadLetterMixin
@@ -259,6 +260,10 @@ class InboxEntry(InboxMixin, Base):
 
 class DeadLetter(DeadLetterMixin, Base):
     pass
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    """Who exported or searched personal data in bulk (shared.audit)."""
 
 
 # Imported for its tables' sake: one metadata holds all of recruitment.

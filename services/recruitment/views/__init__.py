@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.recruitment.usecases.common import audit
 from services.recruitment.views import (
     alerts,
     bank,
@@ -23,6 +24,8 @@ from services.recruitment.views import (
     registry_admin,
     students,
 )
+from shared.i18n import lazy_gettext as _l
+from shared.web.audit_page import audit_blueprint
 
 
 def register_views(app: Flask) -> None:
@@ -44,4 +47,7 @@ def register_views(app: Flask) -> None:
         privacy,
     ):
         app.register_blueprint(module.pages)
+    app.register_blueprint(
+        audit_blueprint(audit, "/portaal/auditlog", _l("Log of exports and searches: students and responses"))
+    )
     app.context_processor(labels.template_labels)
