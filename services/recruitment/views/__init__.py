@@ -17,6 +17,7 @@ from services.recruitment.views import (
     placement_offers,
     placements,
     portal,
+    privacy_text,
     registry,
     registry_access,
     registry_admin,
@@ -40,6 +41,7 @@ def register_views(app: Flask) -> None:
         member_responses,
         education_admin,
         placement_offers,
+        privacy_text,
     ):
         app.register_blueprint(module.pages)
     app.context_processor(labels.template_labels)
