@@ -25,6 +25,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Vacancies to review"), "/portaal/moderatie"),
         Entry(_l("Response times"), "/portaal/reactietijden"),
         Entry(_l("Network settings"), "/portaal/netwerk"),
+        Entry(_l("Privacy statement"), "/portaal/privacytekst"),
         Entry(_l("Member organisations"), "/portaal/leden"),
         Entry(_l("Categories"), "/portaal/categorieen"),
         Entry(_l("Education partners"), "/portaal/onderwijspartners"),

@@ -20,7 +20,7 @@ alerts = Blueprint(
     description="E-mail alerts for a saved search (double opt-in).",
 )
 BLUEPRINTS = (alerts,)
-SUBSCRIPTION_FIELDS = ("network", "email", "language", "frequency")
+SUBSCRIPTION_FIELDS = ("network", "email", "language", "frequency", "consent_version")
 
 
 @alerts.route("")
@@ -33,7 +33,14 @@ class Subscribe(MethodView):
         with kit().db.transaction() as session:
             network = network_by_slug(session, data["network"])
             return usecases.subscribe(
-                session, network.id, data["email"], data["language"], criteria, data["frequency"], links()
+                session,
+                network.id,
+                data["email"],
+                data["language"],
+                criteria,
+                data["frequency"],
+                links(),
+                data["consent_version"],
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.recruitment.api.consent_schemas import CONSENT_TEXT, consent_version_field
 from services.recruitment.domain import COHORT_KINDS
 from services.recruitment.models.placements import StudentStatus
 from shared.web.schemas import (
@@ -142,7 +143,9 @@ class RegistrationInputSchema(BaseSchema):
     consent = StrictBoolean(
         required=True,
         validate=validate.Equal(True, error="Registration needs your consent to share these details."),
+        metadata={"description": CONSENT_TEXT},
     )
+    consent_version = consent_version_field()
 
 
 class RegistrationReceiptSchema(BaseSchema):
@@ -301,7 +304,9 @@ class InvitationAnswerSchema(BaseSchema):
     consent = StrictBoolean(
         required=True,
         validate=validate.Equal(True, error="Registration needs your consent to share these details."),
+        metadata={"description": CONSENT_TEXT},
     )
+    consent_version = consent_version_field()
 
 
 class MeetSessionSchema(BaseSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.recruitment.api.consent_schemas import CONSENT_TEXT, consent_version_field
 from services.recruitment.domain import (
     ALERT_FREQUENCIES,
     FREQUENCIES,
@@ -316,7 +317,9 @@ class ResponseInputSchema(BaseSchema):
         validate=validate.Equal(
             True, error="Consent is needed to share your details with the organisations."
         ),
+        metadata={"description": CONSENT_TEXT},
     )
+    consent_version = consent_version_field()
 
 
 class ResponseSchema(BaseSchema):
@@ -369,6 +372,7 @@ class AlertInputSchema(BaseSchema):
     no_vog = StrictBoolean(load_default=False)
     long_term = StrictBoolean(load_default=None, allow_none=True)
     max_hours = WholeNumber(1, HOURS_PER_WEEK_MAX, load_default=None, allow_none=True)
+    consent_version = consent_version_field()
 
 
 class AlertReceiptSchema(BaseSchema):

@@ -214,6 +214,8 @@ class Response(NetworkScoped, Base):
     availability: Mapped[str] = mapped_column(String(500), default="")
     language: Mapped[str] = mapped_column(String(2), default="nl")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The version of the network's privacy text the person was shown (None: before versions were kept).
+    consent_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="new", index=True)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -238,6 +240,9 @@ class AlertSubscription(NetworkScoped, Base):
     frequency: Mapped[str] = mapped_column(String(12), default="immediately")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The privacy text shown at sign-up; the consent itself is the confirmation (double opt-in).
+    consent_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -277,5 +282,6 @@ from services.recruitment.models.placements import (  # noqa: E402, F401
     StudentPreference,
 )
 from services.recruitment.models.privacy import PrivacyRequest, PrivacyRequestPart  # noqa: E402, F401
+from services.recruitment.models.privacy_text import PrivacyText  # noqa: E402, F401
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

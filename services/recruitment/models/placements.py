@@ -89,6 +89,7 @@ class Student(NetworkScoped, Base):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(2), default="nl")
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    consent_version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the privacy text shown
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     imported: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default=StudentStatus.UNVERIFIED, index=True)

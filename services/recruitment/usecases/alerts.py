@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import ActivityCategory, AlertSubscription, Network, Vacancy
-from services.recruitment.usecases import search
+from services.recruitment.usecases import consents, search
 from services.recruitment.usecases.common import get, network_of, outbox
 from shared.db import utcnow
 
@@ -18,11 +18,24 @@ DIGEST_SLACK = timedelta(minutes=10)
 
 
 def subscribe(
-    session: Session, network_id: str, email: str, language: str, criteria: dict, frequency: str, links: Links
+    session: Session,
+    network_id: str,
+    email: str,
+    language: str,
+    criteria: dict,
+    frequency: str,
+    links: Links,
+    consent_version: object = None,
 ) -> AlertSubscription:
-    """Record the wish and ask for confirmation; nothing is sent until it is confirmed."""
+    """Record the wish and ask for confirmation; nothing is sent until it is confirmed. The privacy
+    text's version shown at sign-up is kept; confirming is the consent, and its moment."""
     subscription = AlertSubscription(
-        network_id=network_id, email=email.lower(), language=language, criteria=criteria, frequency=frequency
+        network_id=network_id,
+        email=email.lower(),
+        language=language,
+        criteria=criteria,
+        frequency=frequency,
+        consent_version=consents.version_to_record(session, network_id, consent_version),
     )
     session.add(subscription)
     session.flush()
@@ -45,6 +58,7 @@ def confirm(session: Session, subscription_id: str) -> AlertSubscription:
     subscription = get(session, AlertSubscription, subscription_id, "alert")
     if subscription.unsubscribed_at is None:
         subscription.confirmed_at = subscription.confirmed_at or utcnow()
+        subscription.consent_at = subscription.consent_at or subscription.confirmed_at
     return subscription
 
 

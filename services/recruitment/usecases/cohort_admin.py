@@ -10,6 +10,7 @@ from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import Cohort, MeetSession, MeetSignup, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus
+from services.recruitment.usecases import consents
 from services.recruitment.usecases import students as students_uc
 from services.recruitment.usecases.common import (
     Conflict,
@@ -167,7 +168,9 @@ def invited_student(session: Session, student_id: str) -> Student:
     return get(session, Student, student_id, "registration")
 
 
-def accept_invitation(session: Session, student_id: str, preferences: list[str]) -> Student:
+def accept_invitation(
+    session: Session, student_id: str, preferences: list[str], consent_version: object = None
+) -> Student:
     """The student opened their invitation: the address is confirmed, their ranked placements and
     consent recorded, and they join the allocation's pool."""
     student = locked(session, Student, student_id)
@@ -185,6 +188,7 @@ def accept_invitation(session: Session, student_id: str, preferences: list[str])
     student.preferences = [StudentPreference(rank=n, placement_id=p) for n, p in enumerate(chosen, 1)]
     now = utcnow()
     student.consent_at, student.verified_at = now, student.verified_at or now
+    student.consent_version = consents.version_to_record(session, student.network_id, consent_version)
     student.status = StudentStatus.REGISTERED
     student.proposed_placement_id, student.choice, student.unplaced_reason = None, None, ""
     return student

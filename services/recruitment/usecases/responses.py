@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import CoPublisher, Organisation, Response, Vacancy
+from services.recruitment.usecases import consents
 from services.recruitment.usecases.common import Conflict, audit, get, network_of, outbox, recipient
 from shared.db import utcnow
 from shared.identity import Principal
@@ -26,12 +27,16 @@ class AlreadyResponded(Conflict):
 
 
 def respond(session: Session, vacancy_id: str, fields: dict, links: Links) -> Response:
-    """Record a response (with consent) and tell the volunteer and every publisher; once per person
+    """Record a response (with consent to the privacy text's version it names, else the current
+    one) and tell the volunteer and every publisher; once per person
     and vacancy (AlreadyResponded for a repeat, also for one that races the first)."""
     vacancy = get(session, Vacancy, vacancy_id, "vacancy")
     if vacancy.status != domain.VacancyStatus.PUBLISHED:
         raise VacancyNotOpen("this vacancy is no longer open for responses")
     fields = {**{k: v for k, v in fields.items() if k != "consent"}, "email": fields["email"].strip().lower()}
+    fields["consent_version"] = consents.version_to_record(
+        session, vacancy.network_id, fields.get("consent_version")
+    )
     if _responded(session, vacancy.id, fields["email"]):
         raise AlreadyResponded("you have already responded to this vacancy")
     response = Response(network_id=vacancy.network_id, vacancy=vacancy, **fields)

@@ -15,6 +15,7 @@ from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import Cohort, HoursEntry, Placement, Student, StudentPreference
 from services.recruitment.models.placements import StudentStatus
+from services.recruitment.usecases import consents
 from services.recruitment.usecases.common import NotFound, UnknownReference, locked, network_of, outbox
 from services.recruitment.usecases.education import cohort_for
 from shared.db import utcnow
@@ -59,6 +60,11 @@ def register(session: Session, cohort: Cohort, fields: dict, links: Links) -> No
     if reason := domain.registration_closed_reason(cohort, utcnow()):
         raise RegistrationClosed(reason)
     fields = {**fields, "email": fields["email"].strip().lower()}
+    # The privacy text's version the form showed (else the current one); set by _apply, now or, for
+    # a second registration, with its other changes when the address is confirmed.
+    fields["consent_version"] = consents.version_to_record(
+        session, cohort.network_id, fields.get("consent_version")
+    )
     fields["preferences"] = _valid_preferences(session, cohort, fields.get("preferences", []))
     student = session.scalar(
         select(Student).where(Student.cohort_id == cohort.id, Student.email == fields["email"])

@@ -19,6 +19,7 @@ from services.recruitment.views import (
     placements,
     portal,
     privacy,
+    privacy_text,
     registry,
     registry_access,
     registry_admin,
@@ -45,6 +46,7 @@ def register_views(app: Flask) -> None:
         education_admin,
         placement_offers,
         privacy,
+        privacy_text,
     ):
         app.register_blueprint(module.pages)
     app.register_blueprint(

@@ -7,9 +7,9 @@ from marshmallow import ValidationError
 
 from services.recruitment.api.schemas import SearchArgsSchema
 from services.recruitment.usecases import alerts, responses
-from services.recruitment.usecases.common import NotFound
+from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.usecases.search import Criteria
-from services.recruitment.views.common import db, links, network_session
+from services.recruitment.views.common import db, links, network_session, refusal
 from services.recruitment.views.forms import AlertForm
 from shared.i18n import current_language
 from shared.tokens import InvalidToken
@@ -31,10 +31,21 @@ def subscribe(slug: str):
     except ValidationError:
         return render_template("recruitment/alert_result.html", outcome="invalid", form=form), 422
     criteria = Criteria(**{k: search[k] for k in CRITERIA}).saved()
-    with network_session(slug, write=True) as (session, network):
-        alerts.subscribe(
-            session, network.id, data["email"], current_language(), criteria, data["frequency"], links()
-        )
+    try:
+        with network_session(slug, write=True) as (session, network):
+            alerts.subscribe(
+                session,
+                network.id,
+                data["email"],
+                current_language(),
+                criteria,
+                data["frequency"],
+                links(),
+                data["consent_version"],
+            )
+    except UnknownReference as exc:  # a privacy statement this network never showed
+        form.consent_version.errors = [refusal(exc)]
+        return render_template("recruitment/alert_result.html", outcome="invalid", form=form), 422
     return render_template("recruitment/alert_result.html", outcome="check_mail"), 202
 
 

@@ -9,9 +9,10 @@ from services.recruitment import domain
 from services.recruitment.api.schemas import SearchArgsSchema
 from services.recruitment.models import Network, Vacancy, VacancyArea
 from services.recruitment.usecases import registry, responses, search
-from services.recruitment.usecases.common import NotFound, get
-from services.recruitment.views.common import criteria_from_request, db, links, network_session
+from services.recruitment.usecases.common import NotFound, UnknownReference, get
+from services.recruitment.views.common import criteria_from_request, db, links, network_session, refusal
 from services.recruitment.views.forms import AlertForm, ResponseForm
+from services.recruitment.views.privacy_text import privacy_ref
 from shared.i18n import current_language
 from shared.web.frame import chosen_network
 
@@ -44,6 +45,7 @@ def vacancy_bank(slug: str):
             organisations=registry.organisations(session),
             areas=_areas(session),
             alert_form=AlertForm(data=criteria.saved()),
+            privacy=privacy_ref(session, network.id),
             page_link=lambda p: page_url(slug, p),
         )
 
@@ -85,6 +87,7 @@ def _vacancy_page(vacancy_id: str, form: ResponseForm | None = None, status: int
             publishers=domain.publishers(vacancy),
             form=form or ResponseForm(),
             open=vacancy.status == domain.VacancyStatus.PUBLISHED,
+            privacy=privacy_ref(session, vacancy.network_id),
         ), status
 
 
@@ -106,6 +109,9 @@ def respond(vacancy_id: str):
             responses.respond(session, vacancy_id, {**fields, "language": current_language()}, links())
     except responses.VacancyNotOpen:
         return _vacancy_page(vacancy_id, form, status=409)
+    except UnknownReference as exc:  # a privacy statement this network never showed
+        form.consent.errors = [*form.consent.errors, refusal(exc)]
+        return _vacancy_page(vacancy_id, form, status=422)
     except responses.AlreadyResponded:  # the organisations have the details: no second referral
         return render_template("recruitment/responded.html", vacancy_id=vacancy_id, already=True)
     except NotFound:

@@ -21,6 +21,7 @@ from services.recruitment.api.education_schemas import (
 from services.recruitment.usecases import cohort_admin, education, logins
 from services.recruitment.usecases.common import NotFound, UnknownReference
 from services.recruitment.views.common import db, links, member_page, refusal, run_step
+from services.recruitment.views.privacy_text import privacy_ref
 from shared.db import utcnow
 from shared.i18n import LazyText, lazy_gettext
 from shared.identity import Principal, Role
@@ -284,17 +285,20 @@ def invitation(token: str):
         except NotFound:
             abort(404)
         placements = education.placements_of_cohort(session, student.cohort_id)
+        privacy = privacy_ref(session, network_id)
         session.expunge_all()
     form = SchemaForm(InvitationAnswerSchema())
     if form.validate():
         try:
             with db().transaction(network_id=network_id) as session:
                 logins.redeem_login(session, payload)
-                cohort_admin.accept_invitation(session, student_id, form.data["preferences"])
+                cohort_admin.accept_invitation(
+                    session, student_id, form.data["preferences"], form.data["consent_version"]
+                )
         except LinkAlreadyUsed:
             return render_template("recruitment/login_failed.html"), 410
-        except UnknownReference as exc:
-            form.add_error(exc.field, refusal(exc))
+        except UnknownReference as exc:  # a privacy statement the network never showed: at the checkbox
+            form.add_error("consent" if exc.field == "consent_version" else exc.field, refusal(exc))
         except domain.DomainError as exc:
             form.add_error("_form", refusal(exc))
         else:
@@ -308,5 +312,6 @@ def invitation(token: str):
         cohort=student.cohort,
         placements=placements,
         ranks=range(student.cohort.max_preferences),
+        privacy=privacy,
     )
     return page, 422 if form.errors else 200

@@ -32,6 +32,7 @@ class ResponseForm(LocalisedForm):
         _l("I agree that my details are shared with the organisations that publish this vacancy."),
         validators=[InputRequired(_l("Please give your consent."))],
     )
+    consent_version = HiddenField()  # the privacy statement's version the page showed
 
 
 class AlertForm(LocalisedForm):
@@ -52,6 +53,7 @@ class AlertForm(LocalisedForm):
     no_vog = HiddenField()
     long_term = HiddenField()
     max_hours = HiddenField()
+    consent_version = HiddenField(_l("Privacy statement"))
 
 
 class LoginForm(LocalisedForm):
@@ -80,6 +82,7 @@ class RegistrationForm(LocalisedForm):
         ),
         validators=[InputRequired(_l("Please give your consent."))],
     )
+    consent_version = HiddenField()
 
 
 def preference_fields(form: RegistrationForm, count: int, choices: list[tuple[str, str]]) -> list:

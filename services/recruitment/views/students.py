@@ -16,6 +16,7 @@ from services.recruitment.views.forms import (
     RegistrationForm,
     preference_fields,
 )
+from services.recruitment.views.privacy_text import privacy_ref
 from shared.db import utcnow
 from shared.i18n import current_language, language, lazy_gettext
 from shared.identity import Principal, Role
@@ -59,10 +60,13 @@ def register(link: str):
         placements = education.placements_of_cohort(session, cohort.id)
         closed = domain.registration_closed_reason(cohort, utcnow())
         partner = cohort.partner
+        privacy = privacy_ref(session, cohort.network_id)
     form = RegistrationForm()
     choices = [(p.id, f"{p.title} — {p.organisation.name}") for p in placements]
     ranks = preference_fields(form, cohort.max_preferences, choices)
-    context = dict(cohort=cohort, partner=partner, placements=placements, form=form, ranks=ranks)
+    context = dict(
+        cohort=cohort, partner=partner, placements=placements, form=form, ranks=ranks, privacy=privacy
+    )
     if closed:
         return render_template("recruitment/student_register.html", closed=closed, **context), 410
     if not form.validate_on_submit():
@@ -78,6 +82,7 @@ def register(link: str):
         "languages": [x.strip() for x in (form.languages.data or "").split(",") if x.strip()],
         "language": current_language(),
         "preferences": chosen,
+        "consent_version": form.consent_version.data,
     }
     try:
         with db().transaction(network_id=cohort.network_id) as session:
@@ -85,6 +90,7 @@ def register(link: str):
             students.register(session, cohort, fields, links())
     except UnknownReference as exc:
         target = ranks[0] if exc.field == "preferences" else getattr(form, exc.field, form.name)
+        target = form.consent if exc.field == "consent_version" else target
         target.errors = [*target.errors, refusal(exc)]
         return render_template("recruitment/student_register.html", **context), 422
     except (students.RegistrationClosed, students.AlreadyAllocated) as exc:

@@ -1,7 +1,7 @@
 """audit entries: who exported or searched personal data in bulk, when, what and how many
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07 01:00:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 from shared.audit import create_audit_table, drop_audit_table
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
