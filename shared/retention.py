@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from celery import Celery
 from sqlalchemy.orm import Session
@@ -24,16 +25,19 @@ def cutoff(now: datetime, days: int) -> datetime | None:
     return now - timedelta(days=days) if days > 0 else None
 
 
-def in_batches(db: Database, step: Callable[[Session, int], int], batch: int = BATCH) -> int:
-    """Run `step(session, batch)`, each time in a transaction of its own, until it handles fewer
-    than `batch` rows; the total it handled. A step must leave no row it handled still due."""
-    total = 0
+def in_batches(db: Database, step: Callable[[Session, int, Any], list]) -> int:
+    """Run `step(session, BATCH, after)`, each time in a transaction of its own, until it handles
+    fewer than `BATCH` rows; the total it handled. A step handles due rows in key order after the
+    key `after` (None at first) and returns their keys: each batch starts where the last one ended
+    instead of reading past every row already done (docs/performance.md, "Retention")."""
+    total, after, batch = 0, None, BATCH
     while True:
         with db.transaction() as session:
-            done = step(session, batch)
-        total += done
-        if done < batch:
+            keys = step(session, batch, after)
+        total += len(keys)
+        if len(keys) < batch:
             return total
+        after = keys[-1]
 
 
 def register_retention(celery: Celery, kit, apply: Callable[[Database, datetime], dict[str, int]]) -> None:
