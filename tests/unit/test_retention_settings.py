@@ -45,3 +45,23 @@ def test_unconfirmed_registrations_are_not_deleted_while_their_link_still_works(
 def test_a_period_of_zero_days_turns_its_rule_off():
     now = datetime(2026, 6, 1, tzinfo=UTC)
     assert cutoff(now, 0) is None and cutoff(now, 90) == now - timedelta(days=90)
+
+
+def test_every_retention_period_is_listed_in_the_register_and_the_readme():
+    import dataclasses
+    from pathlib import Path
+
+    from services.appreciation.config import AppreciationSettings
+    from services.notifications.config import NotificationSettings
+    from services.recruitment.config import RecruitmentSettings
+
+    root = Path(__file__).resolve().parents[2]
+    register, readme = (root / "docs/privacy.md").read_text(), (root / "README.md").read_text()
+    names = {
+        f.metadata["env"]
+        for cls in (RecruitmentSettings, AppreciationSettings, NotificationSettings)
+        for f in dataclasses.fields(cls)
+        if f.metadata.get("env", "").startswith("KNOOP_RETAIN_")
+    }
+    assert len(names) == 5
+    assert not [n for n in names if f"`{n}`" not in register or f"`{n}`" not in readme]
