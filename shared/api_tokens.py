@@ -103,7 +103,12 @@ def _token_query(model: type[ApiTokenMixin]):
     # Built once per table: building a SELECT costs about as much as running it.
     table = model.__table__
     return select(
-        table.c.id, table.c.role, table.c.network_id, table.c.organisation_id, table.c.partner_id
+        table.c.id,
+        table.c.role,
+        table.c.network_id,
+        table.c.organisation_id,
+        table.c.partner_id,
+        table.c.name,
     ).where(table.c.token_hash == bindparam("token_hash"), table.c.revoked_at.is_(None))
 
 
@@ -121,6 +126,7 @@ def principal_for(session: Session | Connection, model: type[ApiTokenMixin], tok
         organisation_id=row.organisation_id,
         partner_id=row.partner_id,
         token_id=row.id,
+        actor=row.name,
     )
 
 

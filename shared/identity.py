@@ -39,6 +39,8 @@ class Principal:
     token_id: str | None = None
     # The person a magic-link session is for (a student, a pass holder); API tokens leave it empty.
     person_id: str | None = None
+    # How an audit trail names who acted: the address a session logged in with, an API token's name.
+    actor: str | None = None
 
 
 # Finds the principal behind a presented API token (None if unknown or revoked).

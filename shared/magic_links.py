@@ -82,4 +82,5 @@ def redeem(session: Session, model: type[UsedLoginLinkMixin], payload: dict) -> 
         organisation_id=payload.get("organisation_id"),
         partner_id=payload.get("partner_id"),
         person_id=payload.get("person_id"),
+        actor=payload.get("actor"),
     )

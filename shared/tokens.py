@@ -26,6 +26,8 @@ PURPOSES = (
     "match-answer",
     "preferences",
     "invitation-preview",
+    "privacy-request",
+    "privacy-download",
 )
 
 

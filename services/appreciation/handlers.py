@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from services.appreciation.links import Links
 from services.appreciation.models import ApiToken, NetworkReplica, OrganisationReplica
-from services.appreciation.usecases import imports, invitations, passes
+from services.appreciation.usecases import imports, invitations, passes, privacy
 from services.appreciation.usecases.gatherings import CONTINUE_INVITATIONS
 from shared.api_tokens import token_replica_handlers
+from shared.db import utcnow
 from shared.messaging.commands import Command, CommandHandler
 from shared.messaging.inbox import Event, Handler
 
@@ -44,6 +45,15 @@ def student_pass(links: Links) -> Handler:
         passes.issue_for_student(session, event.network_id, event.data, links)
 
     return issue_student_pass
+
+
+def personal_data(links: Links) -> Handler:
+    """recruitment.personal_data_requested.v1: a person's access or erasure request, answered by event."""
+
+    def answer(session: Session, event: Event) -> None:
+        privacy.answer(session, event.network_id, event.data, utcnow(), links)
+
+    return answer
 
 
 _tokens = token_replica_handlers(ApiToken)
@@ -89,6 +99,7 @@ def event_handlers(links: Links) -> dict[str, list[Handler]]:
     return {
         **EVENT_HANDLERS,
         "recruitment.placement_confirmed.v1": [student_pass(links)],
+        "recruitment.personal_data_requested.v1": [personal_data(links)],
     }
 
 

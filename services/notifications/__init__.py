@@ -23,11 +23,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from services.notifications.models import TABLES
     from services.notifications.rendering import EmailRenderer
     from services.notifications.tasks import register_tasks
+    from services.notifications.usecases import log
     from services.notifications.usecases.deliveries import DeliveryService
     from services.notifications.views import pages
     from shared.i18n import Catalogue
+    from shared.i18n import lazy_gettext as _l
     from shared.service import build_service
     from shared.tokens import LinkSigner
+    from shared.web.audit_page import audit_blueprint
 
     app = Flask(__name__, static_folder=None)
     kit = build_service(
@@ -65,5 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["knoop_renderer"] = renderer
     register_api(app, kit.api)
     app.register_blueprint(pages)
+    app.register_blueprint(
+        audit_blueprint(log.audit, "/berichten/auditlog", _l("Log of exports and searches: messages"))
+    )
     register_tasks(kit.celery, kit, deliveries)
     return app

@@ -31,9 +31,10 @@ class Deliveries(MethodView):
         """Search the delivery log of your network. The network's coordinator only."""
         event_id = str(args["event_id"]) if "event_id" in args else None
         db = current_app.extensions["knoop"].db
-        with db.reader(network_id=current_principal().network_id) as session:
+        with db.transaction(network_id=current_principal().network_id) as session:
             return log.matching(
                 session,
+                current_principal(),
                 limit=args["limit"],
                 recipient=args.get("recipient"),
                 event_id=event_id,

@@ -24,9 +24,10 @@ from services.notifications.domain import (
     to_each,
 )
 from services.notifications.models import ApiToken, Delivery, NetworkReplica, Preference
-from services.notifications.usecases import preferences
+from services.notifications.usecases import preferences, privacy
 from shared.api_tokens import token_replica_handlers
 from shared.contracts import schema_for
+from shared.db import utcnow
 from shared.messaging.inbox import Event, Handler
 
 
@@ -97,6 +98,12 @@ def notify(template: str, recipients: Recipients) -> Handler:
 
 _tokens = token_replica_handlers(ApiToken)
 
+
+def personal_data(session: Session, event: Event) -> None:
+    """A person's access or erasure request: notifications' part, answered by event."""
+    privacy.answer(session, event.network_id, event.data, utcnow())
+
+
 EVENT_HANDLERS: dict[str, list[Handler]] = {
     "recruitment.api_token_issued.v1": [_tokens["issued"]],
     "recruitment.api_token_revoked.v1": [_tokens["revoked"]],
@@ -135,4 +142,8 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "appreciation.event_changed.v1": [notify("event_changed", each_person)],
     "appreciation.event_cancelled.v1": [notify("event_cancelled", each_person)],
     "appreciation.feedback_requested.v1": [notify("feedback_request", each_person)],
+    "recruitment.privacy_request_received.v1": [notify("privacy_request", to("recipient"))],
+    "recruitment.personal_data_requested.v1": [personal_data],
+    "recruitment.personal_data_ready.v1": [notify("personal_data_ready", to("recipient"))],
+    "recruitment.response_withdrawn.v1": [notify("response_withdrawn", to_each("publishers"))],
 }

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.notifications.domain import DeliveryStatus
 from shared.api_tokens import ApiTokenMixin
+from shared.audit import AuditEntryMixin
 from shared.db import Tables, UTCDateTime, make_base, utcnow
 from shared.messaging.deadletters import DeadLetterMixin
 from shared.messaging.inbox import InboxMixin
@@ -89,6 +90,10 @@ class InboxEntry(InboxMixin, Base):
 
 class DeadLetter(DeadLetterMixin, Base):
     pass
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    """Who exported or searched personal data in bulk (shared.audit)."""
 
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

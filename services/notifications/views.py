@@ -75,8 +75,8 @@ class RetryForm(ActionForm):
 def delivery_log(principal):
     """Every message of the coordinator's network: search by address or event, filter by status."""
     text, status = request.args.get("q", ""), request.args.get("status", "")
-    with current_app.extensions["knoop"].db.reader(network_id=principal.network_id) as session:
-        rows = log.search(session, text, status)
+    with current_app.extensions["knoop"].db.transaction(network_id=principal.network_id) as session:
+        rows = log.search(session, principal, text, status)
     letters = log.dead_letters_of(current_app.extensions["knoop"].dead_letters, principal.network_id)
     return render_template(
         "notifications/log.html",

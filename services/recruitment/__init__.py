@@ -19,6 +19,7 @@ PUBLIC_POSTS = [
     "education.Registration",
     "student_pages.register",
     "student_pages.enter_code",
+    "privacy_pages.ask",
 ]
 # Endpoints that take a CSV file: bodies up to KNOOP_MAX_UPLOAD_BYTES instead of the JSON limit.
 UPLOADS = ["education.CohortImport", "placement_pages.partner_import", "registry_admin.network_logo"]

@@ -6,6 +6,8 @@ from shared.magic_links import LoginLinks, single_use
 from shared.tokens import LinkSigner
 
 DAY = 24 * 3600
+PRIVACY_CONFIRM_DAYS = 7  # a request nobody confirmed expires with its link
+PRIVACY_DOWNLOAD_DAYS = 14  # what an access request assembled is kept this long, then deleted
 
 
 class Links:
@@ -20,6 +22,10 @@ class Links:
         self.registration = LinkSigner(secret_keys, "registration", max_age=7 * DAY)
         # Its own salt: an invitation (which asks for consent) never passes as a bare confirmation.
         self.invitation = LinkSigner(secret_keys, "invitation", max_age=7 * DAY)
+        self.privacy_request = LinkSigner(secret_keys, "privacy-request", max_age=PRIVACY_CONFIRM_DAYS * DAY)
+        self.privacy_download = LinkSigner(
+            secret_keys, "privacy-download", max_age=PRIVACY_DOWNLOAD_DAYS * DAY
+        )
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -51,3 +57,9 @@ class Links:
         """An imported student's own link: confirm the address and rank placements, once."""
         token = self.invitation.sign(single_use(identity))
         return self.url(f"/inschrijven/uitnodiging/{token}")
+
+    def privacy_confirmation(self, request_id: str) -> str:
+        return self.url(f"/privacy/bevestigen/{self.privacy_request.sign(request_id)}")
+
+    def privacy_download_page(self, request_id: str) -> str:
+        return self.url(f"/privacy/gegevens/{self.privacy_download.sign(request_id)}")

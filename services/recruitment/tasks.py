@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from celery import Celery
 
-from services.recruitment.handlers import EVENT_HANDLERS
+from services.recruitment.handlers import event_handlers
 from services.recruitment.links import Links
-from services.recruitment.usecases import alerts, responses, vacancies
+from services.recruitment.usecases import alerts, privacy_requests, responses, vacancies
 from shared.messaging.consumer import consume, register_housekeeping
 
 HOURLY = 3600
@@ -16,10 +16,11 @@ HOURLY = 3600
 
 def register_tasks(celery: Celery, kit, links: Links) -> None:
     settings = kit.settings
+    handlers = event_handlers(links)
 
     @celery.task(name="recruitment.handle_event")
     def handle_event(message: dict) -> None:
-        consume(kit, EVENT_HANDLERS, message)
+        consume(kit, handlers, message)
 
     @celery.task(name="recruitment.expire_vacancies")
     def expire_vacancies() -> int:
@@ -41,8 +42,13 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
         with kit.db.transaction() as session:
             return alerts.send_digests(session, datetime.now(UTC), links)
 
+    @celery.task(name="recruitment.expire_privacy_requests")
+    def expire_privacy_requests() -> int:
+        with kit.db.transaction() as session:
+            return privacy_requests.expire(session, datetime.now(UTC))
+
     register_housekeeping(celery, kit)
-    for name in ("expire_vacancies", "follow_up_responses", "send_alert_digests"):
+    for name in ("expire_vacancies", "follow_up_responses", "send_alert_digests", "expire_privacy_requests"):
         celery.conf.beat_schedule[f"recruitment-{name}"] = {
             "task": f"recruitment.{name}",
             "schedule": HOURLY,

@@ -6,11 +6,11 @@ import functools
 
 from marshmallow import ValidationError
 
-from shared.contracts import appreciation, recruitment
+from shared.contracts import appreciation, privacy, recruitment
 from shared.contracts.envelope import EnvelopeSchema, envelope
 from shared.contracts.quick_check import quick_check
 
-CONTRACTS = {**recruitment.CONTRACTS, **appreciation.CONTRACTS}
+CONTRACTS = {**recruitment.CONTRACTS, **appreciation.CONTRACTS, **privacy.CONTRACTS}
 
 
 class ContractViolation(ValueError):

@@ -83,11 +83,27 @@ def _field_check(field: fields.Field) -> Check | None:
         if inner is None:
             return None
         return _allowing_none(field, lambda value: type(value) is list and all(map(inner, value)))
+    if kind is fields.Dict:
+        return _dict_check(field)
     if kind in _STRINGS:
         return _allowing_none(field, lambda value: type(value) is str)
     if kind in _SELF_CONTAINED:
         return _deserialized(field)
     return None  # a kind that may look at the rest of the data, or load a value differently
+
+
+def _dict_check(field: fields.Dict) -> Check | None:
+    """A dict whose keys and values pass their fields' checks (any key or value where it names no
+    field). Its validators see the loaded dict: only its size is sure to be the same."""
+    if not all(isinstance(validator, validate.Length) for validator in field.validators):
+        return None
+    keys = _field_check(field.key_field) if field.key_field is not None else (lambda _: True)
+    values = _field_check(field.value_field) if field.value_field is not None else (lambda _: True)
+    if keys is None or values is None:
+        return None
+    return _allowing_none(
+        field, lambda value: type(value) is dict and all(keys(k) and values(v) for k, v in value.items())
+    )
 
 
 def _allowing_none(field: fields.Field, check: Check) -> Check:

@@ -40,6 +40,15 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "appreciation.event_changed.v1": ("notifications",),
     "appreciation.event_cancelled.v1": ("notifications",),
     "appreciation.feedback_requested.v1": ("notifications",),
+    # A person's data request: recruitment keeps it, every service answers for its own data.
+    "recruitment.privacy_request_received.v1": ("notifications",),
+    "recruitment.personal_data_requested.v1": ("appreciation", "notifications"),
+    "recruitment.personal_data_ready.v1": ("notifications",),
+    "recruitment.response_withdrawn.v1": ("notifications",),
+    "appreciation.personal_data_collected.v1": ("recruitment",),
+    "appreciation.personal_data_erased.v1": ("recruitment",),
+    "notifications.personal_data_collected.v1": ("recruitment",),
+    "notifications.personal_data_erased.v1": ("recruitment",),
 }
 
 

@@ -59,6 +59,7 @@ def log_in(principal: Principal) -> None:
         "organisation_id": principal.organisation_id,
         "partner_id": principal.partner_id,
         "person_id": principal.person_id,
+        "actor": principal.actor,
         "since": int(time.time()),
     }
 

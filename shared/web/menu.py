@@ -29,6 +29,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Categories"), "/portaal/categorieen"),
         Entry(_l("Education partners"), "/portaal/onderwijspartners"),
         Entry(_l("Access"), "/portaal/toegang"),
+        Entry(_l("Privacy requests"), "/portaal/privacy"),
         Entry(_l("Student placements"), "/portaal/groepen"),
         Entry(_l("Students' progress"), "/onderwijs"),
         Entry(_l("Pass holders"), "/waardering/passen"),
@@ -37,6 +38,9 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry(_l("Appreciation events"), "/waardering/evenementen"),
         Entry(_l("Messages sent"), "/berichten/log"),
         Entry(_l("E-mail examples"), "/berichten/voorbeeld"),
+        Entry(_l("Log: students and responses"), "/portaal/auditlog"),
+        Entry(_l("Log: passes and events"), "/waardering/auditlog"),
+        Entry(_l("Log: messages"), "/berichten/auditlog"),
     ),
     Role.ORGANISATION: (
         Entry(_l("Start"), "/portaal"),

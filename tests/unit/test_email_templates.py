@@ -23,6 +23,10 @@ class Recorder:
 
     def __init__(self):
         self.added = []
+        self.info = {}  # handlers that answer by event stage it here
+
+    def flush(self):
+        pass
 
     def add(self, row):
         self.added.append(row)

@@ -62,8 +62,8 @@ class Passes(MethodView):
     @passes.response(200, HolderPassSchema(many=True))
     def get(self):
         """Passes: an organisation sees its own volunteers', the coordinator every pass."""
-        with reader() as session:
-            return usecases.passes_of(session, current_principal())
+        with unit_of_work() as session:
+            return usecases.export_passes(session, current_principal())
 
     @require_role(*MANAGERS)
     @passes.doc(security=SECURED)

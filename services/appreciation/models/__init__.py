@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.appreciation.models.base import Base
 from shared.api_tokens import ApiTokenMixin
+from shared.audit import AuditEntryMixin
 from shared.db import Tables, UTCDateTime, new_id, utcnow
 from shared.magic_links import UsedLoginLinkMixin
 from shared.messaging.deadletters import DeadLetterMixin
@@ -270,6 +271,10 @@ class InboxEntry(InboxMixin, Base):
 
 class DeadLetter(DeadLetterMixin, Base):
     pass
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    """Who exported or searched personal data in bulk (shared.audit)."""
 
 
 from services.appreciation.models.gatherings import Gathering, Invitation  # noqa: E402, F401

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from services.appreciation.domain.gatherings import GUEST_ORDER, guest_group
 from services.appreciation.models import Gathering, Invitation, OrganisationReplica, PassHolder
+from services.appreciation.usecases.common import audit
 from shared.identity import Principal, Role
 
 
@@ -28,6 +29,15 @@ def guest_list(session: Session, gathering: Gathering) -> list[tuple[str, list[I
             invitation
         )
     return [(status, found) for status, found in groups.items() if found]
+
+
+def export_guest_list(
+    session: Session, principal: Principal, gathering: Gathering
+) -> list[tuple[str, list[Invitation]]]:
+    """`guest_list` as it leaves Knoop (the CSV), recorded in the audit trail."""
+    groups = guest_list(session, gathering)
+    audit.record(session, principal, "guests.csv", gathering.id, sum(len(people) for _, people in groups))
+    return groups
 
 
 def organisation_names(session: Session, principal: Principal) -> dict[str, str]:

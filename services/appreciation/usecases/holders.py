@@ -11,6 +11,7 @@ from services.appreciation.domain import access
 from services.appreciation.domain import passes as rules
 from services.appreciation.domain.errors import NotAllowed, NotFound
 from services.appreciation.models import OrganisationReplica, Pass, PassHolder, Redemption
+from services.appreciation.usecases.common import audit
 from shared.identity import Principal
 
 FOUND_AT_MOST = 50
@@ -22,7 +23,8 @@ def _coordinator(principal: Principal) -> None:
 
 
 def find_holders(session: Session, principal: Principal, query: str) -> list[PassHolder]:
-    """Holders whose name or e-mail contains `query`, or one of whose passes ends in its digits."""
+    """Holders whose name or e-mail contains `query`, or one of whose passes ends in its digits;
+    each search is recorded in the audit trail."""
     _coordinator(principal)
     query = query.strip()
     if not query:
@@ -35,7 +37,7 @@ def find_holders(session: Session, principal: Principal, query: str) -> list[Pas
     ]
     if tail:
         matches.append(PassHolder.id.in_(select(Pass.holder_id).where(Pass.number.endswith(tail))))
-    return list(
+    found = list(
         session.scalars(
             select(PassHolder)
             .where(PassHolder.network_id == principal.network_id, or_(*matches))
@@ -44,6 +46,8 @@ def find_holders(session: Session, principal: Principal, query: str) -> list[Pas
             .limit(FOUND_AT_MOST)
         )
     )
+    audit.record(session, principal, "holders.search", query, len(found))
+    return found
 
 
 @dataclass

@@ -41,7 +41,13 @@ def request_login(
         (
             p.name,
             links.login.link(
-                {"role": Role.DISCOUNT_PARTNER, "network_id": network.id, "partner_id": p.id}, next_path
+                {
+                    "role": Role.DISCOUNT_PARTNER,
+                    "network_id": network.id,
+                    "partner_id": p.id,
+                    "actor": p.contact_email,
+                },
+                next_path,
             ),
         )
         for p in partners

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.appreciation.usecases.common import audit
 from services.appreciation.views import (
     counter,
     gathering_admin,
@@ -22,6 +23,8 @@ from services.appreciation.views import (
     passes,
 )
 from services.appreciation.views.common import pages
+from shared.i18n import lazy_gettext as _l
+from shared.web.audit_page import audit_blueprint
 
 # Each module adds its routes to the one blueprint: endpoint names stay `pass_pages.<view>`.
 VIEWS = (
@@ -43,3 +46,6 @@ VIEWS = (
 def register_pages(app: Flask) -> None:
     """The pages' blueprint, with every view module's routes on it."""
     app.register_blueprint(pages)
+    app.register_blueprint(
+        audit_blueprint(audit, "/waardering/auditlog", _l("Log of exports and searches: passes and events"))
+    )

@@ -61,13 +61,13 @@ def event_admin_guests(principal: Principal, event_id: str):
 def event_admin_guests_csv(principal: Principal, event_id: str):
     """The guest list as CSV (`;`, UTF-8 with a BOM for Excel), one row per person, headed and
     worded in the page's language, with a column per question. Its organiser."""
-    with db().reader(network_id=principal.network_id) as session:
+    with db().transaction(network_id=principal.network_id) as session:
         gathering = organised_or_404(session, principal, event_id)
         questions = list(gathering.questions or ())
         names = guests.organisation_names(session, principal)
         rows = [
             _row(i, status, n, names, questions)
-            for status, people in guests.guest_list(session, gathering)
+            for status, people in guests.export_guest_list(session, principal, gathering)
             for n, i in enumerate(people, start=1)
         ]
     headers = tuple(str(h) for h in CSV_COLUMNS.values()) + tuple(questions)

@@ -69,7 +69,7 @@ def pass_policy(principal: Principal):
 def pass_holders(principal: Principal):
     """Find a pass holder by name, e-mail or the last digits of the number. Coordinator."""
     query = request.args.get("q", "")[:100]
-    with db().reader(network_id=principal.network_id) as session:
+    with db().transaction(network_id=principal.network_id) as session:
         found = holders.find_holders(session, principal, query)
         return render_template("appreciation/pass_holders.html", query=query, found=found)
 

@@ -1,5 +1,5 @@
 """A valid sample payload of every event contract: the template previews show them, tests build from them."""
 
-from services.notifications.samples import appreciation, recruitment
+from services.notifications.samples import appreciation, privacy, recruitment
 
-SAMPLES = {**recruitment.SAMPLES, **appreciation.SAMPLES}
+SAMPLES = {**recruitment.SAMPLES, **appreciation.SAMPLES, **privacy.SAMPLES}

@@ -6,11 +6,25 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.domain import STATUSES, DeliveryStatus
-from services.notifications.models import Delivery
+from services.notifications.models import AuditEntry, Delivery
+from shared.audit import AuditTrail
+from shared.identity import Principal
+
+audit = AuditTrail(AuditEntry)
 
 
-def search(session: Session, text: str = "", status: str = "", limit: int = 100) -> list[Delivery]:
-    """Newest first; `text` matches a recipient address or an event id."""
+def search(
+    session: Session, principal: Principal, text: str = "", status: str = "", limit: int = 100
+) -> list[Delivery]:
+    """Newest first; `text` matches a recipient address or an event id. A search by `text` is
+    recorded in the audit trail; opening the log on its newest messages is not a look-up."""
+    found = _search(session, text, status, limit)
+    if text.strip():
+        audit.record(session, principal, "deliveries.search", text, len(found))
+    return found
+
+
+def _search(session: Session, text: str, status: str, limit: int) -> list[Delivery]:
     query = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
     if text:
         query = query.where(
@@ -23,13 +37,24 @@ def search(session: Session, text: str = "", status: str = "", limit: int = 100)
 
 def matching(
     session: Session,
+    principal: Principal,
     *,
     limit: int,
     recipient: str | None = None,
     event_id: str | None = None,
     status: str | None = None,
 ) -> list[Delivery]:
-    """Newest first, as the API asks: each filter given must match exactly (the address in any case)."""
+    """Newest first, as the API asks: each filter given must match exactly (the address in any case).
+    Recorded in the audit trail: a system takes the log's addresses in bulk."""
+    found = _matching(session, limit, recipient, event_id, status)
+    subject = " ".join(v for v in (recipient, event_id, status) if v)
+    audit.record(session, principal, "deliveries.list", subject, len(found))
+    return found
+
+
+def _matching(
+    session: Session, limit: int, recipient: str | None, event_id: str | None, status: str | None
+) -> list[Delivery]:
     query = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
     if recipient is not None:
         query = query.where(Delivery.recipient == recipient.lower())

@@ -299,7 +299,9 @@ class PartnerStudents(MethodView):
     def get(self, args):
         """Your students' progress: status, placement, hours. A partner sees only its own students."""
         with unit_of_work() as session:
-            return education.students_of(session, current_principal(), args.get("cohort"))
+            return education.export_students(
+                session, current_principal(), args.get("cohort"), "students.list"
+            )
 
 
 @education_api.route("/students.csv")
@@ -312,6 +314,6 @@ class PartnerStudentsCsv(MethodView):
         """The same as a CSV file for study credits (`;` separated, UTF-8 with BOM for Excel)."""
         with unit_of_work() as session:
             rows = StudentProgressSchema(many=True).dump(
-                education.students_of(session, current_principal(), args.get("cohort"))
+                education.export_students(session, current_principal(), args.get("cohort"))
             )
         return csv_response(rows, "studenten.csv", STUDENT_COLUMNS)

@@ -44,7 +44,7 @@ class MemberResponses(MethodView):
     def get(self):
         """Responses to the vacancies you publish or co-publish, newest first. Organisations only."""
         with unit_of_work() as session:
-            return usecases.member_responses(session, current_principal())
+            return usecases.export_responses(session, current_principal())
 
 
 @responses.route("/responses/<response_id>")

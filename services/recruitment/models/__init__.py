@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.recruitment.models.base import Base
 from shared.api_tokens import ApiTokenMixin
+from shared.audit import AuditEntryMixin
 from shared.db import Tables, UTCDateTime, new_id, utcnow
 from shared.magic_links import UsedLoginLinkMixin
 from shared.messaging.deadletters import DeadLetterMixin
@@ -261,6 +262,10 @@ class DeadLetter(DeadLetterMixin, Base):
     pass
 
 
+class AuditEntry(AuditEntryMixin, Base):
+    """Who exported or searched personal data in bulk (shared.audit)."""
+
+
 # Imported for its tables' sake: one metadata holds all of recruitment.
 from services.recruitment.models.placements import (  # noqa: E402, F401
     Cohort,
@@ -271,5 +276,6 @@ from services.recruitment.models.placements import (  # noqa: E402, F401
     Student,
     StudentPreference,
 )
+from services.recruitment.models.privacy import PrivacyRequest, PrivacyRequestPart  # noqa: E402, F401
 
 TABLES = Tables(Base.metadata, OutboxMessage, InboxEntry, DeadLetter, ApiToken)

@@ -1,4 +1,4 @@
-"""What every recruitment use case shares: the outbox, lookup errors, links and recipients."""
+"""What every recruitment use case shares: the outbox, the audit trail, lookup errors, links, recipients."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.recruitment import domain
-from services.recruitment.models import Network, Organisation, OutboxMessage
+from services.recruitment.models import AuditEntry, Network, Organisation, OutboxMessage
+from shared.audit import AuditTrail
 from shared.messaging.outbox import Outbox
 
 outbox = Outbox(OutboxMessage, source="recruitment")
+audit = AuditTrail(AuditEntry)
 
 
 class NotFound(domain.DomainError):

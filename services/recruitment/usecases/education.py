@@ -21,7 +21,7 @@ from services.recruitment.models import (
     Student,
 )
 from services.recruitment.models.placements import StudentStatus
-from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, get, locked
+from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference, audit, get, locked
 from services.recruitment.usecases.registry import Created, _issue_token
 from shared.db import utcnow
 from shared.identity import Principal, Role
@@ -302,6 +302,15 @@ def students_of(session: Session, principal: Principal, cohort_id: str | None = 
         }
         for s in students
     ]
+
+
+def export_students(
+    session: Session, principal: Principal, cohort_id: str | None = None, action: str = "students.csv"
+) -> list[dict]:
+    """`students_of` as it leaves Knoop (the CSV, the API's list), recorded in the audit trail."""
+    rows = students_of(session, principal, cohort_id)
+    audit.record(session, principal, action, cohort_id or "", len(rows))
+    return rows
 
 
 def _hours_by_student(session: Session, student_ids: list[str]) -> dict[str, tuple[float, float]]:

@@ -20,7 +20,7 @@ def _identities(session: Session, network: Network, email: str) -> list[tuple[st
         found.append(
             (
                 network.name,
-                {"role": Role.COORDINATOR, "network_id": network.id},
+                {"role": Role.COORDINATOR, "network_id": network.id, "actor": network.contact_email},
                 network.name,
                 network.contact_email,
             )
@@ -33,7 +33,12 @@ def _identities(session: Session, network: Network, email: str) -> list[tuple[st
         )
     )
     for member in members:
-        identity = {"role": Role.ORGANISATION, "network_id": network.id, "organisation_id": member.id}
+        identity = {
+            "role": Role.ORGANISATION,
+            "network_id": network.id,
+            "organisation_id": member.id,
+            "actor": member.contact_email,
+        }
         found.append((member.name, identity, member.contact_name, member.contact_email))
     partners = session.scalars(
         select(EducationPartner).where(
@@ -41,7 +46,12 @@ def _identities(session: Session, network: Network, email: str) -> list[tuple[st
         )
     )
     for partner in partners:
-        identity = {"role": Role.EDUCATION_PARTNER, "network_id": network.id, "partner_id": partner.id}
+        identity = {
+            "role": Role.EDUCATION_PARTNER,
+            "network_id": network.id,
+            "partner_id": partner.id,
+            "actor": partner.contact_email,
+        }
         label = f"{partner.institution}, {partner.programme}"
         found.append((label, identity, partner.contact_name or label, partner.contact_email))
     registrations = session.scalars(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.recruitment import domain
 from services.recruitment.links import Links
 from services.recruitment.models import CoPublisher, Organisation, Response, Vacancy
-from services.recruitment.usecases.common import Conflict, get, network_of, outbox, recipient
+from services.recruitment.usecases.common import Conflict, audit, get, network_of, outbox, recipient
 from shared.db import utcnow
 from shared.identity import Principal
 
@@ -84,6 +84,13 @@ def member_responses(
     if vacancy_id:
         query = query.where(Response.vacancy_id == vacancy_id)
     return list(session.scalars(query.order_by(Response.created_at.desc())).unique())
+
+
+def export_responses(session: Session, principal: Principal) -> list[Response]:
+    """Every response to the member's vacancies, as the API hands them to a system; audited."""
+    rows = member_responses(session, principal)
+    audit.record(session, principal, "responses.list", "", len(rows))
+    return rows
 
 
 def get_for_publisher(session: Session, principal: Principal, response_id: str) -> Response:

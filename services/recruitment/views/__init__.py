@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.recruitment.usecases.common import audit
 from services.recruitment.views import (
     alerts,
     bank,
@@ -17,11 +18,14 @@ from services.recruitment.views import (
     placement_offers,
     placements,
     portal,
+    privacy,
     registry,
     registry_access,
     registry_admin,
     students,
 )
+from shared.i18n import lazy_gettext as _l
+from shared.web.audit_page import audit_blueprint
 
 
 def register_views(app: Flask) -> None:
@@ -40,6 +44,10 @@ def register_views(app: Flask) -> None:
         member_responses,
         education_admin,
         placement_offers,
+        privacy,
     ):
         app.register_blueprint(module.pages)
+    app.register_blueprint(
+        audit_blueprint(audit, "/portaal/auditlog", _l("Log of exports and searches: students and responses"))
+    )
     app.context_processor(labels.template_labels)

@@ -46,6 +46,36 @@ FREQUENCY_NAMES = {
     "flexible": _l("frequency: flexible"),
 }
 
+PRIVACY_KIND_NAMES = {"access": _l("privacy request: access"), "erasure": _l("privacy request: erasure")}
+PRIVACY_STATUS_NAMES = {
+    "unconfirmed": _l("privacy status: unconfirmed"),
+    "collecting": _l("privacy status: collecting"),
+    "erasing": _l("privacy status: erasing"),
+    "ready": _l("privacy status: ready"),
+    "done": _l("privacy status: done"),
+    "expired": _l("privacy status: expired"),
+}
+PRIVACY_SERVICE_NAMES = {
+    "recruitment": _l("Vacancies and students"),
+    "appreciation": _l("Pass and events"),
+    "notifications": _l("Messages"),
+}
+PRIVACY_RECORD_NAMES = {
+    "responses": _l("Responses to vacancies"),
+    "alerts": _l("Vacancy alerts"),
+    "students": _l("Registrations as a student"),
+    "contact_for": _l("Contact person of an organisation"),
+    "vacancy_contact_for": _l("Contact person of a vacancy"),
+    "pass_holder": _l("Pass holder"),
+    "passes": _l("Volunteer passes"),
+    "redemptions": _l("Discounts used"),
+    "invitations": _l("Appreciation events"),
+    "partner_contact_for": _l("Contact person of a discount partner"),
+    "nomination_rows": _l("Nomination lists"),
+    "preferences": _l("Message preferences"),
+    "messages": _l("Messages sent to you"),
+}
+
 
 def csrf_ok() -> bool:
     """Whether the posted form carries a valid CSRF token (for buttons without other fields)."""
@@ -62,4 +92,8 @@ def template_labels() -> dict:
         "response_status_name": lambda s: RESPONSE_STATUS_NAMES.get(s, s),
         "invitation_status_name": lambda s: INVITATION_STATUS_NAMES.get(s, s),
         "frequency_name": lambda s: FREQUENCY_NAMES.get(s, s),
+        "privacy_kind_name": lambda s: PRIVACY_KIND_NAMES.get(s, s),
+        "privacy_status_name": lambda s: PRIVACY_STATUS_NAMES.get(s, s),
+        "privacy_service_name": lambda s: PRIVACY_SERVICE_NAMES.get(s, s),
+        "privacy_record_name": lambda s: PRIVACY_RECORD_NAMES.get(s, s),
     }

@@ -115,8 +115,8 @@ def partner_home(principal):
 @pages.get("/onderwijs/studenten.csv")
 @page_for(Role.EDUCATION_PARTNER, Role.COORDINATOR)
 def partner_export(principal):
-    with db().reader(network_id=principal.network_id) as session:
-        rows = StudentProgressSchema(many=True).dump(education.students_of(session, principal))
+    with db().transaction(network_id=principal.network_id) as session:
+        rows = StudentProgressSchema(many=True).dump(education.export_students(session, principal))
     return csv_response(rows, "studenten.csv", STUDENT_COLUMNS)
 
 

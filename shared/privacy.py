@@ -1,0 +1,90 @@
+"""What every service does alike for a person's data request (AVG art. 15 and 17).
+
+A request names an e-mail address in one network. Each service finds what it holds about that address
+by itself; what is alike everywhere lives here: the payloads of the service's own outbox and dead
+letters that mention the address, and the digest by which a finished request is still recognised
+after the address itself is gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Text, cast, or_, select
+from sqlalchemy.orm import Session
+
+ERASED_ERROR = "payload removed: personal data erased on request (AVG art. 17)"
+KINDS = ("access", "erasure")
+
+
+class OutboxNotDrained(RuntimeError):
+    """An unsent event still names the person: erasing now would either lose it or leave it behind.
+    Raised inside a task, it is retried once the relay has sent it (seconds, normally)."""
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    outbox: type
+    dead_letters: type
+
+
+def normalised(address: str) -> str:
+    return address.strip().lower()
+
+
+def address_digest(secret_key: str, address: str) -> str:
+    """A keyed digest of an address: a request record keeps this instead of the address, so a repeat
+    request is recognised without the network keeping who asked."""
+    return hmac.new(secret_key.encode(), normalised(address).encode(), hashlib.sha256).hexdigest()
+
+
+def _like(address: str) -> str:
+    escaped = address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def mentions(column, address: str):
+    """A condition: the column, read as text (JSON as stored), names the address (any case)."""
+    return cast(column, Text).ilike(_like(normalised(address)), escape="\\")
+
+
+def _in_network(model, network_id: str):
+    return or_(model.network_id == network_id, model.network_id.is_(None))
+
+
+def messages_mentioning(session: Session, outbox, address: str, network_id: str) -> list:
+    """Outbox rows of the network whose message names the address, sent or not."""
+    found = select(outbox).where(_in_network(outbox, network_id), mentions(outbox.message, address))
+    return list(session.scalars(found))
+
+
+def scrub_messaging(
+    session: Session, tables: MessagingTables, address: str, network_id: str, now: datetime
+) -> dict[str, int]:
+    """Empty every sent outbox message and every dead letter that names `address`.
+
+    An unsent message that names it stops the erasure (OutboxNotDrained): marking it sent would keep
+    it from the others it is for, sending it after the erasure would spread what was just erased."""
+    rows = messages_mentioning(session, tables.outbox, address, network_id)
+    if any(row.sent_at is None for row in rows):
+        raise OutboxNotDrained("an unsent event names this address; erasure waits for the relay")
+    for row in rows:
+        row.message = {"id": row.event_id, "type": row.type, "erased": True}
+    letters = [
+        letter for letter in session.scalars(select(tables.dead_letters)) if _letter_names(letter, address)
+    ]
+    for letter in letters:
+        letter.args, letter.kwargs, letter.raw, letter.error = [], {}, None, ERASED_ERROR
+        letter.replayed_at = letter.replayed_at or now
+    return {"outbox messages": len(rows), "dead letters": len(letters)}
+
+
+def _letter_names(letter, address: str) -> bool:
+    # Dead letters are few and their raw bytes are no text a database can search alike everywhere.
+    needle = normalised(address)
+    text = json.dumps([letter.args, letter.kwargs, letter.error], default=str).lower()
+    return needle in text or (letter.raw is not None and needle.encode() in bytes(letter.raw).lower())

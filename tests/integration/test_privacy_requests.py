@@ -1,0 +1,149 @@
+"""A person's access and erasure requests across the three services (issue 20's "Must show"): real
+workers and relays, real SMTP sink, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from deploy.local.harness import wait_until
+from services.appreciation.usecases import gatherings
+from services.appreciation.usecases.redemptions import figures as redemption_figures
+from services.recruitment.models import PrivacyRequest
+from services.recruitment.usecases import responses, students
+from shared.identity import Principal, Role
+from tests.support.mail import mail_to, path_in
+from tests.support.placements import csrf
+from tests.support.privacy import (
+    EMAIL,
+    NAME,
+    OUTBOXES,
+    PHONE,
+    invitation_status,
+    mentions,
+    person_everywhere,
+    request,
+    settled,
+    start_everything,
+    status_of,
+)
+from tests.support.recruitment import network_with_members
+
+pytestmark = pytest.mark.integration
+
+
+def figures(stack, person) -> dict:
+    """What the coordinator's figures count: responses per member, students in the cohort, the
+    theatre's redemptions, the volunteer day's invitations."""
+    network_id = person.pn.net.client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
+    coordinator = Principal(role=Role.COORDINATOR, network_id=network_id)
+    with stack.kit("recruitment").db.reader(network_id=network_id) as session:
+        recruitment = (
+            responses.response_times(session),
+            students.cohort_student_count(session, person.cohort_id),
+        )
+    with stack.kit("appreciation").db.reader(network_id=network_id) as session:
+        event = gatherings.organised(session, coordinator, person.event_id)
+        counted = gatherings.figures(session, event)
+        people = sum(counted[k] for k in ("signed_up", "waiting", "offered", "declined"))
+        appreciation = (redemption_figures.figures(session, coordinator), counted["invited"], people)
+    return {"recruitment": recruitment, "appreciation": appreciation}
+
+
+def confirm(stack, subject: str) -> None:
+    """Open the mailed link (a GET changes nothing: mail scanners open links) and press the button."""
+    mail = mail_to(stack, EMAIL, subject)
+    link = path_in(mail["text"], "/privacy/bevestigen/")
+    client = stack.app("recruitment").test_client()
+    page = client.get(link)
+    assert page.status_code == 200
+    done = client.post(link, data={"csrf_token": csrf(page.get_data(as_text=True))})
+    assert done.status_code == 200, done.get_data(as_text=True)
+
+
+def test_a_person_sees_then_erases_everything_knoop_holds_even_with_notifications_down_meanwhile(stack):
+    person = person_everywhere(stack)
+    workers = start_everything(stack)
+    settled(stack)
+    before = figures(stack, person)
+
+    # Access: the download holds every record the erasure removes below.
+    access = request(stack, "enkhuizen", "access")
+    confirm(stack, "Bevestig je verzoek om je gegevens")
+    ready = mail_to(stack, EMAIL, "Je gegevens bij")
+    assert status_of(stack, access) == ("ready", ["appreciation", "notifications", "recruitment"])
+    page_path = path_in(ready["text"], "/privacy/gegevens/")
+    client = stack.app("recruitment").test_client()
+    page = client.get(page_path).get_data(as_text=True)
+    assert NAME in page and "Twee voor één" in page and "Vrijwilligersdag" in page
+    export = json.loads(client.get(f"{page_path}/knoop-gegevens.json").get_data(as_text=True))["services"]
+    [response] = export["recruitment"]["responses"]
+    assert (response["name"], response["email"], response["phone"]) == (NAME, EMAIL, PHONE)
+    [student] = export["recruitment"]["students"]
+    assert (student["name"], student["email"], student["phone"]) == (NAME, EMAIL, PHONE)
+    [holder] = export["appreciation"]["pass_holder"]
+    assert (holder["name"], holder["email"]) == (NAME, EMAIL)
+    assert len(export["appreciation"]["passes"]) == 1 and len(export["appreciation"]["redemptions"]) == 1
+    [invitation] = export["appreciation"]["invitations"]
+    assert (invitation["status"], invitation["answers"]) == ("signed_up", {"Dieetwensen?": "glutenvrij"})
+    kinds = {m["kind"] for m in export["notifications"]["messages"]}
+    assert {"response_confirmation", "student_registered", "pass_issued", "event_invitation"} <= kinds
+
+    # Erasure, confirmed while notifications' worker is down: the others answer, the request waits.
+    erasure = request(stack, "enkhuizen", "erasure")
+    mail_to(stack, EMAIL, "Bevestig dat")
+    settled(stack)
+    workers["notifications"].stop()
+    confirm(stack, "Bevestig dat")
+    wait_until(
+        lambda: status_of(stack, erasure)[1] == ["appreciation", "recruitment"], 60, message="two answers"
+    )
+    assert status_of(stack, erasure)[0] == "erasing"
+    stack.start_worker("notifications")
+    wait_until(lambda: status_of(stack, erasure)[0] == "done", 60, message="the erasure done")
+
+    assert invitation_status(person, "kees@example.org") == "offered"  # the seat went on
+    mail_to(stack, "humanitas@enkhuizen.example.org", "Een reactie op")  # the member is told
+    settled_after = figures(stack, person)
+    assert settled_after == before
+    wait_until(lambda: _outboxes_sent(stack), 30, message="the last events sent")
+    found = {service: mentions(url, [NAME, EMAIL, PHONE]) for service, url in stack.databases.items()}
+    assert found == {"recruitment": [], "appreciation": [], "notifications": []}
+
+
+def _outboxes_sent(stack) -> bool:
+    for service, outbox in OUTBOXES.items():
+        with stack.kit(service).db.reader() as session:
+            if session.scalar(select(outbox.id).where(outbox.sent_at.is_(None)).limit(1)) is not None:
+                return False
+    return True
+
+
+def test_a_mail_scanner_opening_the_link_confirms_nothing(stack):
+    stack.start_relay("recruitment")
+    stack.start_worker("notifications")
+    network_with_members(stack.app("recruitment"))
+    request_id = request(stack, "enkhuizen", "erasure")
+    link = path_in(mail_to(stack, EMAIL, "Bevestig dat")["text"], "/privacy/bevestigen/")
+    page = stack.app("recruitment").test_client().get(link)
+    assert "Ja, wis mijn gegevens" in page.get_data(as_text=True)
+    assert status_of(stack, request_id) == ("unconfirmed", [])
+    with stack.kit("recruitment").db.reader() as session:
+        assert session.get(PrivacyRequest, request_id).email == EMAIL
+
+
+def test_the_request_page_says_what_is_wrong_beside_the_field(stack):
+    network_with_members(stack.app("recruitment"))
+    client = stack.app("recruitment").test_client()
+    page = client.get("/n/enkhuizen/privacy/verzoek").get_data(as_text=True)
+    wrong = client.post(
+        "/n/enkhuizen/privacy/verzoek",
+        data={"csrf_token": csrf(page), "email": "geen-adres", "kind": "alles"},
+    )
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert 'id="f-email-error"' in text and 'id="f-kind-error"' in text and 'value="geen-adres"' in text
+    with stack.kit("recruitment").db.reader() as session:
+        assert session.scalars(select(PrivacyRequest)).all() == []
