@@ -26,10 +26,16 @@ class OutboxNotDrained(RuntimeError):
     Raised inside a task, it is retried once the relay has sent it (seconds, normally)."""
 
 
+ERASED_SUBJECT = "(erased on request)"
+
+
 @dataclass(frozen=True)
 class MessagingTables:
+    """A service's tables that every service has alike: what it sent, what failed, who looked."""
+
     outbox: type
     dead_letters: type
+    audit: type
 
 
 def normalised(address: str) -> str:
@@ -63,9 +69,16 @@ def messages_mentioning(session: Session, outbox, address: str, network_id: str)
 
 
 def scrub_messaging(
-    session: Session, tables: MessagingTables, address: str, network_id: str, now: datetime
+    session: Session,
+    tables: MessagingTables,
+    address: str,
+    network_id: str,
+    now: datetime,
+    names: tuple[str, ...] = (),
 ) -> dict[str, int]:
-    """Empty every sent outbox message and every dead letter that names `address`.
+    """Empty every sent outbox message and every dead letter that names `address`, and the search
+    words of audit entries that name the address or one of the person's `names` (the entry itself,
+    who looked and when, stays: that is what the trail is for).
 
     An unsent message that names it stops the erasure (OutboxNotDrained): marking it sent would keep
     it from the others it is for, sending it after the erasure would spread what was just erased."""
@@ -80,7 +93,21 @@ def scrub_messaging(
     for letter in letters:
         letter.args, letter.kwargs, letter.raw, letter.error = [], {}, None, ERASED_ERROR
         letter.replayed_at = letter.replayed_at or now
-    return {"outbox messages": len(rows), "dead letters": len(letters)}
+    searches = scrub_audit(session, tables.audit, network_id, address, names)
+    return {"outbox messages": len(rows), "dead letters": len(letters), "audit searches": searches}
+
+
+def scrub_audit(session: Session, audit, network_id: str, address: str, names: tuple[str, ...] = ()) -> int:
+    """Replace the search words of audit entries that name the person; returns how many."""
+    # A search may hold part of a name ("zwaantje"): each word of four letters or more counts
+    # ("van", "de" do not); a stranger's search words that share one are lost too, nothing else.
+    words = {w for name in names for w in name.lower().split() if len(w) >= 4}
+    needles = [normalised(address), *sorted(words)]
+    conditions = [audit.subject.ilike(_like(n), escape="\\") for n in needles]
+    entries = list(session.scalars(select(audit).where(audit.network_id == network_id, or_(*conditions))))
+    for entry in entries:
+        entry.subject = ERASED_SUBJECT
+    return len(entries)
 
 
 def _letter_names(letter, address: str) -> bool:

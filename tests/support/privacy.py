@@ -15,7 +15,14 @@ from services.notifications.models import Delivery
 from services.notifications.models import OutboxMessage as NotificationsOutbox
 from services.recruitment.models import OutboxMessage as RecruitmentOutbox
 from services.recruitment.models import PrivacyRequest
-from tests.support.appreciation import THEATRE, PassNetwork, appreciation_events, publish, with_two_partners
+from tests.support.appreciation import (
+    THEATRE,
+    PassNetwork,
+    appreciation_events,
+    page_session,
+    publish,
+    with_two_partners,
+)
 from tests.support.placements import csrf, partner_with_cohort
 
 NAME, EMAIL, PHONE = "Zwaantje Pietersdottir", "zwaantje.p@example.org", "0612 345 678"
@@ -36,7 +43,8 @@ class Person:
 
 def person_everywhere(stack) -> Person:
     """Zwaantje responded to a vacancy, registered as a student, holds a pass, used it at the theatre
-    and took the last place at the volunteer day, with Kees behind her on the waiting list."""
+    and took the last place at the volunteer day, with Kees behind her on the waiting list; the
+    coordinator searched for her."""
     pn = with_two_partners(stack)
     net = pn.net
     vacancy = net.publish("Humanitas")
@@ -57,6 +65,8 @@ def person_everywhere(stack) -> Person:
         client = pn.app.test_client()
         page = client.get(urls[email]).get_data(as_text=True)
         client.post(urls[email], data={"csrf_token": csrf(page), "step": "signup", **answers})
+    # The coordinator looked her up: the audit trail keeps the search, and with it her name.
+    assert NAME in page_session(pn).get("/waardering/passen?q=zwaantje").get_data(as_text=True)
     return Person(pn, vacancy["id"], cohort.id, gathering["id"])
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from services.appreciation.domain.passes import PassStatus
 from services.appreciation.links import Links
 from services.appreciation.models import (
+    AuditEntry,
     DeadLetter,
     DiscountPartner,
     IdempotentResponse,
@@ -30,7 +31,7 @@ from services.appreciation.usecases.common import outbox
 from shared.privacy import MessagingTables, scrub_messaging
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
-MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter)
+MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 
 
 def anonymise_holder(holder: PassHolder) -> None:
@@ -120,8 +121,10 @@ def erase(session: Session, network_id: str, address: str, now: datetime, links:
     """Revoke the pass, give up seats, anonymise the holder, empty the messages that named them."""
     counts = {"pass holders": 0, "passes revoked": 0, "invitations": 0, "nomination rows": 0}
     holder = _holder(session, network_id, address)
+    names: tuple[str, ...] = ()
     if holder is not None:
         name = holder.name
+        names = (name,)
         passes = list(session.scalars(select(Pass).where(Pass.holder_id == holder.id)))
         for pass_ in passes:
             if pass_.status == PassStatus.ACTIVE:
@@ -138,7 +141,7 @@ def erase(session: Session, network_id: str, address: str, now: datetime, links:
     rows = session.execute(delete(NominationImportRow).where(_nominated(address)))
     counts["nomination rows"] = rows.rowcount or 0
     session.flush()
-    counts.update(scrub_messaging(session, MESSAGING, address, network_id, now))
+    counts.update(scrub_messaging(session, MESSAGING, address, network_id, now, names))
     return counts
 
 

@@ -12,13 +12,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.notifications.domain import DeliveryStatus
-from services.notifications.models import DeadLetter, Delivery, OutboxMessage, Preference
+from services.notifications.models import AuditEntry, DeadLetter, Delivery, OutboxMessage, Preference
 from shared.messaging.outbox import Outbox
 from shared.privacy import MessagingTables, mentions, scrub_messaging
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
 ERASED_BEFORE_SENDING = "not sent: the recipient's data was erased on request"
-MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter)
+MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 outbox = Outbox(OutboxMessage, source="notifications")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from services.recruitment import domain
 from services.recruitment.models import (
     AlertSubscription,
+    AuditEntry,
     EducationPartner,
     HoursEntry,
     Organisation,
@@ -23,6 +24,7 @@ from services.recruitment.models import (
     Vacancy,
 )
 from services.recruitment.usecases.common import network_of, outbox, recipient
+from shared.privacy import scrub_audit
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
 
@@ -100,16 +102,20 @@ def erase(session: Session, network_id: str, address: str, now: datetime) -> dic
     response are told. Contacts of members and partners stay: the organisation changes its contact.
     Returns how many of each kind."""
     counts = {"responses": 0, "alerts": 0, "students": 0, "hours entries": 0}
+    names: set[str] = set()
     for response in session.scalars(_of(Response, address, network_id)):
+        names.add(response.name)
         _withdraw(session, response)
         counts["responses"] += 1
     for alert in session.scalars(_of(AlertSubscription, address, network_id)):
         session.delete(alert)
         counts["alerts"] += 1
     for student in session.scalars(_of(Student, address, network_id)):
+        names.add(student.name)
         counts["hours entries"] += _anonymise_hours(session, student)
         anonymise_student(student, keep_credits=student.signed_off_at is not None)
         counts["students"] += 1
+    counts["audit searches"] = scrub_audit(session, AuditEntry, network_id, address, tuple(names))
     session.flush()
     return counts
 

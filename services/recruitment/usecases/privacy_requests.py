@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from services.recruitment import domain
 from services.recruitment.links import PRIVACY_CONFIRM_DAYS, PRIVACY_DOWNLOAD_DAYS, Links
-from services.recruitment.models import DeadLetter, OutboxMessage, PrivacyRequest, PrivacyRequestPart
+from services.recruitment.models import (
+    AuditEntry,
+    DeadLetter,
+    OutboxMessage,
+    PrivacyRequest,
+    PrivacyRequestPart,
+)
 from services.recruitment.usecases import privacy
 from services.recruitment.usecases.common import NotFound, network_of, outbox
 from shared.identity import Principal, Role
@@ -24,7 +30,7 @@ from shared.privacy import MessagingTables, address_digest, normalised, scrub_me
 
 SERVICES = ("recruitment", "appreciation", "notifications")
 RUNNING = {"access": "collecting", "erasure": "erasing"}
-MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter)
+MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 
 
 class RequestGone(domain.DomainError):

@@ -1,7 +1,7 @@
 """a person's requests to see or erase their data, and each service's answer
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-07 01:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from shared.db import UTCDateTime
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
