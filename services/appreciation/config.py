@@ -19,6 +19,8 @@ class AppreciationSettings(PublicSiteSettings):
     # becomes a job that the worker does in chunks of `nomination_chunk_rows`, with a progress page.
     nomination_inline_rows: int = from_env("KNOOP_NOMINATION_INLINE_ROWS", 200)
     nomination_chunk_rows: int = from_env("KNOOP_NOMINATION_CHUNK_ROWS", 100)
+    # Retention (docs/privacy.md; 0: kept until erased): the counter's attempts and tills' answers.
+    retain_redemption_attempts_days: int = from_env("KNOOP_RETAIN_REDEMPTION_ATTEMPTS_DAYS", 90)
 
     def check(self) -> None:
         """Besides the common checks: an import job must move (a chunk of 0 rows never ends)."""

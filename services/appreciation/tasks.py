@@ -6,9 +6,10 @@ from celery import Celery
 
 from services.appreciation.handlers import LEGACY_COMMANDS, command_handlers, event_handlers
 from services.appreciation.links import Links
-from services.appreciation.usecases import follow_ups, invitations
+from services.appreciation.usecases import follow_ups, invitations, retention
 from shared.messaging.commands import register_commands, run_command
 from shared.messaging.consumer import consume, register_housekeeping
+from shared.retention import register_retention
 
 
 def register_tasks(celery: Celery, kit, links: Links) -> None:
@@ -53,3 +54,5 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
         "schedule": 60,
         "options": {"queue": "appreciation"},
     }
+    days = kit.settings.retain_redemption_attempts_days
+    register_retention(celery, kit, lambda db, now: retention.apply(db, now, days))

@@ -25,6 +25,8 @@ class NotificationSettings(Settings):
     delivery_retry_seconds: float = from_env("KNOOP_DELIVERY_RETRY_SECONDS", 30.0)
     delivery_retry_max_seconds: float = from_env("KNOOP_DELIVERY_RETRY_MAX_SECONDS", 900.0)
     delivery_give_up_hours: float = from_env("KNOOP_DELIVERY_GIVE_UP_HOURS", 72.0)
+    # Retention (docs/privacy.md; 0: kept until erased): the delivery log's addresses and data.
+    retain_delivery_addresses_days: int = from_env("KNOOP_RETAIN_DELIVERY_ADDRESSES_DAYS", 90)
 
     def check(self) -> None:
         """Besides the common checks: a lease long enough to wait for the mail server's reply, and in

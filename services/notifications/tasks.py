@@ -5,8 +5,10 @@ from __future__ import annotations
 from celery import Celery
 
 from services.notifications.handlers import EVENT_HANDLERS
+from services.notifications.usecases import retention
 from services.notifications.usecases.deliveries import DeliveryService
 from shared.messaging.consumer import consume, register_housekeeping
+from shared.retention import register_retention
 
 
 def register_tasks(celery: Celery, kit, deliveries: DeliveryService) -> None:
@@ -29,3 +31,5 @@ def register_tasks(celery: Celery, kit, deliveries: DeliveryService) -> None:
         # A sweep still queued when the next is due is dropped: the next one does its work.
         "options": {"queue": "notifications", "expires": every},
     }
+    days = kit.settings.retain_delivery_addresses_days
+    register_retention(celery, kit, lambda db, now: retention.apply(db, now, days))

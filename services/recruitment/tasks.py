@@ -8,8 +8,9 @@ from celery import Celery
 
 from services.recruitment.handlers import event_handlers
 from services.recruitment.links import Links
-from services.recruitment.usecases import alerts, privacy_requests, responses, vacancies
+from services.recruitment.usecases import alerts, privacy_requests, responses, retention, vacancies
 from shared.messaging.consumer import consume, register_housekeeping
+from shared.retention import register_retention
 
 HOURLY = 3600
 
@@ -54,3 +55,5 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
             "schedule": HOURLY,
             "options": {"queue": "recruitment"},
         }
+    periods = retention.Periods.of(settings)
+    register_retention(celery, kit, lambda db, now: retention.apply(db, now, periods))
