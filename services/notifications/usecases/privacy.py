@@ -17,7 +17,7 @@ from shared.messaging.outbox import Outbox
 from shared.privacy import MessagingTables, mentions, scrub_messaging
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
-ERASED_BEFORE_SENDING = "not sent: the recipient's data was erased on request"
+NOT_SENT_WITHOUT_DATA = "not sent: the personal data it needed was erased"
 MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 outbox = Outbox(OutboxMessage, source="notifications")
 
@@ -30,11 +30,11 @@ def anonymise_delivery(delivery: Delivery) -> None:
 
 
 def forget_content(delivery: Delivery) -> None:
-    """A message's content goes (a message to a member about a volunteer names the volunteer); one
-    not yet sent is not sent, as it could no longer be written."""
+    """A message's content goes (a message to a member about a volunteer names the volunteer). One
+    not sent yet, or failed (the log could send it again), can no longer be written: it is not sent."""
     delivery.context = {}
     if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED):
-        delivery.status, delivery.error = DeliveryStatus.SUPPRESSED, ERASED_BEFORE_SENDING
+        delivery.status, delivery.error = DeliveryStatus.SUPPRESSED, NOT_SENT_WITHOUT_DATA
     elif delivery.error:
         delivery.error = ""  # a mail server's answer may quote the address
 

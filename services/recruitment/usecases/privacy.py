@@ -60,9 +60,20 @@ def anonymise_student(student: Student, keep_credits: bool) -> None:
     student.languages = []
     if not keep_credits:
         student.student_number = f"erased-{student.id.replace('-', '')}"  # within the column's 40
+    _forget_in_allocation_report(student)
 
 
-def _anonymise_hours(session: Session, student: Student) -> int:
+def _forget_in_allocation_report(student: Student) -> None:
+    """The cohort's allocation report names the students it could not place."""
+    report = student.cohort.allocation_report if student.cohort else None
+    if not report or not report.get("unplaced"):
+        return
+    unplaced = [{**u, "name": ""} if u.get("student_id") == student.id else u for u in report["unplaced"]]
+    student.cohort.allocation_report = {**report, "unplaced": unplaced}
+
+
+def anonymise_hours(session: Session, student: Student) -> int:
+    """The words of a student's hours go (they may name the people visited); days and hours stay."""
     entries = list(session.scalars(select(HoursEntry).where(HoursEntry.student_id == student.id)))
     for entry in entries:
         entry.activity = entry.note = ""
@@ -112,7 +123,7 @@ def erase(session: Session, network_id: str, address: str, now: datetime) -> dic
         counts["alerts"] += 1
     for student in session.scalars(_of(Student, address, network_id)):
         names.add(student.name)
-        counts["hours entries"] += _anonymise_hours(session, student)
+        counts["hours entries"] += anonymise_hours(session, student)
         anonymise_student(student, keep_credits=student.signed_off_at is not None)
         counts["students"] += 1
     counts["audit searches"] = scrub_audit(session, AuditEntry, network_id, address, tuple(names))

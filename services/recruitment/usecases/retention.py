@@ -15,9 +15,6 @@ from services.recruitment.domain import VacancyStatus
 from services.recruitment.models import AlertSubscription, Response, Student, Vacancy
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import privacy
-
-# The erasure's own (still private there: to be renamed `anonymise_hours` when the branches meet).
-from services.recruitment.usecases.privacy import _anonymise_hours as anonymise_hours
 from shared.db import Database
 from shared.retention import cutoff, in_batches
 
@@ -128,6 +125,6 @@ def anonymise_students(
         .limit(batch)
     ).all()
     for student in due:
-        anonymise_hours(session, student)
+        privacy.anonymise_hours(session, student)
         privacy.anonymise_student(student, keep_credits=False)
     return [student.id for student in due]
