@@ -4,6 +4,7 @@ workers and relays, real SMTP sink, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from services.appreciation.usecases.redemptions import figures as redemption_fig
 from services.recruitment.models import PrivacyRequest
 from services.recruitment.usecases import responses, students
 from shared.identity import Principal, Role
+from tests.support.flows import bearer
 from tests.support.mail import mail_to, path_in
 from tests.support.placements import csrf
 from tests.support.privacy import (
@@ -147,3 +149,47 @@ def test_the_request_page_says_what_is_wrong_beside_the_field(stack):
     assert 'id="f-email-error"' in text and 'id="f-kind-error"' in text and 'value="geen-adres"' in text
     with stack.kit("recruitment").db.reader() as session:
         assert session.scalars(select(PrivacyRequest)).all() == []
+
+
+def test_the_coordinator_asks_on_someones_behalf_in_the_page_and_the_api_and_nobody_else_may(stack):
+    net = network_with_members(stack.app("recruitment"))
+    vacancy = net.publish("Humanitas")
+    body = {"name": NAME, "email": EMAIL, "phone": PHONE, "consent": True}
+    assert (
+        net.client.post(f"/api/recruitment/vacancies/{vacancy['id']}/responses", json=body).status_code == 201
+    )
+    api = "/api/recruitment/privacy-requests"
+    wrong = net.client.post(
+        api, headers=bearer(net.coordinator), json={"email": "zwaantje", "kind": "wissen"}
+    )
+    assert wrong.status_code == 422 and {"email", "kind"} <= set(wrong.get_json()["errors"])
+    member = net.client.post(api, headers=net.token("Humanitas"), json={"email": EMAIL, "kind": "erasure"})
+    assert member.status_code == 403
+    assert net.client.get(api, headers=net.token("Humanitas")).status_code == 403
+
+    asked = net.client.post(api, headers=bearer(net.coordinator), json={"email": EMAIL, "kind": "erasure"})
+    assert asked.status_code == 201, asked.get_json()
+    assert (asked.get_json()["status"], asked.get_json()["answered"]) == ("erasing", ["recruitment"])
+    # Recruitment's own records go at once; the events that named her wait for the other services'
+    # answers (they may still be on their way), then go too (the journey above).
+    left = mentions(stack.databases["recruitment"], [NAME, PHONE])
+    assert left and all(found.startswith("outbox.message") for found in left)
+    with stack.kit("recruitment").db.reader() as session:
+        assert session.get(PrivacyRequest, asked.get_json()["id"]).requested_by == "coordinator"
+
+    client = stack.app("recruitment").test_client()
+    with client.session_transaction() as stored:
+        network_id = client.application.extensions["recruitment_networks"].by_slug("enkhuizen").id
+        stored["principal"] = {"role": "coordinator", "network_id": network_id, "since": time.time()}
+    page = client.get("/portaal/privacy").get_data(as_text=True)
+    assert EMAIL in page and "Wordt gewist" in page and "namens de persoon" in page
+    again = client.post("/portaal/privacy", data={"csrf_token": csrf(page), "email": "", "kind": "access"})
+    assert again.status_code == 422 and 'id="f-email-error"' in again.get_data(as_text=True)
+    done = client.post(
+        "/portaal/privacy", data={"csrf_token": csrf(page), "email": "kees@example.org", "kind": "access"}
+    )
+    assert done.status_code == 303
+    assert [r["email"] for r in net.client.get(api, headers=bearer(net.coordinator)).get_json()] == [
+        "kees@example.org",
+        EMAIL,
+    ]

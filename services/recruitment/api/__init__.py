@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from services.recruitment.api import alerts, allocations, education, registry, responses, vacancies
+from services.recruitment.api import alerts, allocations, education, privacy, registry, responses, vacancies
 from services.recruitment.api.common import PREFIX
 from services.recruitment.domain import DomainError, InvalidTransition, NotAllowed
 from services.recruitment.usecases.common import Conflict, NotFound, UnknownReference
+from services.recruitment.usecases.privacy_requests import RequestGone
 from services.recruitment.usecases.responses import AlreadyResponded, VacancyNotOpen
 from services.recruitment.usecases.students import AlreadyAllocated, RegistrationClosed
 from shared.web.errors import install_domain_errors
@@ -24,11 +25,12 @@ STATUS_FOR = {
     RegistrationClosed: 409,
     AlreadyAllocated: 409,
     UnknownReference: 422,
+    RequestGone: 410,
 }
 
 
 def register_api(app: Flask, api: Api) -> None:
-    for module in (registry, vacancies, responses, alerts, education, allocations):
+    for module in (registry, vacancies, responses, alerts, education, allocations, privacy):
         for blueprint in module.BLUEPRINTS:
             api.register_blueprint(blueprint)
 

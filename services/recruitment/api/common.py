@@ -9,12 +9,12 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from services.recruitment.links import Links
-from shared.web.units import kit, unit_of_work
+from shared.web.units import kit, reader, unit_of_work
 
 PREFIX = "/api/recruitment"
 SECURED = [{"apiToken": []}]
 
-__all__ = ["PREFIX", "SECURED", "kit", "links", "network_reader", "unit_of_work"]
+__all__ = ["PREFIX", "SECURED", "kit", "links", "network_reader", "reader", "unit_of_work"]
 
 
 def links() -> Links:

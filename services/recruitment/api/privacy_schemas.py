@@ -12,6 +12,7 @@ class PrivacyRequestInputSchema(Schema):
         unknown = EXCLUDE
 
     email = fields.Email(required=True, validate=validate.Length(max=320))
+    language = fields.String(load_default="nl", validate=validate.OneOf(["nl", "en"]))
     kind = fields.String(
         required=True,
         validate=validate.OneOf(KINDS),

@@ -32,7 +32,10 @@ class PrivacyRequest(NetworkScoped, Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     parts: Mapped[list[PrivacyRequestPart]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="PrivacyRequestPart.service"
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="PrivacyRequestPart.service",
+        lazy="selectin",
     )
 
 
