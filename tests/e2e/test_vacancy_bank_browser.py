@@ -5,6 +5,7 @@ import pytest
 
 from deploy.local.harness import wait_until
 from tests.support.browser import assert_fine
+from tests.support.mail import mail_to, path_in
 from tests.support.recruitment import network_with_members
 
 pytestmark = pytest.mark.integration
@@ -72,3 +73,21 @@ def test_volunteer_finds_a_joint_vacancy_and_responds_and_both_publishers_are_ma
     )
     assert "Sanne Jansen" in by_recipient["zonnebloem@enkhuizen.example.org"]["text"]
     assert by_recipient["sanne@example.org"]["subject"].startswith("We hebben je reactie ontvangen")
+
+    # Later she asks for her data to be erased: the page, the mailed link, the button (issue 20).
+    page.goto(f"{base}/n/{net.slug}/privacy/verzoek")
+    assert_fine(page)
+    page.get_by_label("E-mailadres").fill("sanne@example.org")
+    page.get_by_label("Wat wil je?").select_option("erasure")
+    page.get_by_role("button", name="Stuur me de link").click()
+    assert page.locator("h1").inner_text() == "Kijk in je e-mail"
+    assert_fine(page)
+    confirm = mail_to(stack, "sanne@example.org", "Bevestig dat")
+    page.goto(base + path_in(confirm["text"], "/privacy/bevestigen/"))
+    assert page.locator("h1").inner_text() == "Je gegevens wissen?"
+    assert_fine(page)
+    page.get_by_role("button", name="Ja, wis mijn gegevens").click()
+    assert page.locator("h1").inner_text() == "Je gegevens worden gewist"
+    assert_fine(page)
+    withdrawn = mail_to(stack, "humanitas@enkhuizen.example.org", "Een reactie op")
+    assert "Sanne" not in withdrawn["text"]
