@@ -17,6 +17,8 @@ from datetime import datetime
 from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.orm import Session
 
+ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
+ERASED_ADDRESSES = f"%@{ERASED_DOMAIN}"  # a LIKE pattern: rows already anonymised
 ERASED_ERROR = "payload removed: personal data erased on request (AVG art. 17)"
 KINDS = ("access", "erasure")
 
@@ -36,6 +38,11 @@ class MessagingTables:
     outbox: type
     dead_letters: type
     audit: type
+
+
+def placeholder_address(record_id: str | int) -> str:
+    """What stands where an erased address stood: unique per record (the tables' keys need that)."""
+    return f"erased-{record_id}@{ERASED_DOMAIN}"
 
 
 def normalised(address: str) -> str:

@@ -28,15 +28,14 @@ from services.appreciation.models import (
 from services.appreciation.models.imports import NominationImportRow
 from services.appreciation.usecases import invitations
 from services.appreciation.usecases.common import outbox
-from shared.privacy import MessagingTables, scrub_messaging
+from shared.privacy import MessagingTables, placeholder_address, scrub_messaging
 
-ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
 MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 
 
 def anonymise_holder(holder: PassHolder) -> None:
     """Name and address go; the row stays for the figures. Old pass links stop working."""
-    holder.name, holder.email = "", f"erased-{holder.id}@{ERASED_DOMAIN}"
+    holder.name, holder.email = "", placeholder_address(holder.id)
     holder.link_version += 1
 
 

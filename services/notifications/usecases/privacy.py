@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from services.notifications.domain import DeliveryStatus
 from services.notifications.models import AuditEntry, DeadLetter, Delivery, OutboxMessage, Preference
 from shared.messaging.outbox import Outbox
-from shared.privacy import MessagingTables, mentions, scrub_messaging
+from shared.privacy import MessagingTables, mentions, placeholder_address, scrub_messaging
 
-ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
 NOT_SENT_WITHOUT_DATA = "not sent: the personal data it needed was erased"
 MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 outbox = Outbox(OutboxMessage, source="notifications")
@@ -24,7 +23,7 @@ outbox = Outbox(OutboxMessage, source="notifications")
 
 def anonymise_delivery(delivery: Delivery) -> None:
     """Address, name and content go; kind, status and times stay for the log's counts."""
-    delivery.recipient = f"erased-{delivery.id}@{ERASED_DOMAIN}"
+    delivery.recipient = placeholder_address(delivery.id)
     delivery.recipient_name = ""
     forget_content(delivery)
 

@@ -13,11 +13,11 @@ from services.notifications.domain import DeliveryStatus
 from services.notifications.models import Delivery
 from services.notifications.usecases import privacy
 from shared.db import Database
+from shared.privacy import ERASED_ADDRESSES
 from shared.retention import cutoff, in_batches
 
 # A delivery still to be sent (or being sent) keeps its address until it is sent or given up.
 SETTLED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SUPPRESSED)
-ERASED_ADDRESS = f"%@{privacy.ERASED_DOMAIN}"
 
 
 def apply(db: Database, now: datetime, addresses_days: int) -> dict[str, int]:
@@ -41,7 +41,7 @@ def anonymise_deliveries(
             Delivery.id > (after or 0),
             Delivery.created_at < created_before,
             Delivery.status.in_(SETTLED),
-            Delivery.recipient.not_like(ERASED_ADDRESS),
+            Delivery.recipient.not_like(ERASED_ADDRESSES),
         )
         .order_by(Delivery.id)
         .limit(batch)

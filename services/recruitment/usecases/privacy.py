@@ -24,18 +24,7 @@ from services.recruitment.models import (
     Vacancy,
 )
 from services.recruitment.usecases.common import network_of, outbox, recipient
-from shared.privacy import scrub_audit
-
-ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never an address anyone has
-
-
-def placeholder_address(record_id: str) -> str:
-    """What stands where an erased address stood: unique per record (the tables' keys need that)."""
-    return f"erased-{record_id}@{ERASED_DOMAIN}"
-
-
-def is_erased(record) -> bool:
-    return record.email.endswith(f"@{ERASED_DOMAIN}")
+from shared.privacy import placeholder_address, scrub_audit
 
 
 def _of(model, address: str, network_id: str):

@@ -16,9 +16,8 @@ from services.recruitment.models import AlertSubscription, Response, Student, Va
 from services.recruitment.models.placements import StudentStatus
 from services.recruitment.usecases import privacy
 from shared.db import Database
+from shared.privacy import ERASED_ADDRESSES
 from shared.retention import cutoff, in_batches
-
-ERASED_ADDRESS = f"%@{privacy.ERASED_DOMAIN}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def anonymise_responses(
             Response.id > (after or ""),
             Vacancy.status.in_(VacancyStatus.ENDED),
             Vacancy.closed_at < closed_before,
-            Response.email.not_like(ERASED_ADDRESS),
+            Response.email.not_like(ERASED_ADDRESSES),
         )
         .order_by(Response.id)
         .limit(batch)
