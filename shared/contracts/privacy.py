@@ -70,6 +70,9 @@ class ResponseWithdrawnV1(Contract):
     responded_on = fields.Date(required=True)
 
 
+# Answers that hold all a service knows of a person: their sender forgets them soon after sending.
+ACCESS_ANSWERS = ("appreciation.personal_data_collected.v1", "notifications.personal_data_collected.v1")
+
 CONTRACTS = {
     "recruitment.response_withdrawn.v1": ResponseWithdrawnV1,
     "recruitment.privacy_request_received.v1": PrivacyRequestReceivedV1,

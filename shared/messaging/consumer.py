@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from celery import Celery
 
+from shared.contracts.privacy import ACCESS_ANSWERS
 from shared.messaging.inbox import Event, Handler, decode, dispatch
 
 PRUNE_EVERY = timedelta(hours=6)
@@ -25,7 +26,10 @@ def register_housekeeping(celery: Celery, kit) -> None:
 
     @celery.task(name=f"{service}.prune_outbox")
     def prune_outbox() -> int:
-        return kit.relay().prune(timedelta(days=kit.settings.outbox_retention_days))
+        # An access request's answer is all of a person's data: once sent, recruitment holds it.
+        return kit.relay().prune(
+            timedelta(days=kit.settings.outbox_retention_days), ACCESS_ANSWERS, PRUNE_EVERY
+        )
 
     celery.conf.beat_schedule = {
         **(celery.conf.beat_schedule or {}),

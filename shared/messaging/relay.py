@@ -196,11 +196,23 @@ class OutboxRelay:
             )
             return result.rowcount
 
-    def prune(self, retention: timedelta) -> int:
-        """Forget sent rows older than the retention period."""
+    def prune(
+        self, retention: timedelta, short_lived: tuple[str, ...] = (), short: timedelta | None = None
+    ) -> int:
+        """Forget sent rows older than the retention period, and sent rows of the `short_lived`
+        types (payloads that are all of a person's data) once `short` has passed."""
         cutoff = utcnow() - retention
         with self.db.transaction() as session:
             result = session.execute(
                 delete(self.model).where(self.model.sent_at.is_not(None), self.model.sent_at < cutoff)
             )
-            return result.rowcount
+            pruned = result.rowcount
+            if short_lived and short is not None:
+                pruned += session.execute(
+                    delete(self.model).where(
+                        self.model.type.in_(short_lived),
+                        self.model.sent_at.is_not(None),
+                        self.model.sent_at < utcnow() - short,
+                    )
+                ).rowcount
+            return pruned

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +13,8 @@ from sqlalchemy import select
 from deploy.local.harness import wait_until
 from services.appreciation.usecases import gatherings
 from services.appreciation.usecases.redemptions import figures as redemption_figures
-from services.recruitment.models import PrivacyRequest
-from services.recruitment.usecases import responses, students
+from services.recruitment.models import PrivacyRequest, PrivacyRequestPart
+from services.recruitment.usecases import privacy_requests, responses, students
 from shared.identity import Principal, Role
 from tests.support.flows import bearer
 from tests.support.mail import mail_to, path_in
@@ -193,3 +194,34 @@ def test_the_coordinator_asks_on_someones_behalf_in_the_page_and_the_api_and_nob
         "kees@example.org",
         EMAIL,
     ]
+
+
+def test_unconfirmed_requests_and_old_downloads_forget_the_address(stack):
+    network_with_members(stack.app("recruitment"))
+    kit = stack.kit("recruitment")
+    network_id = stack.app("recruitment").extensions["recruitment_networks"].by_slug("enkhuizen").id
+    links = stack.app("recruitment").extensions["recruitment_links"]
+    now = datetime.now(UTC)
+    with kit.db.transaction() as session:
+        old = privacy_requests.ask(session, network_id, EMAIL, "access", "nl", links, "k" * 32)
+        fresh = privacy_requests.ask(
+            session, network_id, "kees@example.org", "erasure", "nl", links, "k" * 32
+        )
+        ready = privacy_requests.ask(session, network_id, "anna@example.org", "access", "nl", links, "k" * 32)
+        old.requested_at = now - timedelta(days=7, minutes=1)
+        ready.status, ready.expires_at, ready.email = "ready", now - timedelta(minutes=1), "anna@example.org"
+        ready.parts.append(
+            PrivacyRequestPart(service="recruitment", records={"responses": [{"name": "Anna"}]})
+        )
+        ids = old.id, fresh.id, ready.id
+    with kit.db.transaction() as session:
+        assert privacy_requests.expire(session, now) == 2
+    with kit.db.reader() as session:
+        old, fresh, ready = (session.get(PrivacyRequest, i) for i in ids)
+        assert (old.status, old.email) == ("expired", "")
+        assert (fresh.status, fresh.email) == ("unconfirmed", "kees@example.org")
+        assert (ready.status, ready.email, ready.parts[0].records) == ("expired", "", {})
+    gone = (
+        stack.app("recruitment").test_client().get(f"/privacy/gegevens/{links.privacy_download.sign(ids[2])}")
+    )
+    assert gone.status_code == 404

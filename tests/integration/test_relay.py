@@ -103,3 +103,25 @@ def test_a_ring_reaches_the_relay_and_a_closed_connection_loses_at_most_one(redi
         bell.ring()
     _, connection, _ = bell._bell()
     assert not connection.can_read(timeout=0.2), "Redis answers the reconnected bell: nobody reads it"
+
+
+def test_an_access_requests_answer_is_forgotten_hours_after_it_was_sent(stack):
+    """It holds all the service knows of a person; recruitment keeps its own copy for the download."""
+    from services.appreciation.models import OutboxMessage as AppreciationOutbox
+    from services.appreciation.usecases.common import outbox
+    from shared.contracts.privacy import ACCESS_ANSWERS
+
+    kit = stack.kit("appreciation")
+    answer = {"request_id": "r1", "records": {"pass_holder": [{"email": "zwaantje.p@example.org"}]}}
+    with kit.db.transaction() as session:
+        for hours_ago in (7, 5):
+            outbox.add(session, "appreciation.personal_data_collected.v1", "n1", answer)
+            session.flush()
+            session.execute(
+                update(AppreciationOutbox)
+                .where(AppreciationOutbox.sent_at.is_(None))
+                .values(sent_at=datetime.now(UTC) - timedelta(hours=hours_ago))
+            )
+    assert kit.relay().prune(timedelta(days=30), ACCESS_ANSWERS, timedelta(hours=6)) == 1
+    with kit.db.reader() as session:
+        assert session.scalar(select(func.count()).select_from(AppreciationOutbox)) == 1
