@@ -24,6 +24,7 @@ from tests.support.privacy import (
     NAME,
     OUTBOXES,
     PHONE,
+    dead_letters_about_her,
     invitation_status,
     mentions,
     person_everywhere,
@@ -68,6 +69,7 @@ def confirm(stack, subject: str) -> None:
 
 def test_a_person_sees_then_erases_everything_knoop_holds_even_with_notifications_down_meanwhile(stack):
     person = person_everywhere(stack)
+    dead_letters_about_her(stack)
     workers = start_everything(stack)
     settled(stack)
     before = figures(stack, person)

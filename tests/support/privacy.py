@@ -70,6 +70,16 @@ def person_everywhere(stack) -> Person:
     return Person(pn, vacancy["id"], cohort.id, gathering["id"])
 
 
+def dead_letters_about_her(stack) -> None:
+    """In every service, a task that failed for good with her in its arguments, and bytes on a queue
+    that were no message at all but hold her address."""
+    for service in OUTBOXES:
+        box = stack.kit(service).dead_letters
+        message = {"type": "x.y.v1", "data": {"person": {"name": NAME, "email": EMAIL, "phone": PHONE}}}
+        box.record(f"t-{service}", f"{service}.handle_event", [message], {}, f"550 no mailbox {EMAIL}", 5)
+        box.bury(service, f"not json: {EMAIL.upper()}".encode(), "not a message")
+
+
 def start_everything(stack) -> dict:
     """A worker and a relay for every service; returns the workers by service."""
     workers = {service: stack.start_worker(service) for service in OUTBOXES}
