@@ -227,3 +227,33 @@ def test_unconfirmed_requests_and_old_downloads_forget_the_address(stack):
         stack.app("recruitment").test_client().get(f"/privacy/gegevens/{links.privacy_download.sign(ids[2])}")
     )
     assert gone.status_code == 404
+
+
+def test_two_answers_arriving_at_once_in_two_workers_complete_the_request(stack):
+    import threading
+
+    network_with_members(stack.app("recruitment"))
+    app, kit = stack.app("recruitment"), stack.kit("recruitment")
+    network_id = app.extensions["recruitment_networks"].by_slug("enkhuizen").id
+    links = app.extensions["recruitment_links"]
+    coordinator = Principal(role=Role.COORDINATOR, network_id=network_id)
+    with kit.db.transaction() as session:
+        asked = privacy_requests.ask_on_behalf(
+            session, coordinator, EMAIL, "access", "nl", "k" * 32, datetime.now(UTC)
+        )
+        request_id = asked.id
+    first_holds_it = threading.Event()
+
+    def answer(service: str, hold: bool) -> None:
+        with kit.db.transaction() as session:
+            privacy_requests.record_part(session, request_id, service, datetime.now(UTC), links, records={})
+            if hold:  # the first answer's transaction is still open when the second arrives
+                first_holds_it.set()
+                time.sleep(0.5)
+
+    first = threading.Thread(target=answer, args=("appreciation", True))
+    first.start()
+    first_holds_it.wait(10)
+    answer("notifications", False)
+    first.join()
+    assert status_of(stack, request_id) == ("ready", ["appreciation", "notifications", "recruitment"])

@@ -77,7 +77,7 @@ def ask_on_behalf(
 
 def confirm(session: Session, request_id: str, now: datetime) -> PrivacyRequest:
     """The person followed the link: the request starts (a second click changes nothing)."""
-    request = _get(session, request_id)
+    request = _get(session, request_id, locked=True)
     if request.status == "unconfirmed":
         _start(session, request, now)
     elif request.status == "expired":
@@ -94,8 +94,9 @@ def record_part(
     records: dict | None = None,
     counts: dict | None = None,
 ) -> None:
-    """A service answered. A late or repeated answer (the request is done or gone) changes nothing."""
-    request = session.get(PrivacyRequest, request_id)
+    """A service answered. A late or repeated answer (the request is done or gone) changes nothing.
+    The row is locked: two answers arriving at once in two workers each see the other's part."""
+    request = session.get(PrivacyRequest, request_id, with_for_update=True)
     if request is None or request.status != RUNNING[request.kind]:
         return
     if session.get(PrivacyRequestPart, (request.id, service)) is None:
@@ -231,8 +232,8 @@ def _forget(request: PrivacyRequest, status: str) -> None:
         part.records = {}
 
 
-def _get(session: Session, request_id: str) -> PrivacyRequest:
-    request = session.get(PrivacyRequest, request_id)
+def _get(session: Session, request_id: str, locked: bool = False) -> PrivacyRequest:
+    request = session.get(PrivacyRequest, request_id, with_for_update=locked)
     if request is None:
         raise NotFound("no such request")
     return request
