@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,14 +56,22 @@ def address_digest(secret_key: str, address: str) -> str:
     return hmac.new(secret_key.encode(), normalised(address).encode(), hashlib.sha256).hexdigest()
 
 
-def _like(address: str) -> str:
-    escaped = address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def mentions(column, address: str):
-    """A condition: the column, read as text (JSON as stored), names the address (any case)."""
-    return cast(column, Text).ilike(_like(normalised(address)), escape="\\")
+    """A condition: the JSON column holds the address as a whole value (any case), so erasing
+    an@example.org leaves jan@example.org's messages alone."""
+    return cast(column, Text).ilike(_like(f'"{normalised(address)}"'), escape="\\")
+
+
+def names_address(text: str, address: str) -> bool:
+    """Whether free text (an error, a search, bytes read as text) holds the address as a whole."""
+    return (
+        re.search(rf"(?<![\w.+-]){re.escape(normalised(address))}(?![\w-])(?!\.\w)", text.lower()) is not None
+    )
 
 
 def _in_network(model, network_id: str):
@@ -95,30 +104,46 @@ def scrub_messaging(
     for row in rows:
         row.message = {"id": row.event_id, "type": row.type, "erased": True}
     letters = [
-        letter for letter in session.scalars(select(tables.dead_letters)) if _letter_names(letter, address)
+        letter
+        for letter in session.scalars(select(tables.dead_letters))
+        if _letter_network(letter) in (network_id, None) and _letter_names(letter, address)
     ]
-    for letter in letters:
+    for letter in letters:  # left for the operator to see, and to delete: there is nothing to replay
         letter.args, letter.kwargs, letter.raw, letter.error = [], {}, None, ERASED_ERROR
-        letter.replayed_at = letter.replayed_at or now
     searches = scrub_audit(session, tables.audit, network_id, address, names)
     return {"outbox messages": len(rows), "dead letters": len(letters), "audit searches": searches}
 
 
 def scrub_audit(session: Session, audit, network_id: str, address: str, names: tuple[str, ...] = ()) -> int:
     """Replace the search words of audit entries that name the person; returns how many."""
-    # A search may hold part of a name ("zwaantje"): each word of four letters or more counts
-    # ("van", "de" do not); a stranger's search words that share one are lost too, nothing else.
-    words = {w for name in names for w in name.lower().split() if len(w) >= 4}
-    needles = [normalised(address), *sorted(words)]
-    conditions = [audit.subject.ilike(_like(n), escape="\\") for n in needles]
-    entries = list(session.scalars(select(audit).where(audit.network_id == network_id, or_(*conditions))))
+    # A search may hold part of a name ("zwaantje"): each whole word of four letters or more counts
+    # ("van", "de" do not); a stranger's search that shares such a word loses its words too.
+    words = sorted({w for name in names for w in re.findall(r"\w+", name.lower()) if len(w) >= 4})
+    conditions = [audit.subject.ilike(_like(n), escape="\\") for n in (normalised(address), *words)]
+    found = session.scalars(select(audit).where(audit.network_id == network_id, or_(*conditions)))
+    entries = [
+        entry
+        for entry in found
+        if names_address(entry.subject, address)
+        or any(re.search(rf"\b{w}\b", entry.subject.lower()) for w in words)
+    ]
     for entry in entries:
         entry.subject = ERASED_SUBJECT
     return len(entries)
 
 
+def _letter_network(letter) -> str | None:
+    """The network of the event or command a dead letter carried, where it says; None otherwise."""
+    first = letter.args[0] if letter.args else None
+    return first.get("network_id") if isinstance(first, dict) else None
+
+
 def _letter_names(letter, address: str) -> bool:
     # Dead letters are few and their raw bytes are no text a database can search alike everywhere.
-    needle = normalised(address)
-    text = json.dumps([letter.args, letter.kwargs, letter.error], default=str).lower()
-    return needle in text or (letter.raw is not None and needle.encode() in bytes(letter.raw).lower())
+    text = json.dumps([letter.args, letter.kwargs], default=str)
+    raw = bytes(letter.raw).decode("latin-1") if letter.raw is not None else ""
+    return mentions_in_json(text, address) or names_address(letter.error + " " + raw, address)
+
+
+def mentions_in_json(text: str, address: str) -> bool:
+    return f'"{normalised(address)}"' in text.lower()

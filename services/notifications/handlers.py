@@ -7,6 +7,8 @@ one line of `EVENT_HANDLERS`: which template, to whom (the rules in `domain`).
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy.orm import Session
 
 from services.notifications.domain import (
@@ -99,9 +101,32 @@ def notify(template: str, recipients: Recipients) -> Handler:
 _tokens = token_replica_handlers(ApiToken)
 
 
-def personal_data(session: Session, event: Event) -> None:
-    """A person's access or erasure request: notifications' part, answered by event."""
-    privacy.answer(session, event.network_id, event.data, utcnow())
+def personal_data(secret_key: str) -> Handler:
+    """recruitment.personal_data_requested.v1: notifications' part of a person's request."""
+
+    def answer(session: Session, event: Event) -> None:
+        privacy.answer(session, event.network_id, event.data, utcnow(), secret_key)
+
+    return answer
+
+
+def event_handlers(secret_key: str) -> dict[str, list[Handler]]:
+    """Every event notifications receives: the messages of `EVENT_HANDLERS`, none of them sent to
+    or about an address erased in the network (`usecases.privacy.suppress_erased`), and its part of
+    a person's data request."""
+
+    def guarded(handler: Handler) -> Handler:
+        @functools.wraps(handler)  # the same name: the inbox knows each handler by it
+        def handle(session: Session, event: Event) -> None:
+            handler(session, event)
+            privacy.suppress_erased(session, event.network_id, secret_key)
+
+        return handle
+
+    return {
+        **{kind: [guarded(h) for h in handlers] for kind, handlers in EVENT_HANDLERS.items()},
+        "recruitment.personal_data_requested.v1": [personal_data(secret_key)],
+    }
 
 
 EVENT_HANDLERS: dict[str, list[Handler]] = {
@@ -143,7 +168,6 @@ EVENT_HANDLERS: dict[str, list[Handler]] = {
     "appreciation.event_cancelled.v1": [notify("event_cancelled", each_person)],
     "appreciation.feedback_requested.v1": [notify("feedback_request", each_person)],
     "recruitment.privacy_request_received.v1": [notify("privacy_request", to("recipient"))],
-    "recruitment.personal_data_requested.v1": [personal_data],
     "recruitment.personal_data_ready.v1": [notify("personal_data_ready", to("recipient"))],
     "recruitment.response_withdrawn.v1": [notify("response_withdrawn", to_each("publishers"))],
 }

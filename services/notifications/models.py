@@ -31,6 +31,18 @@ class NetworkReplica(Base):
     brand_colour: Mapped[str] = mapped_column(String(7), default="#0b6e4f")
 
 
+class ErasedAddress(Base):
+    """An address whose data was erased in a network, kept as a keyed digest: a message to or about
+    it that arrives afterwards (an event retried, or queued while this service was down) is
+    recorded anonymised and not sent."""
+
+    __tablename__ = "erased_addresses"
+
+    network_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Preference(Base):
     """What one person (by address) wants: a language, and which non-essential kinds they refuse.
     Essential messages (login links, the pass itself) are always sent."""

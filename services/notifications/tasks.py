@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.notifications.handlers import EVENT_HANDLERS
+from services.notifications.handlers import event_handlers
 from services.notifications.usecases import retention
 from services.notifications.usecases.deliveries import DeliveryService
 from shared.messaging.consumer import consume, register_housekeeping
@@ -12,9 +12,11 @@ from shared.retention import register_retention
 
 
 def register_tasks(celery: Celery, kit, deliveries: DeliveryService) -> None:
+    handlers = event_handlers(kit.settings.secret_key)
+
     @celery.task(name="notifications.handle_event")
     def handle_event(message: dict) -> None:
-        event = consume(kit, EVENT_HANDLERS, message)
+        event = consume(kit, handlers, message)
         # Also on a redelivery: the first attempt may have died between recording and sending.
         deliveries.deliver_pending(event_id=event.id)
 

@@ -18,6 +18,7 @@ def privacy_answer(links: Links) -> Handler:
             session,
             event.data["request_id"],
             event.source,
+            event.network_id,
             utcnow(),
             links,
             records=event.data.get("records"),

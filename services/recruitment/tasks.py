@@ -45,8 +45,10 @@ def register_tasks(celery: Celery, kit, links: Links) -> None:
 
     @celery.task(name="recruitment.expire_privacy_requests")
     def expire_privacy_requests() -> int:
+        """Forget what expired, and ask a service that has not answered a request once more."""
         with kit.db.transaction() as session:
-            return privacy_requests.expire(session, datetime.now(UTC))
+            now = datetime.now(UTC)
+            return privacy_requests.expire(session, now) + privacy_requests.ask_again(session, now)
 
     register_housekeeping(celery, kit)
     for name in ("expire_vacancies", "follow_up_responses", "send_alert_digests", "expire_privacy_requests"):

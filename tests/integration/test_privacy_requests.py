@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from deploy.local.harness import wait_until
 from services.appreciation.usecases import gatherings
 from services.appreciation.usecases.redemptions import figures as redemption_figures
-from services.recruitment.models import PrivacyRequest, PrivacyRequestPart
+from services.recruitment.models import OutboxMessage, PrivacyRequest, PrivacyRequestPart
 from services.recruitment.usecases import privacy_requests, responses, students
 from shared.identity import Principal, Role
 from tests.support.flows import bearer
@@ -246,7 +247,9 @@ def test_two_answers_arriving_at_once_in_two_workers_complete_the_request(stack)
 
     def answer(service: str, hold: bool) -> None:
         with kit.db.transaction() as session:
-            privacy_requests.record_part(session, request_id, service, datetime.now(UTC), links, records={})
+            privacy_requests.record_part(
+                session, request_id, service, network_id, datetime.now(UTC), links, records={}
+            )
             if hold:  # the first answer's transaction is still open when the second arrives
                 first_holds_it.set()
                 time.sleep(0.5)
@@ -257,3 +260,57 @@ def test_two_answers_arriving_at_once_in_two_workers_complete_the_request(stack)
     answer("notifications", False)
     first.join()
     assert status_of(stack, request_id) == ("ready", ["appreciation", "notifications", "recruitment"])
+
+
+def test_a_request_no_service_answered_within_the_hour_is_sent_again_and_asking_twice_mails_once(stack):
+    network_with_members(stack.app("recruitment"))
+    app, kit = stack.app("recruitment"), stack.kit("recruitment")
+    network_id = app.extensions["recruitment_networks"].by_slug("enkhuizen").id
+    links, now = app.extensions["recruitment_links"], datetime.now(UTC)
+    coordinator = Principal(role=Role.COORDINATOR, network_id=network_id)
+    with kit.db.transaction() as session:
+        first = privacy_requests.ask(session, network_id, EMAIL, "access", "nl", links, "k" * 32)
+        again = privacy_requests.ask(session, network_id, EMAIL.upper(), "access", "nl", links, "k" * 32)
+        assert again.id == first.id
+        stalled = privacy_requests.ask_on_behalf(
+            session, coordinator, "kees@example.org", "erasure", "nl", "k" * 32, now
+        )
+        stalled.confirmed_at = now - timedelta(hours=1, minutes=1)
+    with kit.db.transaction() as session:
+        assert privacy_requests.ask_again(session, now) == 1
+    with kit.db.reader() as session:
+        types = list(session.scalars(select(OutboxMessage.type).order_by(OutboxMessage.id)))
+    assert types.count("recruitment.privacy_request_received.v1") == 1
+    assert types.count("recruitment.personal_data_requested.v1") == 2  # asked, and asked again
+
+
+def test_a_message_about_her_arriving_after_the_erasure_is_recorded_anonymised_and_not_sent(stack):
+    """An event naming her still on notifications' queue (retried, or waiting while it was down)
+    when her erasure is done there: nothing of her comes back."""
+    from services.notifications.handlers import event_handlers
+    from services.notifications.models import Delivery
+    from services.notifications.samples import SAMPLES
+    from shared import contracts
+    from shared.messaging.consumer import consume
+
+    kit = stack.kit("notifications")
+    handlers = event_handlers(kit.settings.secret_key)
+
+    def deliver(event_type: str, data: dict) -> None:
+        payload = contracts.build(event_type, data)
+        consume(
+            kit, handlers, contracts.envelope(str(uuid.uuid4()), event_type, "recruitment", "n1", payload)
+        )
+
+    request = {"request_id": "r1", "kind": "erasure", "email": EMAIL}
+    deliver("recruitment.personal_data_requested.v1", request)
+    her = {"name": NAME, "email": EMAIL, "language": "nl"}
+    late = {**SAMPLES["recruitment.response_received.v1"], "volunteer": her, "phone": PHONE}
+    deliver("recruitment.response_received.v1", late)
+    with kit.db.reader() as session:
+        rows = list(session.scalars(select(Delivery)))
+    assert {(d.template, d.status) for d in rows} == {
+        ("response_confirmation", "suppressed"),
+        ("response_received", "suppressed"),
+    }
+    assert mentions(stack.databases["notifications"], [NAME, EMAIL, PHONE]) == []

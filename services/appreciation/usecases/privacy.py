@@ -122,19 +122,22 @@ def erase(session: Session, network_id: str, address: str, now: datetime, links:
     holder = _holder(session, network_id, address)
     names: tuple[str, ...] = ()
     if holder is not None:
-        name = holder.name
-        names = (name,)
+        names = (holder.name,)
         passes = list(session.scalars(select(Pass).where(Pass.holder_id == holder.id)))
         for pass_ in passes:
             if pass_.status == PassStatus.ACTIVE:
                 pass_.status, pass_.ended_at = PassStatus.REVOKED, now
                 counts["passes revoked"] += 1
         for invitation in list(session.scalars(select(Invitation).where(Invitation.holder_id == holder.id))):
-            invitations.decline(session, invitation.id, links)  # a held seat goes to the next in line
-            session.refresh(invitation)
+            if invitation.gathering.starts_at > now:  # a past event's guest list and figures stay
+                invitations.decline(session, invitation.id, links)  # a held seat goes to the next in line
+                session.refresh(invitation)
             invitation.answers, invitation.feedback_comment = {}, ""
             counts["invitations"] += 1
-        counts["till answers"] = _forget_till_answers(session, name, [p.number for p in passes])
+        redeemed = session.scalars(
+            select(Redemption.id).where(Redemption.pass_id.in_([p.id for p in passes]))
+        )
+        counts["till answers"] = _forget_till_answers(session, list(redeemed))
         anonymise_holder(holder)
         counts["pass holders"] = 1
     rows = session.execute(delete(NominationImportRow).where(_nominated(address)))
@@ -150,13 +153,24 @@ def _nominated(address: str):
     )
 
 
-def _forget_till_answers(session: Session, name: str, numbers: list[str]) -> int:
-    """A till's repeated request is answered from a stored answer, which may name the holder."""
-    needles = [n for n in (name, *numbers) if len(n) >= 3]
-    if not needles:
+def _forget_till_answers(session: Session, redemption_ids: list[str]) -> int:
+    """A till's repeated request is answered from a stored answer, which names the holder's first
+    name: it goes from the answers to her redemptions; the answers stay, so a till's retry still
+    gets the same outcome and never redeems twice."""
+    if not redemption_ids:
         return 0
-    mentions = [cast(IdempotentResponse.body, Text).contains(n, autoescape=True) for n in needles]
-    return session.execute(delete(IdempotentResponse).where(or_(*mentions))).rowcount or 0
+    wanted = set(redemption_ids)
+    ours = [
+        cast(IdempotentResponse.body, Text).contains(f'"{rid}"', autoescape=True) for rid in redemption_ids
+    ]
+    answers = [
+        a
+        for a in session.scalars(select(IdempotentResponse).where(or_(*ours)))
+        if a.body and a.body.get("redemption_id") in wanted
+    ]
+    for answer in answers:
+        answer.body = {**answer.body, "first_name": ""}
+    return len(answers)
 
 
 def answer(session: Session, network_id: str, request: dict, now: datetime, links: Links) -> None:

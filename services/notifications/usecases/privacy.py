@@ -6,17 +6,26 @@ address, the name or the message's content; a message not yet sent to the person
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.notifications.domain import DeliveryStatus
-from services.notifications.models import AuditEntry, DeadLetter, Delivery, OutboxMessage, Preference
+from services.notifications.models import (
+    AuditEntry,
+    DeadLetter,
+    Delivery,
+    ErasedAddress,
+    OutboxMessage,
+    Preference,
+)
 from shared.messaging.outbox import Outbox
-from shared.privacy import MessagingTables, mentions, placeholder_address, scrub_messaging
+from shared.privacy import MessagingTables, address_digest, mentions, placeholder_address, scrub_messaging
 
 NOT_SENT_WITHOUT_DATA = "not sent: the personal data it needed was erased"
+ADDRESS = re.compile(r"[^@\s\"<>]+@[^@\s\"<>]+\.[^@\s\"<>]+")
 MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 outbox = Outbox(OutboxMessage, source="notifications")
 
@@ -74,7 +83,7 @@ def collect(session: Session, network_id: str, address: str) -> dict[str, list[d
     }
 
 
-def erase(session: Session, network_id: str, address: str, now: datetime) -> dict[str, int]:
+def erase(session: Session, network_id: str, address: str, now: datetime, secret_key: str) -> dict[str, int]:
     """Anonymise the person's deliveries, forget their preferences, empty messages that named them.
     A delivery being sent right now (claimed) is let go first: erasure waits for it (retried)."""
     deliveries = list(session.scalars(_deliveries(network_id, address)))
@@ -85,11 +94,18 @@ def erase(session: Session, network_id: str, address: str, now: datetime) -> dic
         anonymise_delivery(delivery)
     for delivery in about:
         forget_content(delivery)
+    # Preferences belong to the address, not to a network: where another network still writes to
+    # the person, their refusals stay honoured there.
     pref = session.get(Preference, address)
-    if pref is not None:
+    elsewhere = select(Delivery.id).where(Delivery.recipient == address, Delivery.network_id != network_id)
+    forget_pref = pref is not None and session.scalar(elsewhere.limit(1)) is None
+    if forget_pref:
         session.delete(pref)
     session.flush()
-    counts = {"deliveries": len(deliveries), "about": len(about), "preferences": int(pref is not None)}
+    digest = address_digest(secret_key, address)
+    if session.get(ErasedAddress, (network_id, digest)) is None:
+        session.add(ErasedAddress(network_id=network_id, digest=digest, erased_at=now))
+    counts = {"deliveries": len(deliveries), "about": len(about), "preferences": int(forget_pref)}
     counts.update(scrub_messaging(session, MESSAGING, address, network_id, now))
     return counts
 
@@ -98,16 +114,51 @@ class DeliveryInFlight(RuntimeError):
     """Retried: the SMTP conversation in progress ends in seconds, then the erasure goes on."""
 
 
-def answer(session: Session, network_id: str, request: dict, now: datetime) -> None:
+def answer(session: Session, network_id: str, request: dict, now: datetime, secret_key: str) -> None:
     """`recruitment.personal_data_requested.v1`: collect or erase, and answer in the same transaction."""
     address = request["email"].strip().lower()
     if request["kind"] == "access":
         kind, part = "collected", {"records": collect(session, network_id, address)}
     else:
-        kind, part = "erased", {"counts": erase(session, network_id, address, now)}
+        kind, part = "erased", {"counts": erase(session, network_id, address, now, secret_key)}
     outbox.add(
         session,
         f"notifications.personal_data_{kind}.v1",
         network_id,
         {"request_id": request["request_id"], **part},
     )
+
+
+def suppress_erased(session: Session, network_id: str | None, secret_key: str) -> int:
+    """This transaction's new deliveries to or about an address erased in the network: recorded
+    anonymised (the log still counts them), not sent. Returns how many."""
+    new = [row for row in session.new if isinstance(row, Delivery)]
+    if not new or network_id is None:
+        return 0
+    erased = set(session.scalars(select(ErasedAddress.digest).where(ErasedAddress.network_id == network_id)))
+    if not erased:
+        return 0
+    session.flush()  # the rows' ids make their placeholder addresses
+
+    def gone(address: str) -> bool:
+        return address_digest(secret_key, address) in erased
+
+    suppressed = 0
+    for delivery in new:
+        if gone(delivery.recipient):
+            anonymise_delivery(delivery)
+        elif any(gone(address) for address in addresses_in(delivery.context)):
+            forget_content(delivery)
+        else:
+            continue
+        suppressed += 1
+    return suppressed
+
+
+def addresses_in(value) -> set[str]:
+    """Every e-mail address a JSON value holds as a whole string, lower case."""
+    if isinstance(value, dict):
+        return set().union(*(addresses_in(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(addresses_in(v) for v in value))
+    return {value.strip().lower()} if isinstance(value, str) and ADDRESS.fullmatch(value.strip()) else set()

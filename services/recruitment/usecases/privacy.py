@@ -98,9 +98,9 @@ def collect(session: Session, network_id: str, address: str) -> dict[str, list[d
 
 
 def erase(session: Session, network_id: str, address: str, now: datetime) -> dict[str, int]:
-    """Erase or anonymise what recruitment holds about `address`; the publishers of each withdrawn
-    response are told. Contacts of members and partners stay: the organisation changes its contact.
-    Returns how many of each kind."""
+    """Erase or anonymise what recruitment holds about `address` (an alert ends); the publishers of
+    each withdrawn response are told. Contacts of members and partners stay: the organisation changes
+    its contact. Returns how many of each kind."""
     counts = {"responses": 0, "alerts": 0, "students": 0, "hours entries": 0}
     names: set[str] = set()
     for response in session.scalars(_of(Response, address, network_id)):
@@ -108,7 +108,8 @@ def erase(session: Session, network_id: str, address: str, now: datetime) -> dic
         _withdraw(session, response)
         counts["responses"] += 1
     for alert in session.scalars(_of(AlertSubscription, address, network_id)):
-        session.delete(alert)
+        # Anonymised and ended, not deleted: the privacy statement counts the consents it got.
+        alert.email, alert.unsubscribed_at = placeholder_address(alert.id), alert.unsubscribed_at or now
         counts["alerts"] += 1
     for student in session.scalars(_of(Student, address, network_id)):
         names.add(student.name)

@@ -9,6 +9,7 @@ meanwhile answers when it is back: its event waits on its queue, its answer in i
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,11 +26,15 @@ from services.recruitment.models import (
 )
 from services.recruitment.usecases import privacy
 from services.recruitment.usecases.common import NotFound, network_of, outbox
+from shared.db import utcnow
 from shared.identity import Principal, Role
 from shared.privacy import MessagingTables, address_digest, normalised, scrub_messaging
 
+log = logging.getLogger(__name__)
 SERVICES = ("recruitment", "appreciation", "notifications")
 RUNNING = {"access": "collecting", "erasure": "erasing"}
+RESEND_AFTER = timedelta(hours=1)  # a confirmation mail per address and kind at most this often
+STALLED_AFTER = timedelta(hours=1)  # a service that has not answered by then is asked again
 MESSAGING = MessagingTables(outbox=OutboxMessage, dead_letters=DeadLetter, audit=AuditEntry)
 
 
@@ -40,8 +45,22 @@ class RequestGone(domain.DomainError):
 def ask(
     session: Session, network_id: str, email: str, kind: str, language: str, links: Links, secret_key: str
 ) -> PrivacyRequest:
-    """A person asks: the request waits for the confirmation that the message to `email` asks for."""
+    """A person asks: the request waits for the confirmation that the message to `email` asks for.
+    Asked again within the hour, the same request stands and no second message goes: the page
+    cannot be used to flood an address with mail."""
     network = network_of(session, network_id)
+    digest = address_digest(secret_key, email)
+    recent = session.scalar(
+        select(PrivacyRequest).where(
+            PrivacyRequest.network_id == network_id,
+            PrivacyRequest.email_digest == digest,
+            PrivacyRequest.kind == kind,
+            PrivacyRequest.status == "unconfirmed",
+            PrivacyRequest.requested_at > utcnow() - RESEND_AFTER,
+        )
+    )
+    if recent is not None:
+        return recent
     request = _new(session, network_id, email, kind, language, "person", secret_key)
     outbox.add(
         session,
@@ -89,15 +108,20 @@ def record_part(
     session: Session,
     request_id: str,
     service: str,
+    network_id: str | None,
     now: datetime,
     links: Links,
     records: dict | None = None,
     counts: dict | None = None,
 ) -> None:
-    """A service answered. A late or repeated answer (the request is done or gone) changes nothing.
-    The row is locked: two answers arriving at once in two workers each see the other's part."""
+    """A service answered. A late or repeated answer (the request is done or gone), or one that does
+    not fit it (another network, the other kind), changes nothing. The row is locked: two answers
+    arriving at once in two workers each see the other's part."""
     request = session.get(PrivacyRequest, request_id, with_for_update=True)
-    if request is None or request.status != RUNNING[request.kind]:
+    if request is None or request.status != RUNNING[request.kind] or request.network_id != network_id:
+        return
+    if (records is None) != (request.kind == "erasure"):
+        log.warning("a %s answer to %s request %s ignored", service, request.kind, request.id)
         return
     if session.get(PrivacyRequestPart, (request.id, service)) is None:
         request.parts.append(PrivacyRequestPart(service=service, records=records or {}, counts=counts or {}))
@@ -119,6 +143,19 @@ def expire(session: Session, now: datetime) -> int:
     for request in gone:
         _forget(request, "expired")
     return len(gone)
+
+
+def ask_again(session: Session, now: datetime) -> int:
+    """Requests some service has not answered within the hour are sent again (its answer may
+    have ended as a dead letter while its relay was down). Answering twice does no harm: the work is
+    the same and a second answer is ignored; a service still down answers when it is back."""
+    stalled = select(PrivacyRequest).where(
+        PrivacyRequest.status.in_(list(RUNNING.values())), PrivacyRequest.confirmed_at < now - STALLED_AFTER
+    )
+    requests = list(session.scalars(stalled))
+    for request in requests:  # the beat runs this hourly: an hour between tries
+        _publish(session, request)
+    return len(requests)
 
 
 def download(session: Session, request_id: str, now: datetime) -> PrivacyRequest:
@@ -181,6 +218,10 @@ def _start(session: Session, request: PrivacyRequest, now: datetime) -> None:
     else:
         own = {"counts": privacy.erase(session, request.network_id, request.email, now)}
     request.parts.append(PrivacyRequestPart(service="recruitment", **own))
+    _publish(session, request)
+
+
+def _publish(session: Session, request: PrivacyRequest) -> None:
     outbox.add(
         session,
         "recruitment.personal_data_requested.v1",
