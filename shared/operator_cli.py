@@ -16,13 +16,14 @@ import click
 from flask import Flask
 
 from shared.alive import AliveFile
-from shared.migrations import upgrade
 
 
 def register_operator_commands(app: Flask, kit) -> None:
     @app.cli.command("db-upgrade")
     def db_upgrade():
         """Apply this service's migrations."""
+        from shared.migrations import upgrade  # Alembic, only here: every process of a service has this CLI
+
         upgrade(kit.migrations, kit.settings.database_url)
         click.echo(f"{kit.settings.service}: database at newest migration")
 

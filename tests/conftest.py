@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,11 @@ def postgres(postgres_provider):
 
 
 @pytest.fixture
-def databases(backend) -> dict[str, str]:
+def databases(backend) -> Iterator[dict[str, str]]:
     """A fresh, migrated database per service."""
-    return {service: backend.fresh(service) for service in SERVICES}
+    urls = {service: backend.fresh(service) for service in SERVICES}
+    yield urls
+    backend.release(urls.values())
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ Kombu read it (celery issues #7651, #9339: set in only one it is silently ignore
 
 from __future__ import annotations
 
+import weakref
+
 from celery import Celery, Task
 from celery.signals import worker_init, worker_process_init
 from flask import Flask
@@ -102,6 +104,26 @@ def beat_settings(settings: Settings) -> dict:
     }
 
 
+class ServiceCelery(Celery):
+    """Celery whose tasks belong to their own app only.
+
+    Celery's default (`shared=True`) also registers every task in each Celery app the process makes
+    later, through a list global to the process: that list keeps the task's closure, and with it the
+    service's kit and Flask app, alive for good, and gives a later app of the same service the first
+    app's task (on the first app's database). A worker makes one app, so nothing changes there; the
+    test process makes thousands, and kept them all (gigabytes, and minutes of garbage collection
+    walking them: docs/performance.md, "The suite")."""
+
+    def task(self, *args, **opts):
+        opts.setdefault("shared", False)
+        return super().task(*args, **opts)
+
+
+def _forget_inherited_connections(db) -> None:
+    if db is not None:
+        db.forget_inherited_connections()
+
+
 def make_celery(app: Flask, settings: Settings, dead_letters: DeadLetterBox) -> Celery:
     """A Celery app whose tasks run inside `app`'s context, retry with back-off and jitter, and
     leave a dead letter after the last retry. Stored as ``app.extensions["celery"]``."""
@@ -125,11 +147,14 @@ def make_celery(app: Flask, settings: Settings, dead_letters: DeadLetterBox) -> 
             error = f"{getattr(einfo, 'type', type(exc)).__name__}: {exc}"
             dead_letters.record(task_id, self.name, args, kwargs, error, self.request.retries)
 
-    celery = Celery(settings.service, task_cls=ServiceTask)
+    celery = ServiceCelery(settings.service, task_cls=ServiceTask)
     celery.conf.update(celery_settings(settings))
     celery.knoop_dead_letters = dead_letters  # for the worker's consumer (poisoned messages)
     # The main process writes poisoned messages' dead letters; a child forked later must not
     # share its pooled connections.
-    worker_process_init.connect(lambda **_: dead_letters.db.forget_inherited_connections(), weak=False)
+    # The signal is global and holds its receivers for good: it holds the database weakly, so an app
+    # that is gone (in tests) is not kept by it.
+    db = weakref.ref(dead_letters.db)
+    worker_process_init.connect(lambda **_: _forget_inherited_connections(db()), weak=False)
     app.extensions["celery"] = celery
     return celery

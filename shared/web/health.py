@@ -15,7 +15,6 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from shared.db import Database
-from shared.migrations import BEHIND, database_heads, schema_state
 
 
 def _check(probe) -> str:
@@ -41,6 +40,10 @@ class SchemaState:
 
     def migrated(self) -> bool:
         if not self._migrated:
+            # Alembic is imported here, not with the app: workers and relays build the app too and are
+            # never probed (about 0.17 s of CPU at each one's start; docs/performance.md, "The suite").
+            from shared.migrations import BEHIND, database_heads, schema_state
+
             with self.db.engine.connect() as connection:
                 self._migrated = schema_state(self.migrations, database_heads(connection)) != BEHIND
         return self._migrated

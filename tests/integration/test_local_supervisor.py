@@ -159,6 +159,9 @@ class InTerminal:
         if self.pid == 0:  # the child, on the terminal pty.fork gave it
             try:
                 os.chdir(directory)
+                # A terminal's shell starts with the default hangup: one ignored by whoever started
+                # pytest (nohup) is inherited, and an ignored hangup outlives the closed terminal.
+                signal.signal(signal.SIGHUP, signal.SIG_DFL)
                 os.execvpe("bash", ["bash", "-c", command], {**os.environ, "PYTHONPATH": str(REPO_ROOT)})
             finally:
                 os._exit(127)  # never back into pytest

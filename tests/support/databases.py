@@ -1,11 +1,15 @@
 """Fresh, migrated databases per test: SQLite files copied from a migrated template, and PostgreSQL
-databases created from a migrated template database (fast: no migrations per test)."""
+databases created from a migrated template database (fast: no migrations per test). A test's
+PostgreSQL databases are dropped in the background once it is over."""
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 import psycopg
@@ -40,6 +44,9 @@ class SqliteProvider:
         shutil.copyfile(self._template(service), path)
         return f"sqlite:///{path}"
 
+    def release(self, urls: Iterable[str]) -> None:
+        """Nothing to do: the files go with pytest's temporary directory."""
+
     def close(self) -> None:
         pass
 
@@ -53,6 +60,9 @@ class PostgresProvider:
         self.created: list[str] = []
         self.templates: dict[str, str] = {}
         self._admin: psycopg.Connection | None = None
+        self._released: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
+        self._not_dropped: list[str] = []
 
     def _conninfo(self, database: str) -> str:
         return self.admin_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + (
@@ -89,11 +99,40 @@ class PostgresProvider:
         template = self._template(service)
         return self._create(f"knoop_{self.run}_{service}_{uuid.uuid4().hex[:8]}", template)
 
+    def release(self, urls: Iterable[str]) -> None:
+        """A finished test's databases: dropped by a thread of their own while the next tests run.
+        Dropped all at the session's end they took 20 s to minutes there (docs/performance.md)."""
+        for name in (url.rsplit("/", 1)[1] for url in urls):
+            self.created.remove(name)
+            self._released.put(name)
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_released, name="drop-databases", daemon=True)
+            self._dropper.start()
+
+    def _drop_released(self) -> None:
+        connection = None
+        while (name := self._released.get()) is not None:
+            try:
+                connection = connection or psycopg.connect(self._conninfo("postgres"), autocommit=True)
+                connection.execute(_drop(name))
+            except psycopg.Error:
+                self._not_dropped.append(name)  # tried again at the end, where an error shows
+                connection = None
+        if connection is not None:
+            connection.close()
+
     def close(self) -> None:
-        for name in reversed(self.created):
-            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if self._dropper is not None:
+            self._released.put(None)
+            self._dropper.join()
+        for name in [*self._not_dropped, *reversed(self.created)]:
+            self._execute(_drop(name))
         if self._admin is not None:
             self._admin.close()
+
+
+def _drop(name: str) -> str:
+    return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
 
 
 def postgres_url() -> str | None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from services.recruitment import domain
 from services.recruitment.models import Network, Student
 from services.recruitment.usecases.students import hours_of
 from shared.i18n import language, lazy_gettext
+
+if TYPE_CHECKING:  # fpdf is imported when a PDF is made: every process of the service imports this module
+    from fpdf import FPDF
 
 # A Unicode font where the machine has one (names are not always Latin-1); the PDF core font otherwise.
 DASH = "\u2013"
@@ -78,6 +81,8 @@ def pdf(s: Statement, lang: str) -> bytes:
         title = gettext("Statement of placement")
         rows = lines(s)
         footer = gettext("Issued by %(network)s on behalf of the organisation above.", network=s.network)
+    from fpdf import FPDF
+
     doc = FPDF(format="A4")
     doc.set_title(title)
     doc.add_page()
