@@ -18,10 +18,15 @@ LATEST_TESTS ?= tests/unit tests/integration/test_hot_statement.py tests/integra
 run: $(STAMP) system-deps
 	$(PY) -m deploy.local.run
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each with its own Redis, databases and browser.
+# Three on this 2-core machine: the tests wait on workers, mail and sleeps, so a third process fills
+# the cores, a fourth only adds its start-up (docs/performance.md, "The suite"). 0: one process.
+TEST_WORKERS ?= 3
+
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

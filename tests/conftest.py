@@ -7,6 +7,7 @@ import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -20,6 +21,27 @@ BACKENDS = ["sqlite", "postgresql"]
 # new objects) the collector ran dozens of times per app and walked the same objects again and again;
 # the same garbage still goes, in fewer collections (docs/performance.md, "The suite").
 gc.set_threshold(20_000, 50, 100)
+
+
+# `make test` runs the suite in several processes (pytest-xdist): each collects the whole suite and
+# deselects the same tests, but only the controller prints the summary, and xdist does not tell it.
+# One process's list is passed on at its end, so the summary still says "N deselected".
+DESELECTED = pytest.StashKey[bool]()
+
+
+def pytest_deselected(items) -> None:
+    config = getattr(items[0], "config", None) if items else None  # none where the controller passes them on
+    if hasattr(config, "workeroutput"):
+        config.workeroutput.setdefault("deselected", []).extend(item.nodeid for item in items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    output = getattr(node, "workeroutput", None)  # none from a process that crashed
+    if output is not None and not node.config.stash.get(DESELECTED, False):
+        node.config.stash[DESELECTED] = True
+        deselected = [SimpleNamespace(nodeid=nodeid) for nodeid in output.get("deselected", [])]
+        node.config.hook.pytest_deselected(items=deselected)
 
 
 @pytest.fixture(scope="session")
