@@ -48,3 +48,12 @@ def test_every_menu_and_role_name_is_dutch_in_every_service():
     labels = [entry.label.message for entries in MENUS.values() for entry in entries]
     missing = [m for m in [*labels, *(name.message for name in ROLE_NAMES.values())] if m not in shared]
     assert not missing
+
+
+def test_a_control_character_is_refused_in_dutch_on_pages():
+    """The shared schemas' own refusal reads in the page's language, like marshmallow's phrases."""
+    from shared.i18n import Catalogue, language
+
+    with language("nl"):
+        said = Catalogue().gettext("Control characters are not allowed here.")
+    assert said == "Tabs, regelovergangen en andere stuurtekens horen hier niet."
